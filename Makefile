@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test translations lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: install
+	$(FLASK) translate compile
+
+# Installs, compiles the catalogues, migrates the SQLite database, loads the demo data
+# (only into an empty database) and serves the app on http://$(HOST):$(PORT).
+# Plain HTTP on loopback, so the session cookie may not be marked Secure here.
+run: translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Installs what the tests need (Chromium and PostgreSQL included, when run as root),
+# lints, then runs the whole suite on SQLite and the database tests again on PostgreSQL.
+test: install-test
+	$(FLASK) translate compile
+	$(BIN)/ruff check interpreter_register tests migrations wsgi.py
+	bash tests/tools/ensure_chromium.sh
+	source tests/tools/ensure_postgres.sh && \
+	  $(BIN)/python -m pytest && \
+	  if [ -n "$$TEST_DATABASE_URL" ]; then \
+	    echo "--- the database tests again, on PostgreSQL ---"; \
+	    $(BIN)/python -m pytest --postgresql; \
+	  else \
+	    echo "PostgreSQL is not available: the suite ran on SQLite only." >&2; exit 1; \
+	  fi
+
+lint: install-test
+	$(BIN)/ruff check interpreter_register tests migrations wsgi.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

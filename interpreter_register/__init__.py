@@ -1,0 +1,97 @@
+"""The interpreter register: a Flask application for Belgium's social interpreters."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from . import config as settings
+from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.secret_key(app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _load_models() -> None:
+    """Import every model module, so that the metadata (and Alembic) sees all tables."""
+    from .auth import models as _auth  # noqa: F401
+    from .core import outbox as _outbox  # noqa: F401
+    from .organisations import models as _organisations  # noqa: F401
+    from .register import models as _register  # noqa: F401
+
+
+def _init_extensions(app: Flask) -> None:
+    from .core.database import configure_engine
+    from .core.i18n import select_locale
+
+    _load_models()
+    db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    # The message is translated when it is flashed, in the language of that request.
+    login_manager.localize_callback = str
+
+    from .auth.models import User
+
+    @login_manager.user_loader
+    def load_user(session_token: str):
+        return db.session.scalar(
+            db.select(User).where(User.session_token == session_token, User.active.is_(True)))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.admin_views import bp as users_bp
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+    from .organisations.views import bp as organisations_bp
+
+    for blueprint in (core_bp, auth_bp, users_bp, organisations_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime, get_locale
+
+    from .core.errors import register_error_handlers
+    from .core.forms import LanguageForm
+    from .core.i18n import language_label, language_name, offered_languages
+    from .core.outbox import deliver_after_request
+    from .core.security import add_security_headers
+
+    register_error_handlers(app)
+    app.after_request(deliver_after_request)
+    app.after_request(add_security_headers)
+    app.jinja_env.globals.update(get_locale=get_locale, language_name=language_name,
+                                 language_label=language_label,
+                                 offered_languages=offered_languages,
+                                 language_form=LanguageForm)
+    app.jinja_env.filters.update(datetime=format_datetime, date=format_date)

@@ -1,0 +1,190 @@
+"""Administrators manage every user; contact persons invite and deactivate colleagues."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from ..core.forms import ConfirmForm
+from ..core.permissions import check, roles_required
+from ..core.rules import RuleError, show_on_form
+from ..extensions import db
+from ..organisations.models import InterpretingService, Organisation
+from ..organisations.services import colleagues_of
+from ..register.models import Person
+from . import services
+from .forms import ColleagueForm, UserForm
+from .models import Role, User
+
+bp = Blueprint("users", __name__)
+
+PAGE_SIZE = 50
+
+
+@bp.route("/admin/users")
+@roles_required(Role.ADMIN)
+def index():
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    statement = select(User).order_by(User.active.desc(), User.name)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(or_(func.lower(User.name).like(pattern),
+                                        func.lower(User.email).like(pattern)))
+    if role in set(Role):
+        statement = statement.where(User.role == role)
+    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    return render_template("users/index.html", page=page, query=query, role=role,
+                           roles=list(Role), confirm=ConfirmForm())
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    active = Organisation.active.is_(True)
+    return UserForm(
+        obj=user,
+        organisations=db.session.scalars(select(Organisation).where(active)
+                                         .order_by(Organisation.name)),
+        services=db.session.scalars(select(InterpretingService)
+                                    .where(InterpretingService.active.is_(True))
+                                    .order_by(InterpretingService.name)),
+        people=db.session.scalars(select(Person).where(Person.active.is_(True))
+                                  .order_by(Person.last_name, Person.first_name)),
+    )
+
+
+def _details(form: UserForm) -> services.UserDetails:
+    return services.UserDetails(
+        email=form.email.data, name=form.name.data, role=Role(form.role.data),
+        locale=form.locale.data or None,
+        organisation=db.session.get(Organisation, form.organisation.data or 0),
+        service=db.session.get(InterpretingService, form.service.data or 0),
+        person=db.session.get(Person, form.person.data or 0),
+        is_contact_person=form.is_contact_person.data,
+    )
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create():
+    form = _user_form()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(current_user, _details(form))
+        except RuleError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was invited by mail to choose a password.", name=user.name),
+                  "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=None)
+
+
+def _get_user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit(user_id):
+    user = _get_user(user_id)
+    form = _user_form(user)
+    if request.method == "GET":
+        form.organisation.data = user.organisation_id or 0
+        form.service.data = user.service_id or 0
+        form.person.data = user.person_id or 0
+        form.locale.data = user.locale or ""
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, user, _details(form))
+        except RuleError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The user is saved."), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=user, confirm=ConfirmForm())
+
+
+def _user_action(user_id: int, action, done_message: str, back: str):
+    """Run a one-click action on a user (deactivate, reactivate, invite) from a POST."""
+    user = _get_user(user_id)
+    check(current_user.can_manage_user(user))
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(current_user, user)
+        except RuleError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+        else:
+            db.session.commit()
+            flash(done_message % {"name": user.name}, "success")
+    return redirect(back)
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def deactivate(user_id):
+    return _user_action(user_id, services.deactivate_user,
+                        _("%(name)s can no longer log in."), url_for("users.index"))
+
+
+@bp.route("/admin/users/<int:user_id>/reactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reactivate(user_id):
+    return _user_action(user_id, services.reactivate_user,
+                        _("%(name)s can log in again."), url_for("users.index"))
+
+
+@bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
+@roles_required(Role.ADMIN)
+def invite(user_id):
+    return _user_action(user_id, services.resend_invitation,
+                        _("A new invitation was mailed to %(name)s."), url_for("users.index"))
+
+
+# --- a contact person and their colleagues ----------------------------------------------
+
+@bp.route("/organisation/colleagues")
+@roles_required(Role.REQUESTER)
+def colleagues():
+    check(current_user.can_manage_colleagues())
+    return render_template("users/colleagues.html", colleagues=colleagues_of(current_user),
+                           confirm=ConfirmForm())
+
+
+@bp.route("/organisation/colleagues/new", methods=["GET", "POST"])
+@roles_required(Role.REQUESTER)
+def invite_colleague():
+    check(current_user.can_manage_colleagues())
+    form = ColleagueForm()
+    if form.validate_on_submit():
+        details = services.UserDetails(email=form.email.data, name=form.name.data,
+                                       role=Role.REQUESTER, locale=form.locale.data or None)
+        try:
+            user = services.create_user(current_user, details)
+        except RuleError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was invited by mail to choose a password.", name=user.name),
+                  "success")
+            return redirect(url_for("users.colleagues"))
+    return render_template("users/invite_colleague.html", form=form)
+
+
+@bp.route("/organisation/colleagues/<int:user_id>/deactivate", methods=["POST"])
+@roles_required(Role.REQUESTER)
+def deactivate_colleague(user_id):
+    return _user_action(user_id, services.deactivate_user,
+                        _("%(name)s can no longer log in."), url_for("users.colleagues"))
+
+
+@bp.route("/organisation/colleagues/<int:user_id>/reactivate", methods=["POST"])
+@roles_required(Role.REQUESTER)
+def reactivate_colleague(user_id):
+    return _user_action(user_id, services.reactivate_user,
+                        _("%(name)s can log in again."), url_for("users.colleagues"))

@@ -1,0 +1,156 @@
+"""Users, their one role, and the record of login attempts used for throttling."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.database import UTCDateTime, enum_type
+from ..core.time import utcnow
+from ..extensions import db
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    REGISTER_STAFF = "register_staff"
+    DISPATCHER = "dispatcher"
+    REQUESTER = "requester"
+    INTERPRETER = "interpreter"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.REGISTER_STAFF: _l("Register staff"),
+    Role.DISPATCHER: _l("Dispatcher"),
+    Role.REQUESTER: _l("Requester"),
+    Role.INTERPRETER: _l("Interpreter / translator"),
+}
+
+# Roles of the people who work in the register or the services, as opposed to their clients.
+STAFF_ROLES = frozenset({Role.ADMIN, Role.REGISTER_STAFF, Role.DISPATCHER})
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Access depends on these links, so a user without theirs cannot exist.
+        CheckConstraint("role <> 'requester' OR organisation_id IS NOT NULL",
+                        name="requester_has_organisation"),
+        CheckConstraint("role <> 'dispatcher' OR service_id IS NOT NULL",
+                        name="dispatcher_has_service"),
+        CheckConstraint("role <> 'interpreter' OR person_id IS NOT NULL",
+                        name="interpreter_has_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(enum_type(Role, 20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),
+                                                        index=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("interpreting_services.id"),
+                                                   index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), unique=True)
+    # A requester who may invite and deactivate colleagues of their organisation.
+    is_contact_person: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(String(2))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Part of the login cookie: changing it ends every session of the user at once.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True,
+                                               default=_new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation", back_populates="members")
+    service = relationship("InterpretingService", back_populates="dispatchers")
+    person = relationship("Person")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+    # Flask-Login
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    # Passwords
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
+
+    def end_sessions(self) -> None:
+        """Log the user out everywhere (after a password change or a deactivation)."""
+        self.session_token = _new_session_token()
+
+    # State
+    def deactivate(self) -> None:
+        self.active = False
+        self.deactivated_at = utcnow()
+        self.end_sessions()
+
+    def reactivate(self) -> None:
+        self.active = True
+        self.deactivated_at = None
+
+    # Roles and permissions
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def can_manage_colleagues(self) -> bool:
+        return self.active and self.role == Role.REQUESTER and self.is_contact_person
+
+    def can_manage_user(self, other: "User") -> bool:
+        """Administrators manage everyone; a contact person the requesters of their organisation."""
+        if self.is_admin:
+            return True
+        return (self.can_manage_colleagues() and other.role == Role.REQUESTER
+                and other.organisation_id == self.organisation_id and other.id != self.id)
+
+
+class LoginAttempt(db.Model):
+    """One try to log in; kept for a day to throttle guessing, then pruned."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(45))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,102 @@
+"""Flask commands: translations, demo data, the first administrator."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from .extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+CATALOGUE_LANGUAGES = ("nl", "fr", "de")
+
+translate = AppGroup("translate", help="Extract, update and compile the nl, fr, de catalogues.")
+
+
+def _pybabel(*args: str) -> None:
+    command = [sys.executable, "-m", "babel.messages.frontend", "-q", *args]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode:  # noqa: S603
+        raise click.ClickException("pybabel " + " ".join(args) + " failed")
+
+
+@translate.command("extract")
+def translate_extract():
+    """Collect every marked string into translations/messages.pot."""
+    _pybabel("extract", "-F", "translations/babel.cfg", "-k", "_l", "--no-location",
+             "--sort-output", "--project", "interpreter-register",
+             "-o", "translations/messages.pot", ".")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new strings into each language's messages.po."""
+    translate_extract.callback()
+    for language in CATALOGUE_LANGUAGES:
+        po = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+        verb = "update" if po.exists() else "init"
+        _pybabel(verb, "-i", "translations/messages.pot", "-d", "translations", "-l", language,
+                 *(("--no-fuzzy-matching", "--ignore-obsolete") if verb == "update" else ()))
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the catalogues to .mo files (done by make run and make test)."""
+    _pybabel("compile", "-d", "translations")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Fill an empty database with a small, realistic world and one login per role."""
+    from .demo.seed import DEMO_LOGINS, seed
+
+    created = seed()
+    db.session.commit()
+    if created:
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("The database already holds data; demo data not loaded.")
+    click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
+    for role, email in DEMO_LOGINS["accounts"]:
+        click.echo(f"  {role:<16} {email}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["admin", "register_staff"]), default="admin",
+              show_default=True)
+@click.option("--language", type=click.Choice(["nl", "fr", "de", "en"]), default=None)
+@with_appcontext
+def create_user(email, name, role, language):
+    """Create a user (the first administrator) and mail them an invitation link."""
+    from flask import current_app
+
+    from .auth.models import Role
+    from .auth.services import UserDetails, make_token
+    from .auth.services import create_user as create
+    from .core.outbox import deliver_pending
+    from .core.rules import RuleError
+    from .core.urls import external_url
+
+    try:
+        user = create(None, UserDetails(email=email, name=name, role=Role(role), locale=language))
+    except RuleError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    deliver_pending()
+    click.echo(f"Created {user.email} and mailed an invitation.")
+    if not current_app.config["MAIL_SERVER"]:
+        # No mail server yet: the operator hands over the link themselves.
+        link = external_url("auth.accept_invitation", token=make_token(user, "invitation"))
+        click.echo(f"No MAIL_SERVER is set; the invitation link is:\n  {link}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(translate)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)

@@ -1,0 +1,62 @@
+"""Forms for requesting organisations and interpreting services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..auth.forms import EMAIL_MESSAGE
+from ..core.forms import choices
+from ..core.i18n import language_label
+from ..core.regions import POSTCODE, PostcodeRangeError, Province, parse_postcode_ranges
+from .models import ORGANISATION_TYPE_LABELS, WORKING_LANGUAGES, OrganisationType
+
+POSTCODE_MESSAGE = _l("A Belgian postcode has four digits, from 1000 to 9999.")
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    type = SelectField(_l("Type"), choices=choices((t.value, ORGANISATION_TYPE_LABELS[t])
+                                                    for t in OrganisationType))
+    postcode = StringField(_l("Postcode"), validators=[
+        DataRequired(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
+    municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=100)])
+    working_language = SelectField(_l("Working language"))
+    email = StringField(_l("E-mail address"), validators=[
+        Optional(), Email(message=EMAIL_MESSAGE), Length(max=254)])
+    phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.working_language.choices = choices((c, language_label(c))
+                                               for c in WORKING_LANGUAGES)
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ServiceForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = StringField(_l("E-mail address"), validators=[
+        Optional(), Email(message=EMAIL_MESSAGE), Length(max=254)])
+    phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
+    provinces = CheckboxListField(_l("Provinces served"),
+                                  choices=choices((p.value, p.label) for p in Province))
+    postcodes = TextAreaField(
+        _l("Other postcodes served"),
+        description=_l("Single postcodes or ranges, separated by commas: 4700-4791, 1000"))
+
+    def validate_postcodes(self, field):
+        try:
+            self.postcode_ranges_typed = parse_postcode_ranges(field.data)
+        except PostcodeRangeError as error:
+            raise ValidationError(str(error.args[0])) from error
+
+    def postcode_ranges(self) -> list[tuple[int, int]]:
+        ranges = list(getattr(self, "postcode_ranges_typed", []))
+        for value in self.provinces.data or []:
+            ranges.extend(Province(value).postcode_ranges)
+        return ranges

@@ -1,0 +1,122 @@
+"""Requesting organisations and the interpreting services that serve their regions."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.database import UTCDateTime, enum_type
+from ..core.regions import format_postcode_ranges, provinces_covered
+from ..core.time import utcnow
+from ..extensions import db
+
+
+class OrganisationType(StrEnum):
+    HOSPITAL = "hospital"
+    PUBLIC_WELFARE_CENTRE = "public_welfare_centre"
+    GENERAL_WELFARE_CENTRE = "general_welfare_centre"
+    SCHOOL = "school"
+    CHILD_AND_FAMILY = "child_and_family"
+    RECEPTION_CENTRE = "reception_centre"
+    LOCAL_GOVERNMENT = "local_government"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return ORGANISATION_TYPE_LABELS[self]
+
+
+ORGANISATION_TYPE_LABELS = {
+    OrganisationType.HOSPITAL: _l("Hospital"),
+    # Each language has its own name for it: OCMW, CPAS, ÖSHZ.
+    OrganisationType.PUBLIC_WELFARE_CENTRE: _l("Public social welfare centre"),
+    OrganisationType.GENERAL_WELFARE_CENTRE: _l("General welfare centre (CAW)"),
+    OrganisationType.SCHOOL: _l("School"),
+    OrganisationType.CHILD_AND_FAMILY: _l("Child and family service"),
+    OrganisationType.RECEPTION_CENTRE: _l("Reception centre for asylum seekers"),
+    OrganisationType.LOCAL_GOVERNMENT: _l("Local government"),
+    OrganisationType.OTHER: _l("Other organisation"),
+}
+
+WORKING_LANGUAGES = ("nl", "fr", "de")
+
+
+class Organisation(db.Model):
+    """A requesting organisation: its social workers ask for interpreters and translations."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint("working_language IN ('nl', 'fr', 'de')", name="working_language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType))
+    postcode: Mapped[str] = mapped_column(String(4))
+    municipality: Mapped[str] = mapped_column(String(100))
+    # The language its social workers usually hold conversations in; requests default to it.
+    working_language: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members = relationship("User", back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+
+class InterpretingService(db.Model):
+    """A regional interpreting and translation service; its dispatchers book interpreters."""
+
+    __tablename__ = "interpreting_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    areas = relationship("ServiceArea", back_populates="service", cascade="all, delete-orphan",
+                         order_by="ServiceArea.first_postcode")
+    dispatchers = relationship("User", back_populates="service")
+
+    def __repr__(self) -> str:
+        return f"<InterpretingService {self.id} {self.name!r}>"
+
+    @property
+    def postcode_ranges(self) -> list[tuple[int, int]]:
+        return [(area.first_postcode, area.last_postcode) for area in self.areas]
+
+    @property
+    def postcode_ranges_text(self) -> str:
+        return format_postcode_ranges(self.postcode_ranges)
+
+    @property
+    def provinces(self):
+        return provinces_covered(self.postcode_ranges)
+
+    def serves(self, postcode: str | int) -> bool:
+        number = int(postcode)
+        return any(first <= number <= last for first, last in self.postcode_ranges)
+
+
+class ServiceArea(db.Model):
+    """A range of postcodes an interpreting service serves (a province is one or two ranges)."""
+
+    __tablename__ = "service_areas"
+    __table_args__ = (
+        CheckConstraint("first_postcode BETWEEN 1000 AND 9999", name="first_postcode"),
+        CheckConstraint("last_postcode BETWEEN first_postcode AND 9999", name="last_postcode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("interpreting_services.id"), index=True)
+    first_postcode: Mapped[int]
+    last_postcode: Mapped[int]
+
+    service = relationship("InterpretingService", back_populates="areas")

@@ -1,0 +1,171 @@
+"""Administrators keep the requesting organisations and the interpreting services."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth.models import Role
+from ..core.forms import ConfirmForm
+from ..core.permissions import roles_required
+from ..core.regions import format_postcode_ranges
+from ..core.rules import RuleError, show_on_form
+from ..extensions import db
+from . import services
+from .forms import OrganisationForm, ServiceForm
+from .models import InterpretingService, Organisation, OrganisationType
+
+bp = Blueprint("organisations", __name__, url_prefix="/admin")
+
+
+def _get(model, object_id):
+    return db.session.get(model, object_id) or abort(404)
+
+
+def _save(form, save, done_message: str, back: str):
+    """Validate a form, call the service that saves it, commit; or show what went wrong."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = save()
+    except RuleError as error:
+        db.session.rollback()
+        show_on_form(form, error)
+        return None
+    db.session.commit()
+    flash(done_message % {"name": saved.name}, "success")
+    return redirect(back)
+
+
+def _set_active(model, object_id, setter, active: bool, back: str):
+    item = _get(model, object_id)
+    if ConfirmForm().validate_on_submit():
+        setter(current_user, item, active)
+        db.session.commit()
+        flash((_("%(name)s is active again.") if active else _("%(name)s is deactivated."))
+              % {"name": item.name}, "success")
+    return redirect(back)
+
+
+# --- organisations ----------------------------------------------------------------------
+
+@bp.route("/organisations")
+@roles_required(Role.ADMIN)
+def organisations():
+    statement = select(Organisation).order_by(Organisation.active.desc(), Organisation.name)
+    kind = request.args.get("type", "")
+    if kind in set(OrganisationType):
+        statement = statement.where(Organisation.type == kind)
+    query = request.args.get("q", "").strip()
+    if query:
+        statement = statement.where(func.lower(Organisation.name).like(f"%{query.lower()}%"))
+    page = db.paginate(statement, per_page=50, error_out=False)
+    return render_template("organisations/index.html", page=page, query=query, kind=kind,
+                           types=list(OrganisationType), confirm=ConfirmForm())
+
+
+def _organisation_details(form) -> services.OrganisationDetails:
+    return services.OrganisationDetails(
+        name=form.name.data, type=OrganisationType(form.type.data), postcode=form.postcode.data,
+        municipality=form.municipality.data, working_language=form.working_language.data,
+        email=form.email.data, phone=form.phone.data)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_organisation():
+    form = OrganisationForm()
+    saved = _save(form, lambda: services.save_organisation(current_user,
+                                                           _organisation_details(form)),
+                  _("%(name)s is saved."), url_for("organisations.organisations"))
+    return saved or render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_organisation(organisation_id):
+    organisation = _get(Organisation, organisation_id)
+    form = OrganisationForm(obj=organisation)
+    saved = _save(form, lambda: services.save_organisation(
+        current_user, _organisation_details(form), organisation),
+        _("%(name)s is saved."), url_for("organisations.organisations"))
+    return saved or render_template("organisations/form.html", form=form,
+                                    organisation=organisation)
+
+
+@bp.route("/organisations/<int:organisation_id>/deactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def deactivate_organisation(organisation_id):
+    return _set_active(Organisation, organisation_id, services.set_organisation_active, False,
+                       url_for("organisations.organisations"))
+
+
+@bp.route("/organisations/<int:organisation_id>/reactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reactivate_organisation(organisation_id):
+    return _set_active(Organisation, organisation_id, services.set_organisation_active, True,
+                       url_for("organisations.organisations"))
+
+
+# --- interpreting services --------------------------------------------------------------
+
+@bp.route("/services")
+@roles_required(Role.ADMIN)
+def services_index():
+    items = db.session.scalars(select(InterpretingService).order_by(
+        InterpretingService.active.desc(), InterpretingService.name)).all()
+    return render_template("organisations/services.html", services=items,
+                           confirm=ConfirmForm())
+
+
+def _service_details(form) -> services.ServiceDetails:
+    return services.ServiceDetails(name=form.name.data, email=form.email.data,
+                                   phone=form.phone.data,
+                                   postcode_ranges=form.postcode_ranges())
+
+
+def _prefill_areas(form: ServiceForm, service: InterpretingService) -> None:
+    """Show whole provinces as ticked boxes and the rest as typed ranges."""
+    provinces = service.provinces
+    form.provinces.data = [p.value for p in provinces]
+    in_provinces = [r for p in provinces for r in p.postcode_ranges]
+    form.postcodes.data = format_postcode_ranges(
+        [r for r in service.postcode_ranges
+         if not any(a <= r[0] and r[1] <= b for a, b in in_provinces)])
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_service():
+    form = ServiceForm()
+    saved = _save(form, lambda: services.save_service(current_user, _service_details(form)),
+                  _("%(name)s is saved."), url_for("organisations.services_index"))
+    return saved or render_template("organisations/service_form.html", form=form, service=None)
+
+
+@bp.route("/services/<int:service_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_service(service_id):
+    service = _get(InterpretingService, service_id)
+    form = ServiceForm(obj=service)
+    if request.method == "GET":
+        _prefill_areas(form, service)
+    saved = _save(form, lambda: services.save_service(current_user, _service_details(form),
+                                                      service),
+                  _("%(name)s is saved."), url_for("organisations.services_index"))
+    return saved or render_template("organisations/service_form.html", form=form,
+                                    service=service)
+
+
+@bp.route("/services/<int:service_id>/deactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def deactivate_service(service_id):
+    return _set_active(InterpretingService, service_id, services.set_service_active, False,
+                       url_for("organisations.services_index"))
+
+
+@bp.route("/services/<int:service_id>/reactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reactivate_service(service_id):
+    return _set_active(InterpretingService, service_id, services.set_service_active, True,
+                       url_for("organisations.services_index"))

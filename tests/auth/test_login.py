@@ -1,0 +1,142 @@
+"""Logging in and out, with throttling that slows guessing but never locks out for good."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from interpreter_register.auth.models import LoginAttempt, User
+from interpreter_register.core.time import utcnow
+from interpreter_register.extensions import db
+from tests.fixtures.factories import PASSWORD, create_user
+
+
+def log_in(client, email, password=PASSWORD, address="192.0.2.10", **headers):
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers)
+
+
+def test_login_with_the_right_password_lands_on_the_home_page(client, world):
+    response = log_in(client, world.dispatcher.email)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "TVGent" in client.get("/").get_data(as_text=True)
+
+
+def test_email_is_not_case_sensitive(client, world):
+    assert log_in(client, world.dispatcher.email.upper()).status_code == 302
+
+
+def test_login_follows_next_but_only_on_this_site(client, world):
+    response = client.post("/login?next=/account", data={"email": world.admin.email,
+                                                          "password": PASSWORD})
+    assert response.headers["Location"] == "/account"
+    client.post("/logout")
+    response = client.post("/login?next=https://evil.example.com/",
+                           data={"email": world.admin.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("language,message", [
+    ("nl", "Het e-mailadres of het wachtwoord is fout."),
+    ("fr", "L’adresse e-mail ou le mot de passe est erroné."),
+    ("de", "Die E-Mail-Adresse oder das Passwort ist falsch."),
+])
+def test_wrong_password_says_so_in_the_users_language(client, world, language, message):
+    response = log_in(client, world.dispatcher.email, "wrong password",
+                      **{"Accept-Language": language})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_unknown_address_gets_the_same_answer_as_a_wrong_password(client, world):
+    unknown = log_in(client, "nobody@example.org").get_data(as_text=True)
+    assert "Het e-mailadres of het wachtwoord is fout." in unknown
+
+
+def test_malformed_form_shows_errors_next_to_the_fields(client):
+    response = client.post("/login", data={"email": "not-an-address", "password": ""},
+                           headers={"Accept-Language": "fr"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="email-error"' in body and 'id="password-error"' in body
+    assert "Saisissez une adresse e-mail valide" in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_deactivated_user_cannot_log_in_and_is_told_why(app, client):
+    user = create_user("requester", active=False)
+    body = log_in(client, user.email).get_data(as_text=True)
+    assert "Dit account is gedeactiveerd" in body
+    assert client.get("/account").status_code == 302
+
+
+def test_logout_ends_the_session(client, world):
+    log_in(client, world.admin.email)
+    assert client.post("/logout").headers["Location"] == "/login"
+    assert client.get("/account").headers["Location"].startswith("/login")
+
+
+def test_logout_by_a_plain_link_is_not_possible(client, world):
+    log_in(client, world.admin.email)
+    assert client.get("/logout").status_code == 405
+    assert client.get("/account").status_code == 200
+
+
+def test_successful_login_records_the_time(app, client, world):
+    log_in(client, world.admin.email)
+    with app.app_context():
+        assert db.session.get(User, world.admin.id).last_login_at is not None
+
+
+def test_five_failures_on_one_account_wait_then_the_owner_gets_in(app, client, world):
+    email = world.dispatcher.email
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        for _ in range(5):
+            log_in(client, email, "guess")
+        body = log_in(client, email).get_data(as_text=True)
+        assert "Te veel mislukte pogingen. Wacht 15 minuten" in body, "the right password waits"
+        clock.shift(timedelta(minutes=14))
+        assert "Wacht 1 minuut" in log_in(client, email).get_data(as_text=True)
+        clock.shift(timedelta(minutes=1, seconds=1))
+        assert log_in(client, email).status_code == 302
+
+
+def test_throttling_one_account_does_not_block_another(client, world):
+    for _ in range(5):
+        log_in(client, world.dispatcher.email, "guess")
+    assert log_in(client, world.admin.email).status_code == 302
+
+
+def test_many_failures_from_one_address_slow_that_address_only(client, world):
+    for n in range(20):
+        log_in(client, f"someone{n}@example.org", "guess", address="198.51.100.7")
+    blocked = log_in(client, world.admin.email, address="198.51.100.7")
+    assert "Te veel mislukte pogingen" in blocked.get_data(as_text=True)
+    assert log_in(client, world.admin.email, address="192.0.2.99").status_code == 302
+
+
+def test_a_password_reset_lifts_the_throttle_for_the_account(app, client, world):
+    from interpreter_register.auth.services import change_password
+
+    for _ in range(5):
+        log_in(client, world.dispatcher.email, "guess")
+    with app.app_context():
+        change_password(db.session.get(User, world.dispatcher.id), "a brand new password")
+        db.session.commit()
+    assert log_in(client, world.dispatcher.email, "a brand new password").status_code == 302
+
+
+def test_old_attempts_are_pruned_after_a_day(app, client, world):
+    with time_machine.travel(utcnow() - timedelta(days=2), tick=False):
+        log_in(client, world.dispatcher.email, "guess")
+    log_in(client, world.admin.email)
+    with app.app_context():
+        emails = db.session.scalars(select(LoginAttempt.email)).all()
+    assert emails == [world.admin.email]
+
+
+def test_passwords_are_stored_as_scrypt_hashes(app_ctx):
+    user = create_user("admin", password="a very secret password")
+    assert user.password_hash.startswith("scrypt:")
+    assert "a very secret password" not in user.password_hash

@@ -1,0 +1,165 @@
+"""The test rig: app, a rolled-back database per test, clients per role, live server."""
+
+import os
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, has_app_context
+from flask.globals import app_ctx as current_app_context
+from flask.testing import FlaskClient
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from interpreter_register import create_app
+from interpreter_register.extensions import db
+
+from .fixtures import factories
+from .fixtures.database import postgresql_url, reset_postgresql
+
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--postgresql", action="store_true",
+                     help="run the database tests on PostgreSQL at TEST_DATABASE_URL")
+
+
+def pytest_configure(config):
+    if config.getoption("--postgresql") and not postgresql_url():
+        raise pytest.UsageError("--postgresql needs TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run only the tests that touch a database."""
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+    if not config.getoption("--postgresql"):
+        return
+    keep = [i for i in items if "database_kind" in getattr(i, "fixturenames", ())]
+    dropped = [i for i in items if i not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def database_kind(request) -> str:
+    return "postgresql" if request.config.getoption("--postgresql") else "sqlite"
+
+
+def app_config(database_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://register.test",
+        "MAIL_SERVER": "",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(database_kind, tmp_path_factory) -> str:
+    if database_kind == "postgresql":
+        url = postgresql_url()
+        reset_postgresql(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url) -> Flask:
+    """The application, on a database built by the migrations (not by create_all)."""
+    from flask_migrate import upgrade
+
+    application = create_app(app_config(database_url))
+    with application.app_context():
+        upgrade()
+    factories.state["app"] = application
+    return application
+
+
+@pytest.fixture(autouse=True)
+def db_connection(request):
+    """Every test that uses the app runs in a transaction that is rolled back afterwards.
+
+    Views and services commit as they would in production; here a commit only releases
+    a savepoint inside the outer transaction.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        engine = db.engine
+    connection = engine.connect()
+    transaction = connection.begin()
+    original = db.session
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                           expire_on_commit=False)
+    db.session = scoped_session(factory, scopefunc=_app_context_scope)
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        db.session = original
+        transaction.rollback()
+        connection.close()
+
+
+def _app_context_scope():
+    """One session per application context, as Flask-SQLAlchemy scopes it."""
+    return (id(current_app_context._get_current_object()) if has_app_context()
+            else threading.get_ident())
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An application context for tests that call services directly (no HTTP)."""
+    with app.app_context():
+        yield
+
+
+class Client(FlaskClient):
+    def login_as(self, user) -> "Client":
+        """Log in without the form (the form itself is tested in tests/auth)."""
+        with self.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return self
+
+
+@pytest.fixture
+def client(app) -> Client:
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def client_for(app):
+    """``client_for(user)``: a new client, logged in as that user."""
+    def make(user) -> Client:
+        app.test_client_class = Client
+        return app.test_client().login_as(user)
+    return make
+
+
+@pytest.fixture
+def csrf_enabled(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+@pytest.fixture
+def outbox(app):
+    """The mails queued so far, read fresh each call: ``outbox()`` or ``outbox(kind=...)``."""
+    from interpreter_register.core.outbox import OutboxMessage
+
+    def read(**filters):
+        with app.app_context():
+            query = sa.select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)
+            return db.session.scalars(query).all()
+    return read

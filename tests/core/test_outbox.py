@@ -1,0 +1,98 @@
+"""Mail leaves only after the transaction that wrote it committed; SMTP when configured."""
+
+import socket
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from interpreter_register.core.outbox import deliver_pending, queue_mail
+from interpreter_register.extensions import db
+
+
+def test_a_rolled_back_mail_is_never_sent(app_ctx, outbox):
+    queue_mail("a@example.org", "Subject", "Body", kind="test")
+    db.session.rollback()
+    assert deliver_pending() == 0
+    assert outbox() == []
+
+
+def test_a_committed_mail_is_delivered_once(app_ctx, outbox):
+    queue_mail("a@example.org", "Subject", "Body", kind="test")
+    db.session.commit()
+    assert deliver_pending() == 1
+    assert deliver_pending() == 0
+    [mail] = outbox()
+    assert mail.sent_at is not None and mail.attempts == 1
+
+
+def test_mail_queued_by_a_request_is_delivered_after_its_commit(world, client, outbox):
+    client.post("/password/forgot", data={"email": world.admin.email})
+    [mail] = outbox()
+    assert mail.sent_at is not None
+
+
+def test_a_failing_request_sends_nothing(world, client, outbox, monkeypatch):
+    from interpreter_register.auth import services
+
+    def fail_after_queueing(email):
+        queue_mail(email, "Half done", "…", kind="test")
+        raise RuntimeError("boom")
+    monkeypatch.setattr(services, "request_password_reset", fail_after_queueing)
+    with pytest.raises(RuntimeError):
+        client.post("/password/forgot", data={"email": world.admin.email})
+    assert outbox() == []
+
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []
+        self.received = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        self.received.set()
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield controller, mailbox
+    finally:
+        controller.stop()
+
+
+def test_real_smtp_when_configured(app, smtp_server, outbox, monkeypatch):
+    controller, mailbox = smtp_server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    with app.app_context():
+        queue_mail("anna@example.org", "Uw boeking", "Tekst van de mail", kind="test")
+        db.session.commit()
+        assert deliver_pending() == 1
+    assert mailbox.received.wait(5)
+    [envelope] = mailbox.messages
+    assert envelope.rcpt_tos == ["anna@example.org"]
+    assert b"Subject: Uw boeking" in envelope.content
+
+
+def test_an_unreachable_mail_server_keeps_the_mail_for_later(app, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", 1)
+    with app.app_context():
+        queue_mail("anna@example.org", "Later", "…", kind="test")
+        db.session.commit()
+        assert deliver_pending() == 0
+    [mail] = outbox()
+    assert mail.sent_at is None and mail.attempts == 1 and mail.last_error

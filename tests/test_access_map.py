@@ -1,0 +1,131 @@
+"""Every route, with a user of every role (and of another organisation): answer or refuse.
+
+The table below is the access policy. A route that is not in it fails the test, so a
+new view cannot be added without deciding who may open it.
+"""
+
+import pytest
+
+OK, LOGIN, FORBIDDEN, MISSING, BAD = "ok", "login", "403", "404", "400"
+ROLES = ("anonymous", "admin", "register_staff", "dispatcher", "requester", "contact_person",
+         "other_contact_person", "interpreter")
+
+
+def everyone(outcome=OK):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def logged_in():
+    return {**everyone(), "anonymous": LOGIN}
+
+
+def only(*roles):
+    return {role: OK if role in roles else FORBIDDEN for role in ROLES} | {"anonymous": LOGIN}
+
+
+ADMIN = only("admin")
+
+ACCESS = {
+    ("core.home", "GET"): everyone(),
+    ("core.switch_language", "POST"): everyone(),
+    ("core.health", "GET"): everyone(),
+    ("auth.login", "GET"): everyone(),
+    ("auth.login", "POST"): everyone(),
+    # Logging out ends on the login page, for everyone.
+    ("auth.logout", "POST"): everyone(LOGIN),
+    ("auth.forgot_password", "GET"): everyone(),
+    ("auth.forgot_password", "POST"): everyone(),
+    # An unusable token answers with an explanation, whoever asks.
+    ("auth.reset_password", "GET"): everyone(BAD),
+    ("auth.reset_password", "POST"): everyone(BAD),
+    ("auth.accept_invitation", "GET"): everyone(BAD),
+    ("auth.accept_invitation", "POST"): everyone(BAD),
+    ("auth.account", "GET"): logged_in(),
+    ("auth.account", "POST"): logged_in(),
+    ("auth.change_password", "GET"): logged_in(),
+    ("auth.change_password", "POST"): logged_in(),
+    ("users.index", "GET"): ADMIN,
+    ("users.create", "GET"): ADMIN,
+    ("users.create", "POST"): ADMIN,
+    ("users.edit", "GET"): ADMIN,
+    ("users.edit", "POST"): ADMIN,
+    ("users.deactivate", "POST"): ADMIN,
+    ("users.reactivate", "POST"): ADMIN,
+    ("users.invite", "POST"): ADMIN,
+    # Only the contact person of the colleague's own organisation.
+    ("users.colleagues", "GET"): only("contact_person", "other_contact_person")
+    | {"requester": FORBIDDEN},
+    ("users.invite_colleague", "GET"): only("contact_person", "other_contact_person"),
+    ("users.invite_colleague", "POST"): only("contact_person", "other_contact_person"),
+    ("users.deactivate_colleague", "POST"): only("contact_person"),
+    ("users.reactivate_colleague", "POST"): only("contact_person"),
+    ("organisations.organisations", "GET"): ADMIN,
+    ("organisations.create_organisation", "GET"): ADMIN,
+    ("organisations.create_organisation", "POST"): ADMIN,
+    ("organisations.edit_organisation", "GET"): ADMIN,
+    ("organisations.edit_organisation", "POST"): ADMIN,
+    ("organisations.deactivate_organisation", "POST"): ADMIN,
+    ("organisations.reactivate_organisation", "POST"): ADMIN,
+    ("organisations.services_index", "GET"): ADMIN,
+    ("organisations.create_service", "GET"): ADMIN,
+    ("organisations.create_service", "POST"): ADMIN,
+    ("organisations.edit_service", "GET"): ADMIN,
+    ("organisations.edit_service", "POST"): ADMIN,
+    ("organisations.deactivate_service", "POST"): ADMIN,
+    ("organisations.reactivate_service", "POST"): ADMIN,
+}
+
+# Files, not pages: served to everyone.
+UNGUARDED = {"static", "bootstrap.static"}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in UNGUARDED:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(app, rule, world):
+    """Fill a rule's arguments with objects of the first organisation and service."""
+    values = {
+        "user_id": world.requester.id,
+        "organisation_id": world.organisation.id,
+        "service_id": world.service.id,
+        "token": "not-a-valid-token",
+        "filename": "app.css",
+    }
+    with app.test_request_context():
+        from flask import url_for
+        return url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+
+
+def _outcome(response) -> str:
+    if response.status_code in (302, 303) and "/login" in response.headers.get("Location", ""):
+        return LOGIN
+    if response.status_code < 400:
+        return OK
+    return str(response.status_code)
+
+
+def test_every_route_is_in_the_table(app):
+    routes = {(rule.endpoint, method) for rule, method in _routes(app)}
+    assert routes - ACCESS.keys() == set(), "routes without an access rule in ACCESS"
+    assert ACCESS.keys() - routes == set(), "rules in ACCESS for routes that do not exist"
+
+
+@pytest.mark.parametrize("endpoint,method", sorted(ACCESS))
+def test_route_answers_or_refuses_per_role(app, world, client_for, client, db_connection,
+                                           endpoint, method):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    url = _url(app, rule, world)
+    seen = {}
+    for role in ROLES:
+        browser = client if role == "anonymous" else client_for(getattr(world, role))
+        # What one role's request changes (a deactivation, say) is undone before the next.
+        attempt = db_connection.begin_nested()
+        response = browser.open(url, method=method, data={})
+        attempt.rollback()
+        seen[role] = _outcome(response)
+    assert seen == ACCESS[(endpoint, method)]

@@ -1,0 +1,80 @@
+"""flask seed-demo, flask create-user and flask translate."""
+
+from sqlalchemy import func, select
+
+from interpreter_register.auth.models import Role, User
+from interpreter_register.demo import world as demo
+from interpreter_register.extensions import db
+from interpreter_register.organisations.models import InterpretingService, Organisation
+from interpreter_register.register.models import Language, Person
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_demo_builds_a_small_world_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data loaded." in result.output
+    for role, email in [("admin", "admin@example.org"), ("dispatcher", "dispatcher@example.org"),
+                        ("requester", "requester@example.org"),
+                        ("interpreter", "interpreter@example.org"),
+                        ("register_staff", "register@example.org")]:
+        assert f"{role}" in result.output and email in result.output
+    assert demo.DEMO_PASSWORD in result.output
+
+    with app.app_context():
+        before = {m.__name__: count(m) for m in (InterpretingService, Organisation, Person,
+                                                  User, Language)}
+        assert before["InterpretingService"] == 11
+        assert 28 <= before["Organisation"] <= 35
+        assert before["Person"] == 60
+        assert before["Language"] == 16
+        roles = set(db.session.scalars(select(User.role)))
+        assert roles == set(Role)
+        areas = {o.working_language for o in db.session.scalars(select(Organisation))}
+        assert areas == {"nl", "fr", "de"}
+
+    again = runner.invoke(args=["seed-demo"])
+    assert "not loaded" in again.output
+    with app.app_context():
+        assert {m.__name__: count(m) for m in (InterpretingService, Organisation, Person,
+                                                User, Language)} == before
+
+
+def test_demo_logins_work(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    for email in ("admin@example.org", "interpreter@example.org", "requester@example.org"):
+        response = client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+        assert response.headers["Location"] == "/", email
+        client.post("/logout")
+
+
+def test_demo_names_languages_cldr_does_not_know(app):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    with app.app_context():
+        dari = db.session.get(Language, "prs")
+        kurmanji = db.session.get(Language, "kmr")
+        assert (dari.name("nl"), dari.name("fr")) == ("Dari", "Dari")
+        assert kurmanji.name("de") == "Kurmandschi (Nordkurdisch)"
+
+
+def test_create_user_makes_the_first_administrator(app, outbox):
+    result = app.test_cli_runner().invoke(args=[
+        "create-user", "--email", "Root@Example.org", "--name", "Eerste Beheerder"])
+    assert result.exit_code == 0, result.output
+    assert "http://register.test/invitation/" in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "root@example.org"))
+        assert user.role == Role.ADMIN and user.password_hash is None
+    assert [m.kind for m in outbox()] == ["invitation"]
+
+
+def test_create_user_refuses_a_taken_address(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A"])
+    result = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A"])
+    assert result.exit_code != 0
+    assert "already exists" in result.output or "bestaat al" in result.output

@@ -1,0 +1,3 @@
+from interpreter_register import create_app
+
+app = create_app()
