@@ -1,13 +1,13 @@
 """Administrators manage every user; contact persons invite and deactivate colleagues."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from ..core.edge import one_click, save_form
 from ..core.forms import ConfirmForm
 from ..core.permissions import check, roles_required
-from ..core.rules import RuleError, show_on_form
 from ..extensions import db
 from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of
@@ -67,18 +67,10 @@ def _details(form: UserForm) -> services.UserDetails:
 @roles_required(Role.ADMIN)
 def create():
     form = _user_form()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(current_user, _details(form))
-        except RuleError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was invited by mail to choose a password.", name=user.name),
-                  "success")
-            return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=None)
+    saved = save_form(form, lambda: services.create_user(current_user, _details(form)),
+                      _("%(name)s was invited by mail to choose a password."),
+                      url_for("users.index"))
+    return saved or render_template("users/form.html", form=form, user=None)
 
 
 def _get_user(user_id: int) -> User:
@@ -95,33 +87,17 @@ def edit(user_id):
         form.service.data = user.service_id or 0
         form.person.data = user.person_id or 0
         form.locale.data = user.locale or ""
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, _details(form))
-        except RuleError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("The user is saved."), "success")
-            return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user, confirm=ConfirmForm())
+    saved = save_form(form, lambda: services.update_user(current_user, user, _details(form)),
+                      _("%(name)s is saved."), url_for("users.index"))
+    return saved or render_template("users/form.html", form=form, user=user)
 
 
 def _user_action(user_id: int, action, done_message: str, back: str):
-    """Run a one-click action on a user (deactivate, reactivate, invite) from a POST."""
+    """A one-click action on a user (deactivate, reactivate, invite), for whoever may."""
     user = _get_user(user_id)
     check(current_user.can_manage_user(user))
-    if ConfirmForm().validate_on_submit():
-        try:
-            action(current_user, user)
-        except RuleError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
-        else:
-            db.session.commit()
-            flash(done_message % {"name": user.name}, "success")
-    return redirect(back)
+    return one_click(lambda: action(current_user, user), done_message % {"name": user.name},
+                     back)
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
@@ -160,20 +136,11 @@ def colleagues():
 def invite_colleague():
     check(current_user.can_manage_colleagues())
     form = ColleagueForm()
-    if form.validate_on_submit():
-        details = services.UserDetails(email=form.email.data, name=form.name.data,
-                                       role=Role.REQUESTER, locale=form.locale.data or None)
-        try:
-            user = services.create_user(current_user, details)
-        except RuleError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was invited by mail to choose a password.", name=user.name),
-                  "success")
-            return redirect(url_for("users.colleagues"))
-    return render_template("users/invite_colleague.html", form=form)
+    saved = save_form(form, lambda: services.create_user(current_user, services.UserDetails(
+        email=form.email.data, name=form.name.data, role=Role.REQUESTER,
+        locale=form.locale.data or None)),
+        _("%(name)s was invited by mail to choose a password."), url_for("users.colleagues"))
+    return saved or render_template("users/invite_colleague.html", form=form)
 
 
 @bp.route("/organisation/colleagues/<int:user_id>/deactivate", methods=["POST"])

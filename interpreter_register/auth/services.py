@@ -286,7 +286,7 @@ def _restrict_to_colleague(acting: User, details: UserDetails) -> None:
     details.service = details.person = None
 
 
-def update_user(acting: User, user: User, details: UserDetails) -> None:
+def update_user(acting: User, user: User, details: UserDetails) -> User:
     if not acting.is_admin:
         raise PermissionError("only administrators edit users")
     if user.id == acting.id and details.role != Role.ADMIN:
@@ -294,6 +294,7 @@ def update_user(acting: User, user: User, details: UserDetails) -> None:
     _check_details(details, user)
     _apply(user, details)
     db.session.flush()
+    return user
 
 
 def deactivate_user(acting: User, user: User) -> None:

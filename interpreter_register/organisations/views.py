@@ -1,15 +1,15 @@
 """Administrators keep the requesting organisations and the interpreting services."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.models import Role
+from ..core.edge import one_click, save_form
 from ..core.forms import ConfirmForm
 from ..core.permissions import roles_required
 from ..core.regions import format_postcode_ranges
-from ..core.rules import RuleError, show_on_form
 from ..extensions import db
 from . import services
 from .forms import OrganisationForm, ServiceForm
@@ -22,29 +22,11 @@ def _get(model, object_id):
     return db.session.get(model, object_id) or abort(404)
 
 
-def _save(form, save, done_message: str, back: str):
-    """Validate a form, call the service that saves it, commit; or show what went wrong."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        saved = save()
-    except RuleError as error:
-        db.session.rollback()
-        show_on_form(form, error)
-        return None
-    db.session.commit()
-    flash(done_message % {"name": saved.name}, "success")
-    return redirect(back)
-
-
 def _set_active(model, object_id, setter, active: bool, back: str):
     item = _get(model, object_id)
-    if ConfirmForm().validate_on_submit():
-        setter(current_user, item, active)
-        db.session.commit()
-        flash((_("%(name)s is active again.") if active else _("%(name)s is deactivated."))
-              % {"name": item.name}, "success")
-    return redirect(back)
+    done = _("%(name)s is active again.") if active else _("%(name)s is deactivated.")
+    return one_click(lambda: setter(current_user, item, active), done % {"name": item.name},
+                     back)
 
 
 # --- organisations ----------------------------------------------------------------------
@@ -75,7 +57,7 @@ def _organisation_details(form) -> services.OrganisationDetails:
 @roles_required(Role.ADMIN)
 def create_organisation():
     form = OrganisationForm()
-    saved = _save(form, lambda: services.save_organisation(current_user,
+    saved = save_form(form, lambda: services.save_organisation(current_user,
                                                            _organisation_details(form)),
                   _("%(name)s is saved."), url_for("organisations.organisations"))
     return saved or render_template("organisations/form.html", form=form, organisation=None)
@@ -86,7 +68,7 @@ def create_organisation():
 def edit_organisation(organisation_id):
     organisation = _get(Organisation, organisation_id)
     form = OrganisationForm(obj=organisation)
-    saved = _save(form, lambda: services.save_organisation(
+    saved = save_form(form, lambda: services.save_organisation(
         current_user, _organisation_details(form), organisation),
         _("%(name)s is saved."), url_for("organisations.organisations"))
     return saved or render_template("organisations/form.html", form=form,
@@ -138,7 +120,7 @@ def _prefill_areas(form: ServiceForm, service: InterpretingService) -> None:
 @roles_required(Role.ADMIN)
 def create_service():
     form = ServiceForm()
-    saved = _save(form, lambda: services.save_service(current_user, _service_details(form)),
+    saved = save_form(form, lambda: services.save_service(current_user, _service_details(form)),
                   _("%(name)s is saved."), url_for("organisations.services_index"))
     return saved or render_template("organisations/service_form.html", form=form, service=None)
 
@@ -150,7 +132,7 @@ def edit_service(service_id):
     form = ServiceForm(obj=service)
     if request.method == "GET":
         _prefill_areas(form, service)
-    saved = _save(form, lambda: services.save_service(current_user, _service_details(form),
+    saved = save_form(form, lambda: services.save_service(current_user, _service_details(form),
                                                       service),
                   _("%(name)s is saved."), url_for("organisations.services_index"))
     return saved or render_template("organisations/service_form.html", form=form,
