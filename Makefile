@@ -29,12 +29,13 @@ translations: install
 
 # Installs, compiles the catalogues, migrates the SQLite database, loads the demo data
 # (only into an empty database) and serves the app on http://$(HOST):$(PORT).
-# Plain HTTP on loopback, so the session cookie may not be marked Secure here.
+# Plain HTTP on loopback, so the session cookie may not be marked Secure here; without a
+# mail server, mails (reset and invitation links too) are shown whole in the log.
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+	SESSION_COOKIE_SECURE=0 MAIL_LOG_BODY=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Installs what the tests need (Chromium and PostgreSQL included, when run as root),
 # lints, then runs the whole suite on SQLite and the database tests again on PostgreSQL.

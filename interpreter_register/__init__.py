@@ -1,5 +1,6 @@
 """The interpreter register: a Flask application for Belgium's social interpreters."""
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(app.instance_path)
 
+    _configure_logging(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
@@ -28,6 +30,16 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_commands
     register_commands(app)
     return app
+
+
+def _configure_logging(app: Flask) -> None:
+    """The package logs to stderr (outbox deliveries, errors) unless the host set up logging."""
+    logger = logging.getLogger(__name__)
+    logger.setLevel(app.config["LOG_LEVEL"])
+    if not logging.getLogger().handlers and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
 
 
 def _load_models() -> None:

@@ -55,6 +55,9 @@ def defaults(instance_path: str) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "register@interpreter-register.invalid"),
+        # Without a mail server, log whole mails (links included): for development only.
+        "MAIL_LOG_BODY": _env_bool("MAIL_LOG_BODY", False),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
         "INVITATION_MAX_AGE": timedelta(days=7),
         "PASSWORD_MIN_LENGTH": 10,

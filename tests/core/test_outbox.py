@@ -96,3 +96,20 @@ def test_an_unreachable_mail_server_keeps_the_mail_for_later(app, outbox, monkey
         assert deliver_pending() == 0
     [mail] = outbox()
     assert mail.sent_at is None and mail.attempts == 1 and mail.last_error
+
+
+def test_without_a_mail_server_the_log_says_who_got_what(app, caplog, monkeypatch):
+    with app.app_context():
+        queue_mail("anna@example.org", "Uw boeking", "Link: http://x/secret", kind="test")
+        db.session.commit()
+        with caplog.at_level("INFO", logger="interpreter_register"):
+            deliver_pending()
+    assert "anna@example.org" in caplog.text and "Uw boeking" in caplog.text
+    assert "secret" not in caplog.text, "bodies are logged only when MAIL_LOG_BODY is set"
+    monkeypatch.setitem(app.config, "MAIL_LOG_BODY", True)
+    with app.app_context():
+        queue_mail("anna@example.org", "Tweede", "Link: http://x/secret", kind="test")
+        db.session.commit()
+        with caplog.at_level("INFO", logger="interpreter_register"):
+            deliver_pending()
+    assert "http://x/secret" in caplog.text
