@@ -45,9 +45,12 @@ def _configure_logging(app: Flask) -> None:
 def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
     from .auth import models as _auth  # noqa: F401
+    from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
+    from .core import settings as _settings  # noqa: F401
     from .organisations import models as _organisations  # noqa: F401
     from .register import models as _register  # noqa: F401
+    from .register import policy as _policy  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -85,8 +88,10 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .organisations.views import bp as organisations_bp
+    from .register.views import bp as register_bp
+    from .register.views import public_bp
 
-    for blueprint in (core_bp, auth_bp, users_bp, organisations_bp):
+    for blueprint in (core_bp, auth_bp, users_bp, organisations_bp, register_bp, public_bp):
         app.register_blueprint(blueprint)
 
 

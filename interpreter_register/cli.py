@@ -96,7 +96,39 @@ def create_user(email, name, role, language):
         click.echo(f"No MAIL_SERVER is set; the invitation link is:\n  {link}")
 
 
+register_group = AppGroup("register", help="Import and export the register.")
+
+
+@register_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def register_import(path):
+    """Import people, language pairs and certificates from a CSV file (all or nothing)."""
+    from .register.services.transfer import import_register
+
+    run = import_register(None, Path(path).read_bytes(), Path(path).name)
+    db.session.commit()
+    if not run.succeeded:
+        for row, column, message in run.errors:
+            click.echo(f"row {row}, {column or '-'}: {message}", err=True)
+        raise click.ClickException(f"{len(run.errors)} problem(s); nothing was imported.")
+    click.echo(f"{run.rows} rows: {run.people_created} people added, {run.people_updated} "
+               f"updated, {run.qualifications_added} language pairs and "
+               f"{run.certificates_added} certificates added.")
+
+
+@register_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def register_export(path):
+    """Export the register to a .csv or .xlsx file (the format import reads)."""
+    from .register.services.transfer import export_csv, export_xlsx
+
+    data = export_xlsx() if path.endswith(".xlsx") else export_csv()
+    Path(path).write_bytes(data)
+    click.echo(f"Written to {path}.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(register_group)
     app.cli.add_command(translate)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)

@@ -44,6 +44,8 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # Uploads (register imports) up to 16 MB.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # A form may stay open for a working day before its CSRF token expires.
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "BABEL_DEFAULT_LOCALE": "nl_BE",

@@ -119,8 +119,11 @@ def _app_context_scope():
 
 @pytest.fixture
 def app_ctx(app):
-    """An application context for tests that call services directly (no HTTP)."""
-    with app.app_context():
+    """An application context for tests that call services directly (no HTTP); messages
+    come in English there, the language of the source."""
+    from flask_babel import force_locale
+
+    with app.app_context(), force_locale("en_BE"):
         yield
 
 

@@ -8,7 +8,7 @@ import pytest
 
 OK, LOGIN, FORBIDDEN, MISSING, BAD = "ok", "login", "403", "404", "400"
 ROLES = ("anonymous", "admin", "register_staff", "dispatcher", "requester", "contact_person",
-         "other_contact_person", "interpreter")
+         "other_contact_person", "interpreter", "other_interpreter")
 
 
 def everyone(outcome=OK):
@@ -24,6 +24,7 @@ def only(*roles):
 
 
 ADMIN = only("admin")
+REGISTER = only("admin", "register_staff")
 
 ACCESS = {
     ("core.home", "GET"): everyone(),
@@ -73,6 +74,47 @@ ACCESS = {
     ("organisations.edit_service", "POST"): ADMIN,
     ("organisations.deactivate_service", "POST"): ADMIN,
     ("organisations.reactivate_service", "POST"): ADMIN,
+    # The register: staff change it, dispatchers read it, an interpreter reads their own
+    # record (the person in the URL is the interpreter's, not the other interpreter's).
+    ("register.index", "GET"): only("admin", "register_staff", "dispatcher"),
+    ("register.person", "GET"): only("admin", "register_staff", "dispatcher", "interpreter"),
+    ("register.me", "GET"): only("interpreter", "other_interpreter"),
+    ("register.me", "POST"): only("interpreter", "other_interpreter"),
+    ("register.create", "GET"): REGISTER,
+    ("register.create", "POST"): REGISTER,
+    ("register.edit", "GET"): REGISTER,
+    ("register.edit", "POST"): REGISTER,
+    ("register.deactivate", "POST"): REGISTER,
+    ("register.reactivate", "POST"): REGISTER,
+    ("register.add_qualification", "GET"): REGISTER,
+    ("register.add_qualification", "POST"): REGISTER,
+    ("register.toggle_revisor", "POST"): REGISTER,
+    ("register.issue_certificate", "GET"): REGISTER,
+    ("register.issue_certificate", "POST"): REGISTER,
+    ("register.edit_certificate", "GET"): REGISTER,
+    ("register.edit_certificate", "POST"): REGISTER,
+    ("register.change_status", "GET"): REGISTER,
+    ("register.change_status", "POST"): REGISTER,
+    ("register.record_step", "GET"): REGISTER,
+    ("register.record_step", "POST"): REGISTER,
+    ("register.open_revision", "GET"): REGISTER,
+    ("register.open_revision", "POST"): REGISTER,
+    ("register.record_revision", "GET"): REGISTER,
+    ("register.record_revision", "POST"): REGISTER,
+    ("register.languages", "GET"): REGISTER,
+    ("register.add_language", "GET"): REGISTER,
+    ("register.add_language", "POST"): REGISTER,
+    ("register.edit_language", "GET"): REGISTER,
+    ("register.edit_language", "POST"): REGISTER,
+    ("register.policy_settings", "GET"): REGISTER,
+    ("register.policy_settings", "POST"): REGISTER,
+    ("register.import_file", "GET"): REGISTER,
+    ("register.import_file", "POST"): REGISTER,
+    ("register.import_result", "GET"): REGISTER,
+    ("register.export_csv", "GET"): REGISTER,
+    ("register.export_xlsx", "GET"): REGISTER,
+    # Anyone, without logging in.
+    ("public.search", "GET"): everyone(),
 }
 
 # Files, not pages: served to everyone.
@@ -95,6 +137,11 @@ def _url(app, rule, world):
         "service_id": world.service.id,
         "token": "not-a-valid-token",
         "filename": "app.css",
+        "person_id": world.person.id,
+        "qualification_id": world.translation.id,
+        "certificate_id": world.certificate.id,
+        "code": "ar",
+        "run_id": world.import_run.id,
     }
     with app.test_request_context():
         from flask import url_for

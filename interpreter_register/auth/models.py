@@ -78,7 +78,7 @@ class User(UserMixin, db.Model):
 
     organisation = relationship("Organisation", back_populates="members")
     service = relationship("InterpretingService", back_populates="dispatchers")
-    person = relationship("Person")
+    person = relationship("Person", back_populates="account")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -7,10 +7,11 @@ from .forms import ConfirmForm
 from .rules import RuleError, show_on_form
 
 
-def save_form(form, save, done: str, back: str):
-    """Validate ``form``, call ``save()``, commit and go to ``back`` with ``done`` (which may
-    name the saved object as %(name)s). When the form is invalid or a rule refuses, return
-    None: the caller shows the form again, with the refusal next to its field."""
+def save_form(form, save, done: str, back):
+    """Validate ``form``, call ``save()``, commit and go to ``back`` (a URL, or a function of
+    the saved object giving one) with ``done`` (which may name the saved object as
+    %(name)s). When the form is invalid or a rule refuses, return None: the caller shows
+    the form again, with the refusal next to its field."""
     if not form.validate_on_submit():
         return None
     try:
@@ -21,7 +22,7 @@ def save_form(form, save, done: str, back: str):
         return None
     db.session.commit()
     flash(done % {"name": getattr(saved, "name", "")}, "success")
-    return redirect(back)
+    return redirect(back(saved) if callable(back) else back)
 
 
 def one_click(action, done: str, back: str):

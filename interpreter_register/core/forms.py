@@ -32,3 +32,29 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
     return target
+
+
+def settings_form(specs, data: dict):
+    """A form with one field per setting, typed and bounded as the setting is declared."""
+    from wtforms import BooleanField, IntegerField
+    from wtforms.validators import InputRequired, NumberRange
+
+    class SettingsForm(FlaskForm):
+        def values(self) -> dict:
+            return {spec.key: self[field_name(spec.key)].data for spec in specs}
+
+    for spec in specs:
+        if isinstance(spec.default, bool):
+            field = BooleanField(spec.label, description=spec.help)
+        elif isinstance(spec.default, int):
+            field = IntegerField(spec.label, description=spec.help, validators=[
+                InputRequired(), NumberRange(min=spec.minimum, max=spec.maximum)])
+        else:
+            field = SelectField(spec.label, description=spec.help, choices=choices(spec.choices))
+        setattr(SettingsForm, field_name(spec.key), field)
+    return SettingsForm(data={field_name(k): v for k, v in data.items()})
+
+
+def field_name(key: str) -> str:
+    """A setting's key as a form field name (dots are not allowed there)."""
+    return key.replace(".", "__")

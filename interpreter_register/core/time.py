@@ -13,3 +13,8 @@ def utcnow() -> datetime:
 
 def to_brussels(moment: datetime) -> datetime:
     return moment.astimezone(BRUSSELS)
+
+
+def today_in_brussels():
+    """The calendar date in Belgium now (not the server's, not UTC's)."""
+    return utcnow().astimezone(BRUSSELS).date()

@@ -10,9 +10,11 @@ from ..auth.models import Role, User
 from ..extensions import db
 from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of, services_serving
-from ..register.services import qualifications_of, register_summary
+from ..register.policy import current_policy
+from ..register.services.summary import qualifications_of, register_summary
 from .forms import LanguageForm, safe_next
 from .i18n import offered_languages
+from .time import today_in_brussels
 
 bp = Blueprint("core", __name__)
 
@@ -41,7 +43,8 @@ def _admin_home():
 
 
 def _register_staff_home():
-    return render_template("home/register_staff.html", summary=register_summary())
+    return render_template("home/register_staff.html",
+                           summary=register_summary(today_in_brussels()))
 
 
 def _dispatcher_home():
@@ -60,7 +63,8 @@ def _requester_home():
 def _interpreter_home():
     person = current_user.person
     return render_template("home/interpreter.html", person=person,
-                           qualifications=qualifications_of(person))
+                           qualifications=qualifications_of(person),
+                           today=today_in_brussels(), policy=current_policy())
 
 
 HOME_PAGES = {

@@ -1,23 +1,62 @@
-"""`flask seed-demo`: a small, realistic world on an empty database; nothing otherwise."""
+"""`flask seed-demo`: a small, realistic world on an empty database; nothing otherwise.
+
+The register is filled through the same services the staff use, so every demo person
+has an audit trail and obeys the same rules.
+"""
 
 import unicodedata
+from datetime import date, timedelta
 from itertools import cycle
 
 from sqlalchemy import func, select
 
 from ..auth.models import Role, User
-from ..core.regions import language_area, parse_postcode_ranges
+from ..core.regions import Province, language_area, parse_postcode_ranges, province_of
+from ..core.time import today_in_brussels
 from ..extensions import db
-from ..organisations.models import InterpretingService, Organisation, OrganisationType, ServiceArea
+from ..organisations.models import (
+    InterpretingService,
+    Organisation,
+    OrganisationType,
+    ServiceArea,
+)
 from ..organisations.services import merge_ranges
-from ..register.languages import new_language
-from ..register.models import Person, Qualification, QualificationKind
+from ..register.models import (
+    CertificateStatus,
+    Direction,
+    Domain,
+    Gender,
+    Modality,
+    Person,
+    QualificationKind,
+    StepResult,
+    TrackStep,
+    Verdict,
+)
+from ..register.services import credentials, people
 from . import world
 
 DEMO_LOGINS = {
     "password": world.DEMO_PASSWORD,
     "accounts": [(role, email) for role, email, *_ in world.DEMO_USERS[:5]],
 }
+
+# Neighbouring provinces an interpreter living in one also serves.
+NEIGHBOURS = {
+    Province.EAST_FLANDERS: [Province.WEST_FLANDERS, Province.ANTWERP],
+    Province.ANTWERP: [Province.FLEMISH_BRABANT, Province.LIMBURG],
+    Province.BRUSSELS: [Province.FLEMISH_BRABANT, Province.WALLOON_BRABANT],
+    Province.FLEMISH_BRABANT: [Province.BRUSSELS],
+    Province.LIMBURG: [Province.FLEMISH_BRABANT],
+    Province.WEST_FLANDERS: [Province.EAST_FLANDERS],
+    Province.LIEGE: [Province.NAMUR],
+    Province.HAINAUT: [Province.NAMUR],
+    Province.NAMUR: [Province.HAINAUT, Province.LIEGE],
+}
+FEMALE_NAMES = {"Fatima", "Amina", "Leila", "Nadia", "Rania", "Mariam", "Zahra", "Shabnam",
+                "Malalai", "Parwana", "Shirin", "Niloufar", "Senait", "Mehret", "Ayşe", "Elif",
+                "Zeynep", "Olga", "Natalia", "Oksana", "Iryna", "Hodan", "Faadumo", "Thiziri",
+                "Rojda", "Shilan", "Ioana", "Desislava", "Agnieszka"}
 
 
 def _ascii(text: str) -> str:
@@ -36,8 +75,9 @@ def seed() -> bool:
         return False
     services = _services()
     organisations = _organisations()
-    people = _people()
-    _users(services, organisations, people)
+    persons = _people(today_in_brussels())
+    _revisions(persons, today_in_brussels())
+    _users(services, organisations, persons)
     db.session.flush()
     return True
 
@@ -70,37 +110,77 @@ def _working_languages(postcode: str, index: int) -> list[str]:
     return [area]
 
 
-def _people() -> list[Person]:
-    languages = {code: new_language(code) for code, _count in world.LANGUAGE_SHARE}
-    db.session.add_all(languages.values())
+def _details(number: int, first: str, last: str, postcode: str, municipality: str,
+             translates: bool) -> people.PersonDetails:
+    home = province_of(postcode)
+    modalities = {Modality.ON_SITE, Modality.PHONE}
+    if number % 2 == 0:
+        modalities.add(Modality.VIDEO)
+    if translates:
+        modalities.add(Modality.WRITTEN)
+    domains = list(Domain)
+    return people.PersonDetails(
+        first_name=first, last_name=last, email=f"{_ascii(first)}.{_ascii(last)}@example.org",
+        phone=f"+32 470 {10 + number:02d} {(number * 37) % 100:02d} {(number * 53) % 100:02d}",
+        postcode=postcode, municipality=municipality,
+        gender=Gender.FEMALE if first in FEMALE_NAMES else Gender.MALE,
+        regions={home, *NEIGHBOURS.get(home, [])[: number % 3]}, modalities=modalities,
+        domains={domains[number % 7], domains[(number * 3) % 7]},
+        # Most agree to appear in the public register; some show more than their town.
+        public_consent=number % 5 != 4, show_email=number % 3 == 0, show_phone=number % 4 == 0,
+        show_municipality=True)
+
+
+def _people(today: date) -> list[Person]:
+    for code, _count in world.LANGUAGE_SHARE:
+        people.add_language(None, code)
     places = cycle(world.PLACES)
-    people = []
+    persons = []
     for code, count in world.LANGUAGE_SHARE:
         for index in range(count):
-            first = world.FIRST_NAMES[code][index]
-            last = world.LAST_NAMES[code][index]
+            number = len(persons)
             postcode, municipality = next(places)
-            number = len(people)
-            person = Person(first_name=first, last_name=last, postcode=postcode,
-                            municipality=municipality,
-                            email=f"{_ascii(first)}.{_ascii(last)}@example.org",
-                            phone=f"+32 470 {10 + number:02d} {(number * 37) % 100:02d} "
-                                  f"{(number * 53) % 100:02d}")
+            translates = number % 3 == 0
+            person = people.create_person(None, _details(
+                number, world.FIRST_NAMES[code][index], world.LAST_NAMES[code][index],
+                postcode, municipality, translates))
             for working in _working_languages(postcode, index):
-                person.qualifications.append(Qualification(
-                    kind=QualificationKind.INTERPRETING, language=languages[code],
-                    working_language=working))
-                # About a third also translate, in the same pair.
-                if number % 3 == 0:
-                    person.qualifications.append(Qualification(
-                        kind=QualificationKind.TRANSLATION, language=languages[code],
-                        working_language=working))
-            db.session.add(person)
-            people.append(person)
-    return people
+                _credentials(person, code, working, number, translates, today)
+            persons.append(person)
+    return persons
 
 
-def _users(services, organisations, people) -> None:
+def _credentials(person, code, working, number, translates, today) -> None:
+    """A realistic mix: mostly certified interpreters, some expiring soon, a suspension,
+    candidates in the quality track, translators under the revision protocol."""
+    interpreting = credentials.add_qualification(None, person, QualificationKind.INTERPRETING,
+                                                 code, working)
+    issued = today - timedelta(days=200 + 97 * number % 1500)
+    if number % 4 != 3:
+        certificate = credentials.issue_certificate(
+            None, interpreting, f"SI-{code.upper()}-{working.upper()}-{1000 + number}", issued)
+        if number % 11 == 5:
+            credentials.change_certificate_status(None, certificate, CertificateStatus.SUSPENDED,
+                                                  today - timedelta(days=10),
+                                                  "Complaint under investigation")
+    else:
+        for step, days_ago in ((TrackStep.INFORMATION_SESSION, 300),
+                               (TrackStep.PRESELECTION_TEST, 240),
+                               (TrackStep.TRAINING_MODULES, 90)):
+            credentials.record_step(None, interpreting, step, today - timedelta(days=days_ago),
+                                    StepResult.PASSED)
+    if translates:
+        translation = credentials.add_qualification(
+            None, person, QualificationKind.TRANSLATION, code, working, Direction.INTO_WORKING)
+        if number % 2:
+            credentials.issue_certificate(
+                None, translation, f"ST-{code.upper()}-{working.upper()}-{1000 + number}",
+                issued)
+        else:
+            credentials.set_specialist_revisor(None, translation, number % 6 == 0)
+
+
+def _users(services, organisations, persons) -> None:
     for role, email, name, language, link in world.DEMO_USERS:
         user = User(email=email, role=Role(role), locale=language)
         if role == "dispatcher":
@@ -109,8 +189,27 @@ def _users(services, organisations, people) -> None:
             user.organisation = organisations[link]
             user.is_contact_person = True
         elif role == "interpreter":
-            user.person = people[link]
-            name = people[link].full_name
+            user.person = persons[link]
+            name = persons[link].full_name
         user.name = name
         user.set_password(world.DEMO_PASSWORD)
         db.session.add(user)
+
+
+def _revisions(persons, today: date) -> None:
+    """Translators without a certificate work under the revision protocol; where someone
+    may revise them, some revisions are recorded (one translator is already reliable)."""
+    uncertified = [q for person in persons for q in person.qualifications
+                   if q.kind == QualificationKind.TRANSLATION and not q.certificates]
+    for number, qualification in enumerate(uncertified):
+        start = today - timedelta(days=180)
+        track = credentials.open_revision_track(None, qualification, start)
+        revisors = credentials.eligible_revisors(qualification, today)
+        if not revisors:
+            continue
+        verdicts = [Verdict.POSITIVE] * (5 if number == 0 else 3)
+        if number % 3 == 2:
+            verdicts = [Verdict.POSITIVE, Verdict.NEGATIVE, Verdict.POSITIVE_WITH_REMARKS]
+        for step, verdict in enumerate(verdicts):
+            credentials.record_revision(None, track, start + timedelta(days=20 * (step + 1)),
+                                        revisors[0], f"Document {step + 1}", verdict)

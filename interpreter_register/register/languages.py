@@ -1,7 +1,5 @@
 """Names for the languages CLDR does not name; the register keeps them per UI language."""
 
-from .models import Language
-
 # Kept by the register because Babel's locale data has no name for these codes.
 REGISTER_LANGUAGE_NAMES = {
     "prs": {"nl": "Dari", "fr": "dari", "de": "Dari", "en": "Dari"},
@@ -15,9 +13,3 @@ REGISTER_LANGUAGE_NAMES = {
             "en": "Berber languages"},
 }
 
-
-def new_language(code: str) -> Language:
-    """A Language row for a code, carrying the register's own names where CLDR has none."""
-    own = REGISTER_LANGUAGE_NAMES.get(code, {})
-    return Language(code=code, name_nl=own.get("nl"), name_fr=own.get("fr"),
-                    name_de=own.get("de"), name_en=own.get("en"))

@@ -113,7 +113,7 @@ def test_pages_work_at_phone_width(page, live_server):
     user = make_user(live_server, Role.ADMIN)
     page.set_viewport_size({"width": 375, "height": 740})
     log_in(page, live_server, user.email)
-    menu_button = page.get_by_role("button", name="Menu tonen")
+    menu_button = page.get_by_role("button", name="Menu tonen", exact=True)
     expect(menu_button).to_be_visible()
     expect(page.get_by_role("link", name="Gebruikers")).to_be_hidden()
     menu_button.click()

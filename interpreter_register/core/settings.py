@@ -1,0 +1,109 @@
+"""Policy settings: declared in code with a default, changed by staff, kept in the database.
+
+Each area declares its settings with ``define``; ``value(key)`` reads the current value
+(the stored one, else the default); ``change`` stores a new one, audited.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from . import audit
+from .database import UTCDateTime
+from .rules import RuleError
+from .time import utcnow
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: object
+    label: object
+    help: object = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple = field(default=())
+
+    def check(self, value):
+        """The value made of the right type, or a RuleError saying what is wrong."""
+        from flask_babel import lazy_gettext as _l
+        if isinstance(self.default, bool):
+            return bool(value)
+        if isinstance(self.default, int):
+            try:
+                number = int(value)
+            except (TypeError, ValueError) as error:
+                raise RuleError(_l("Enter a whole number."), self.key) from error
+            if (self.minimum is not None and number < self.minimum) or (
+                    self.maximum is not None and number > self.maximum):
+                raise RuleError(_l("Enter a number from %(low)d to %(high)d.",
+                                   low=self.minimum, high=self.maximum), self.key)
+            return number
+        if self.choices and value not in dict(self.choices):
+            raise RuleError(_l("Choose one of the options."), self.key)
+        return value
+
+
+SPECS: dict[str, SettingSpec] = {}
+
+
+def define(key: str, default, label, **options) -> SettingSpec:
+    spec = SettingSpec(key, default, label, **options)
+    SPECS[key] = spec
+    return spec
+
+
+class Setting(audit.Audited, db.Model):
+    __tablename__ = "settings"
+    __audit_entity__ = "setting"
+    __audit_fields__ = ("value",)
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value_json: Mapped[str] = mapped_column("value", Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    def audit_key(self):
+        return "setting", self.key
+
+    @property
+    def value(self):
+        return json.loads(self.value_json)
+
+
+def value(key: str):
+    stored = db.session.get(Setting, key)
+    return stored.value if stored is not None else SPECS[key].default
+
+
+def values(prefix: str) -> dict:
+    """Every setting whose key starts with ``prefix``, in one query."""
+    stored = {s.key: s.value for s in db.session.scalars(
+        select(Setting).where(Setting.key.startswith(prefix)))}
+    return {k: stored.get(k, spec.default) for k, spec in SPECS.items() if k.startswith(prefix)}
+
+
+def change(acting, key: str, new_value) -> None:
+    """Store a setting's new value (checked against its declaration), audited."""
+    checked = SPECS[key].check(new_value)
+    if checked == value(key):
+        return
+    stored = db.session.get(Setting, key)
+    if stored is None:
+        stored = Setting(key=key, value_json=json.dumps(SPECS[key].default))
+        db.session.add(stored)
+    before = stored.audit_snapshot()
+    stored.value_json = json.dumps(checked)
+    stored.updated_by_id = getattr(acting, "id", None)
+    audit.changed(acting, stored, before)
+    db.session.flush()
+
+
+def change_many(acting, new_values: dict) -> None:
+    """Store several settings at once (a settings page); refuses all if one is wrong."""
+    for key, new_value in new_values.items():
+        change(acting, key, new_value)

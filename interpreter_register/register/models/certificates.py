@@ -1,0 +1,108 @@
+"""Certificates, and the history of their status, so that validity can be asked for any date."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...core.audit import Audited
+from ...core.database import UTCDateTime, enum_type
+from ...core.time import utcnow
+from ...extensions import db
+from .enums import Labelled, QualificationKind
+
+
+class CertificateStatus(Labelled, StrEnum):
+    VALID = "valid"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+CertificateStatus.LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"),
+                            "revoked": _l("Revoked"), "expired": _l("Expired")}
+
+
+class Certificate(Audited, db.Model):
+    """A certificate of a qualification: social interpreter or social translator, one pair.
+
+    Whether it is valid is always asked for a date: issued on or before it, valid until it
+    (the last day included), and neither suspended nor revoked with effect on that day.
+    """
+
+    __tablename__ = "certificates"
+    __audit_entity__ = "certificate"
+    __audit_fields__ = ("number", "issued_on", "valid_until")
+    __table_args__ = (
+        CheckConstraint("valid_until >= issued_on", name="valid_after_issue"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    qualification_id: Mapped[int] = mapped_column(ForeignKey("qualifications.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    issued_on: Mapped[date] = mapped_column(Date)
+    # The re-certification date; the certificate is valid through this day.
+    valid_until: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    qualification = relationship("Qualification", back_populates="certificates")
+    status_changes = relationship(
+        "CertificateStatusChange", back_populates="certificate", lazy="selectin",
+        order_by="(CertificateStatusChange.effective_on, CertificateStatusChange.id)")
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.number}>"
+
+    def audit_person_id(self) -> int:
+        return self.qualification.person_id
+
+    @property
+    def kind_label(self):
+        if self.qualification.kind == QualificationKind.TRANSLATION:
+            return _l("Social translator")
+        return _l("Social interpreter")
+
+    def status_on(self, day: date) -> CertificateStatus:
+        """The status in force on a day: a suspension or revocation from its date on; expired
+        after ``valid_until``."""
+        decided = [c for c in self.status_changes if c.effective_on <= day]
+        latest = decided[-1].status if decided else CertificateStatus.VALID
+        if latest in (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED):
+            return latest
+        if day > self.valid_until or latest == CertificateStatus.EXPIRED:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.issued_on <= day and self.status_on(day) == CertificateStatus.VALID
+
+    def current_change(self, day: date):
+        decided = [c for c in self.status_changes if c.effective_on <= day]
+        return decided[-1] if decided else None
+
+
+class CertificateStatusChange(Audited, db.Model):
+    """A decision on a certificate (suspend, revoke, reinstate, mark expired) from a date on."""
+
+    __tablename__ = "certificate_status_changes"
+    __audit_entity__ = "certificate"
+    __audit_fields__ = ("status", "effective_on", "reason")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    status: Mapped[CertificateStatus] = mapped_column(enum_type(CertificateStatus, 20))
+    effective_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    certificate = relationship("Certificate", back_populates="status_changes")
+    changed_by = relationship("User")
+
+    def audit_key(self):
+        return "certificate", self.certificate_id
+
+    def audit_person_id(self) -> int:
+        return self.certificate.qualification.person_id

@@ -1,0 +1,247 @@
+"""People in the register, the languages they work in, and their qualifications."""
+
+from datetime import date, datetime
+
+from babel import Locale
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...core.audit import Audited
+from ...core.database import UTCDateTime, enum_type
+from ...core.i18n import language_label
+from ...core.regions import Province
+from ...core.time import utcnow
+from ...extensions import db
+from .enums import Direction, Domain, Gender, Modality, QualificationKind, Tier
+
+
+class Language(Audited, db.Model):
+    """A language by its ISO 639 code (639-1 where one exists, else 639-3).
+
+    Names come from the CLDR data Babel carries; the register keeps its own names for
+    the languages CLDR does not name (Dari, Kurmanji, Flemish Sign Language, ...).
+    """
+
+    __tablename__ = "languages"
+    __audit_entity__ = "language"
+    __audit_fields__ = ("name_nl", "name_fr", "name_de", "name_en")
+
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name_nl: Mapped[str | None] = mapped_column(String(80))
+    name_fr: Mapped[str | None] = mapped_column(String(80))
+    name_de: Mapped[str | None] = mapped_column(String(80))
+    name_en: Mapped[str | None] = mapped_column(String(80))
+
+    def __repr__(self) -> str:
+        return f"<Language {self.code}>"
+
+    def audit_key(self):
+        return "language", self.code
+
+    def name(self, ui_language: str) -> str:
+        """The language's name in a UI language, capitalised as in a list or a heading."""
+        own = getattr(self, f"name_{ui_language}", None)
+        name = own or Locale.parse(ui_language).languages.get(self.code) or self.code
+        return name[:1].upper() + name[1:]
+
+
+class Person(Audited, db.Model):
+    """A social interpreter or translator in the register."""
+
+    __tablename__ = "people"
+    __audit_entity__ = "person"
+    __audit_fields__ = ("first_name", "last_name", "email", "phone", "postcode", "municipality",
+                        "gender", "active", "public_consent", "show_email", "show_phone",
+                        "show_municipality", "regions", "modalities", "domains")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Stored in E.164 (+32470123456); shown in the international format.
+    phone: Mapped[str | None] = mapped_column(String(40))
+    postcode: Mapped[str | None] = mapped_column(String(4))
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    # Optional; used only when a requester asks for an interpreter of a given gender.
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, 10))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Consent to appear in the public register, and which contact data it may show.
+    public_consent: Mapped[bool] = mapped_column(default=False)
+    show_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_municipality: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    qualifications = relationship("Qualification", back_populates="person",
+                                  order_by="Qualification.id")
+    region_rows = relationship("PersonRegion", cascade="all, delete-orphan", lazy="selectin")
+    modality_rows = relationship("PersonModality", cascade="all, delete-orphan",
+                                 lazy="selectin")
+    domain_rows = relationship("PersonDomain", cascade="all, delete-orphan", lazy="selectin")
+    account = relationship("User", back_populates="person", uselist=False)
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id}>"
+
+    def audit_person_id(self) -> int:
+        return self.id
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    name = full_name
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    # The three sets, each kept in a small table of its own.
+    @property
+    def regions(self) -> set[Province]:
+        return {row.province for row in self.region_rows}
+
+    @regions.setter
+    def regions(self, provinces) -> None:
+        _replace(self.region_rows, PersonRegion, "province", set(provinces))
+
+    @property
+    def modalities(self) -> set[Modality]:
+        return {row.modality for row in self.modality_rows}
+
+    @modalities.setter
+    def modalities(self, modalities) -> None:
+        _replace(self.modality_rows, PersonModality, "modality", set(modalities))
+
+    @property
+    def domains(self) -> set[Domain]:
+        return {row.domain for row in self.domain_rows}
+
+    @domains.setter
+    def domains(self, domains) -> None:
+        _replace(self.domain_rows, PersonDomain, "domain", set(domains))
+
+    def serves(self, province: Province) -> bool:
+        return province in self.regions
+
+    def can_be_seen_by(self, user) -> bool:
+        """Staff and dispatchers read the register; an interpreter reads their own record."""
+        if user.role in ("admin", "register_staff", "dispatcher"):
+            return True
+        return user.role == "interpreter" and user.person_id == self.id
+
+
+def _replace(rows: list, model, attribute: str, wanted: set) -> None:
+    """Make a one-column child collection hold exactly ``wanted`` (keeping unchanged rows)."""
+    for row in list(rows):
+        if getattr(row, attribute) not in wanted:
+            rows.remove(row)
+    present = {getattr(row, attribute) for row in rows}
+    rows.extend(model(**{attribute: value}) for value in sorted(wanted - present))
+
+
+class _PersonSet(Audited):
+    """A row of one of a person's sets: its changes are audited as changes of the person."""
+
+    def audit_key(self):
+        return "person", self.person_id
+
+    def audit_person_id(self):
+        return self.person_id
+
+
+class PersonRegion(_PersonSet, db.Model):
+    __tablename__ = "person_regions"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    province: Mapped[Province] = mapped_column(enum_type(Province, 20), primary_key=True)
+
+
+class PersonModality(_PersonSet, db.Model):
+    __tablename__ = "person_modalities"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    modality: Mapped[Modality] = mapped_column(enum_type(Modality, 20), primary_key=True)
+
+
+class PersonDomain(_PersonSet, db.Model):
+    __tablename__ = "person_domains"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    domain: Mapped[Domain] = mapped_column(enum_type(Domain, 30), primary_key=True)
+
+
+class Qualification(Audited, db.Model):
+    """A person's language pair for one kind of work.
+
+    Interpreting pairs a language with a working language (Dutch, French or German) both
+    ways; a translation qualification goes one way. Its tier on a date is computed from
+    certificates, the revision protocol and the quality track, never typed in.
+    """
+
+    __tablename__ = "qualifications"
+    __audit_entity__ = "qualification"
+    __audit_fields__ = ("kind", "language_code", "working_language", "direction",
+                        "specialist_revisor")
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "language_code", "working_language", "direction",
+                         name="uq_qualifications_pair"),
+        CheckConstraint("working_language IN ('nl', 'fr', 'de')", name="working_language"),
+        CheckConstraint("language_code <> working_language", name="two_languages"),
+        CheckConstraint("(kind = 'interpreting') = (direction = 'both')", name="direction"),
+        Index("ix_qualifications_pair", "language_code", "working_language", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[QualificationKind] = mapped_column(enum_type(QualificationKind, 20))
+    language_code: Mapped[str] = mapped_column(ForeignKey("languages.code"))
+    working_language: Mapped[str] = mapped_column(String(2))
+    direction: Mapped[Direction] = mapped_column(enum_type(Direction, 20),
+                                                 default=Direction.BOTH)
+    # A translation specialist who may revise others' translations in this pair.
+    specialist_revisor: Mapped[bool] = mapped_column(default=False)
+
+    person = relationship("Person", back_populates="qualifications")
+    language = relationship("Language", lazy="joined")
+    certificates = relationship("Certificate", back_populates="qualification",
+                                order_by="Certificate.issued_on")
+    steps = relationship("QualityTrackStep", back_populates="qualification",
+                         order_by="(QualityTrackStep.taken_on, QualityTrackStep.id)")
+    revision_track = relationship("RevisionTrack", back_populates="qualification",
+                                  uselist=False)
+
+    def __repr__(self) -> str:
+        return f"<Qualification {self.id} {self.kind} {self.language_code}-{self.working_language}>"
+
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+    def pair_label(self, ui_language: str) -> str:
+        """"Arabic ↔ Dutch" (interpreting), "Arabic → Dutch" or "Dutch → Arabic" (translation),
+        named in the reader's language."""
+        language = self.language.name(ui_language)
+        working = language_label(self.working_language, ui_language)
+        if self.direction == Direction.FROM_WORKING:
+            return f"{working} → {language}"
+        arrow = "→" if self.direction == Direction.INTO_WORKING else "↔"
+        return f"{language} {arrow} {working}"
+
+    def same_pair(self, other: "Qualification") -> bool:
+        return (self.kind, self.language_code, self.working_language, self.direction) == (
+            other.kind, other.language_code, other.working_language, other.direction)
+
+    def certified_on(self, day: date) -> bool:
+        return any(c.is_valid_on(day) for c in self.certificates)
+
+    def valid_certificates(self, day: date) -> list:
+        return [c for c in self.certificates if c.is_valid_on(day)]
+
+    def tier_on(self, day: date, policy) -> Tier:
+        """The best tier the person holds for this pair on ``day``."""
+        if self.certified_on(day):
+            return Tier.CERTIFIED
+        if (self.kind == QualificationKind.TRANSLATION and self.revision_track is not None
+                and self.revision_track.standing(day, policy).reliable):
+            return Tier.RELIABLE
+        if any(step.taken_on <= day for step in self.steps):
+            return Tier.IN_TRACK
+        return Tier.REGISTERED

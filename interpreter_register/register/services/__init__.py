@@ -1,0 +1,1 @@
+"""The register's services: keeping people and their credentials, searching, import/export."""

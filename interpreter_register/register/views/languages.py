@@ -1,0 +1,64 @@
+"""The register's languages, and its policy settings."""
+
+from flask import abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ...core import settings
+from ...core.edge import save_form
+from ...core.forms import settings_form
+from ...core.i18n import current_language
+from ...core.permissions import roles_required
+from ...extensions import db
+from ..forms import LanguageForm, LanguageNamesForm
+from ..models import Language, Person, Qualification
+from ..services import people as service
+from . import bp
+from .common import STAFF
+
+
+@bp.route("/languages")
+@roles_required(*STAFF)
+def languages():
+    counts = dict(db.session.execute(
+        select(Qualification.language_code, func.count(func.distinct(Qualification.person_id)))
+        .join(Person).where(Person.active.is_(True)).group_by(Qualification.language_code)
+    ).all())
+    ui = current_language()
+    rows = sorted(((lang, counts.get(lang.code, 0)) for lang in
+                   db.session.scalars(select(Language))),
+                  key=lambda row: row[0].name(ui).casefold())
+    return render_template("register/languages.html", rows=rows, ui=ui)
+
+
+@bp.route("/languages/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def add_language():
+    form = LanguageForm()
+    saved = save_form(form, lambda: service.add_language(current_user, form.code.data,
+                                                         form.names()),
+                      _("The language is added."), url_for("register.languages"))
+    return saved or render_template("register/language_form.html", form=form, language=None)
+
+
+@bp.route("/languages/<code>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_language(code):
+    language = db.session.get(Language, code) or abort(404)
+    form = LanguageNamesForm(obj=language)
+    saved = save_form(form, lambda: service.rename_language(current_user, language,
+                                                            form.names()) or language,
+                      _("The names are saved."), url_for("register.languages"))
+    return saved or render_template("register/language_form.html", form=form, language=language)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def policy_settings():
+    """The register's policy: certificate validity and the revision protocol."""
+    specs = [spec for key, spec in settings.SPECS.items() if key.startswith("register.")]
+    form = settings_form(specs, settings.values("register."))
+    saved = save_form(form, lambda: settings.change_many(current_user, form.values()),
+                      _("The settings are saved."), url_for("register.policy_settings"))
+    return saved or render_template("register/settings.html", form=form)

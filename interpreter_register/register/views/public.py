@@ -1,0 +1,36 @@
+"""The public register: anyone may search it, no login; only consented data is shown."""
+
+from flask import render_template, request
+
+from ...core.regions import Province, is_postcode, province_of
+from ...extensions import db
+from ..forms import PublicSearchForm
+from ..models import Modality, QualificationKind
+from ..services.people import display_phone
+from ..services.search import PublicSearch, matching_qualifications, public_search
+from . import public_bp
+from .common import languages_for_select, page_context
+
+PAGE_SIZE = 20
+
+
+@public_bp.route("/public-register")
+def search():
+    form = PublicSearchForm(request.args, languages=languages_for_select())
+    searched = bool(request.args) and form.validate()
+    criteria = PublicSearch()
+    if searched:
+        province = Province(form.region.data) if form.region.data else None
+        if form.postcode.data and is_postcode(form.postcode.data):
+            province = province_of(form.postcode.data)
+        criteria = PublicSearch(
+            language=form.language.data or "", working_language=form.working_language.data or "",
+            modality=Modality(form.modality.data) if form.modality.data else None,
+            kind=QualificationKind(form.kind.data) if form.kind.data else None,
+            province=province)
+    page = (db.paginate(public_search(criteria), per_page=PAGE_SIZE, error_out=False)
+            if searched else None)
+    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("public/search.html", form=form, page=page, criteria=criteria,
+                           arguments=arguments, matching=matching_qualifications,
+                           display_phone=display_phone, **page_context())

@@ -1,0 +1,52 @@
+"""Importing the register from a CSV file and exporting it to CSV and XLSX."""
+
+from flask import Response, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from ...core.permissions import roles_required
+from ...core.time import today_in_brussels
+from ...extensions import db
+from ..forms import ImportForm
+from ..models import ImportRun
+from ..services import transfer as service
+from . import bp
+from .common import STAFF
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def import_file():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        run = service.import_register(current_user, upload.read(), upload.filename or "")
+        db.session.commit()
+        return redirect(url_for("register.import_result", run_id=run.id), code=303)
+    return render_template("register/import.html", form=form, columns=service.COLUMNS)
+
+
+@bp.route("/imports/<int:run_id>")
+@roles_required(*STAFF)
+def import_result(run_id):
+    run = db.session.get(ImportRun, run_id) or abort(404)
+    return render_template("register/import_result.html", run=run)
+
+
+def _download(data: bytes, mimetype: str, extension: str) -> Response:
+    name = f"register-{today_in_brussels().isoformat()}.{extension}"
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/export.csv")
+@roles_required(*STAFF)
+def export_csv():
+    return _download(service.export_csv(), "text/csv; charset=utf-8", "csv")
+
+
+@bp.route("/export.xlsx")
+@roles_required(*STAFF)
+def export_xlsx():
+    return _download(service.export_xlsx(),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+
