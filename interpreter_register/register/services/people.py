@@ -71,18 +71,19 @@ class PersonDetails:
 def _apply(person: Person, details: PersonDetails) -> None:
     person.first_name = details.first_name.strip()
     person.last_name = details.last_name.strip()
-    person.email = (details.email or "").strip().lower() or None
-    person.phone = normalise_phone(details.phone)
-    person.postcode = details.postcode or None
-    person.municipality = (details.municipality or "").strip() or None
     person.gender = details.gender or None
     person.regions = details.regions
     person.modalities = details.modalities
     person.domains = details.domains
-    _apply_consent(person, details)
+    _apply_contact(person, details)
 
 
-def _apply_consent(person: Person, details) -> None:
+def _apply_contact(person: Person, details) -> None:
+    """Contact data and consent: what staff and the interpreter themselves both keep."""
+    person.email = (details.email or "").strip().lower() or None
+    person.phone = normalise_phone(details.phone)
+    person.postcode = details.postcode or None
+    person.municipality = (details.municipality or "").strip() or None
     person.public_consent = details.public_consent
     person.show_email = details.show_email
     person.show_phone = details.show_phone
@@ -137,11 +138,7 @@ def update_own_contact(acting, person: Person, details: ContactDetails) -> Perso
         raise PermissionError("interpreters change only their own contact data")
     _check_email_free(details.email, person)
     before = person.audit_snapshot()
-    person.email = (details.email or "").strip().lower() or None
-    person.phone = normalise_phone(details.phone)
-    person.postcode = details.postcode or None
-    person.municipality = (details.municipality or "").strip() or None
-    _apply_consent(person, details)
+    _apply_contact(person, details)
     audit.changed(acting, person, before)
     db.session.flush()
     return person
