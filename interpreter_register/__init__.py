@@ -45,9 +45,11 @@ def _configure_logging(app: Flask) -> None:
 def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
     from .auth import models as _auth  # noqa: F401
+    from .bookings import models as _bookings  # noqa: F401
     from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
+    from .matching import settings as _matching  # noqa: F401
     from .organisations import models as _organisations  # noqa: F401
     from .register import models as _register  # noqa: F401
     from .register import policy as _policy  # noqa: F401
@@ -86,21 +88,23 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .auth.admin_views import bp as users_bp
     from .auth.views import bp as auth_bp
+    from .bookings.views import dispatch_bp, portal_bp, requests_bp
     from .core.views import bp as core_bp
     from .organisations.views import bp as organisations_bp
     from .register.views import bp as register_bp
     from .register.views import public_bp
 
-    for blueprint in (core_bp, auth_bp, users_bp, organisations_bp, register_bp, public_bp):
+    for blueprint in (core_bp, auth_bp, users_bp, organisations_bp, register_bp, public_bp,
+                      requests_bp, dispatch_bp, portal_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_hooks(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, get_locale
+    from flask_babel import format_date, format_datetime, format_time, get_locale
 
     from .core.errors import register_error_handlers
     from .core.forms import LanguageForm
-    from .core.i18n import language_label, language_name, offered_languages
+    from .core.i18n import language_label, language_name, offered_languages, timeslot
     from .core.outbox import deliver_after_request
     from .core.security import add_security_headers
 
@@ -108,7 +112,8 @@ def _register_hooks(app: Flask) -> None:
     app.after_request(deliver_after_request)
     app.after_request(add_security_headers)
     app.jinja_env.globals.update(get_locale=get_locale, language_name=language_name,
-                                 language_label=language_label,
+                                 language_label=language_label, timeslot=timeslot,
                                  offered_languages=offered_languages,
                                  language_form=LanguageForm)
-    app.jinja_env.filters.update(datetime=format_datetime, date=format_date)
+    app.jinja_env.filters.update(datetime=format_datetime, date=format_date,
+                                 time=format_time)

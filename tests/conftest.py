@@ -16,7 +16,7 @@ from interpreter_register.extensions import db
 from .fixtures import factories
 from .fixtures.database import postgresql_url, reset_postgresql
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world", "tests.fixtures.ghent"]
 
 
 def pytest_addoption(parser):

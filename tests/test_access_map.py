@@ -25,6 +25,8 @@ def only(*roles):
 
 ADMIN = only("admin")
 REGISTER = only("admin", "register_staff")
+REQUESTERS = only("requester", "contact_person", "other_contact_person")
+INTERPRETERS = only("interpreter", "other_interpreter")
 
 ACCESS = {
     ("core.home", "GET"): everyone(),
@@ -115,6 +117,40 @@ ACCESS = {
     ("register.export_xlsx", "GET"): REGISTER,
     # Anyone, without logging in.
     ("public.search", "GET"): everyone(),
+    # Requests: requesters of the organisation; another organisation's answers 404.
+    ("requests.index", "GET"): REQUESTERS,
+    ("requests.create", "GET"): REQUESTERS,
+    ("requests.create", "POST"): REQUESTERS,
+    ("requests.show", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.cancel", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.cancel", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.barred", "GET"): only("contact_person", "other_contact_person"),
+    ("requests.barred", "POST"): only("contact_person", "other_contact_person"),
+    ("requests.lift_bar", "POST"): only("contact_person", "other_contact_person")
+    | {"other_contact_person": MISSING},
+    # Dispatch: the dispatchers of the service the request went to.
+    ("dispatch.queue", "GET"): only("dispatcher"),
+    ("dispatch.show", "GET"): only("dispatcher"),
+    ("dispatch.book", "POST"): only("dispatcher"),
+    ("dispatch.offers", "POST"): only("dispatcher"),
+    ("dispatch.next_wave", "POST"): only("dispatcher"),
+    ("dispatch.reassign", "POST"): only("dispatcher"),
+    ("dispatch.reschedule", "GET"): only("dispatcher"),
+    ("dispatch.reschedule", "POST"): only("dispatcher"),
+    ("dispatch.cancel", "GET"): only("dispatcher"),
+    ("dispatch.cancel", "POST"): only("dispatcher"),
+    # The interpreters' portal: their own offers, bookings and leave only.
+    ("portal.index", "GET"): INTERPRETERS,
+    ("portal.accept", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
+    ("portal.decline", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
+    ("portal.booking", "GET"): INTERPRETERS | {"other_interpreter": MISSING},
+    ("portal.availability", "GET"): INTERPRETERS,
+    ("portal.availability", "POST"): INTERPRETERS,
+    ("portal.add_leave", "POST"): INTERPRETERS,
+    ("portal.delete_leave", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
+    # The signed link in an offer mail works without logging in.
+    ("portal.answer_offer", "GET"): everyone(),
+    ("portal.answer_offer", "POST"): everyone(),
 }
 
 # Files, not pages: served to everyone.
@@ -129,19 +165,31 @@ def _routes(app):
             yield rule, method
 
 
+def offer_token(app, offer) -> str:
+    from interpreter_register.bookings.notify import offer_serializer
+    with app.app_context():
+        return offer_serializer().dumps({"offer": offer.id})
+
+
 def _url(app, rule, world):
     """Fill a rule's arguments with objects of the first organisation and service."""
     values = {
         "user_id": world.requester.id,
         "organisation_id": world.organisation.id,
         "service_id": world.service.id,
-        "token": "not-a-valid-token",
         "filename": "app.css",
         "person_id": world.person.id,
         "qualification_id": world.translation.id,
         "certificate_id": world.certificate.id,
         "code": "ar",
         "run_id": world.import_run.id,
+        "request_id": world.request.id,
+        "offer_id": world.offer.id,
+        "booking_id": world.booking.id,
+        "leave_id": world.leave.id,
+        "bar_id": world.bar.id,
+        "token": offer_token(app, world.offer) if rule.endpoint == "portal.answer_offer"
+        else "not-a-valid-token",
     }
     with app.test_request_context():
         from flask import url_for

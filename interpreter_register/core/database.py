@@ -1,5 +1,7 @@
 """Column types and engine settings shared by every model."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, event
@@ -54,7 +56,29 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_first.get() else "BEGIN")
+
+
+# Set while a transaction must hold SQLite's write lock from its first statement.
+_write_first: ContextVar[bool] = ContextVar("write_first", default=False)
+
+
+@contextmanager
+def serialised_writes(session):
+    """Run a read-check-write (a booking) so that no one writes in between.
+
+    SQLite gets BEGIN IMMEDIATE: the write lock is taken before anything is read, and a
+    second booking waits for the first to commit. (A read transaction that tried to write
+    later would fail with "database is locked" instead of waiting.) PostgreSQL needs
+    nothing here: the services lock the person's row, and an exclusion constraint backs
+    them up. The transaction the request may have begun by reading is ended first.
+    """
+    session.rollback()
+    token = _write_first.set(True)
+    try:
+        yield
+    finally:
+        _write_first.reset(token)
 
 
 def enum_type(enum_class, length: int = 30) -> Enum:

@@ -1,17 +1,24 @@
 """The request edge: one service call, one commit, a message for the user, a redirect."""
 
+from contextlib import nullcontext
+
 from flask import flash, redirect
+from flask_babel import gettext as _
 
 from ..extensions import db
+from .database import serialised_writes
 from .forms import ConfirmForm
 from .rules import RuleError, show_on_form
 
 
-def save_form(form, save, done: str, back):
-    """Validate ``form``, call ``save()``, commit and go to ``back`` (a URL, or a function of
-    the saved object giving one) with ``done`` (which may name the saved object as
-    %(name)s). When the form is invalid or a rule refuses, return None: the caller shows
-    the form again, with the refusal next to its field."""
+def save_form(form, save, done, back):
+    """Validate ``form``, call ``save()``, commit, and go to ``back`` with the message ``done``.
+
+    ``back`` is a URL or a function of the saved object giving one; ``done`` a message
+    that may name the saved object as %(name)s, or a function of it giving the message.
+    When the form is invalid or a rule refuses, return None: the caller shows the form
+    again, with the refusal next to its field.
+    """
     if not form.validate_on_submit():
         return None
     try:
@@ -21,19 +28,28 @@ def save_form(form, save, done: str, back):
         show_on_form(form, error)
         return None
     db.session.commit()
-    flash(done % {"name": getattr(saved, "name", "")}, "success")
+    message = done(saved) if callable(done) else done % {"name": getattr(saved, "name", "")}
+    flash(message, "success")
     return redirect(back(saved) if callable(back) else back)
 
 
-def one_click(action, done: str, back: str):
-    """A button that does one thing (deactivate, resend, ...): run it, say how it went."""
-    if ConfirmForm().validate_on_submit():
+def one_click(action, done, back: str, form=None, serialised: bool = False):
+    """A button that does one thing (deactivate, book, ...): run it, say how it went.
+
+    ``done`` is the message, or a function of what the action returned. ``serialised``
+    runs it where no one else writes in between (bookings); the action then loads what
+    it needs itself.
+    """
+    if not (form or ConfirmForm()).validate_on_submit():
+        flash(_("The form was incomplete; nothing was done."), "warning")
+        return redirect(back)
+    with serialised_writes(db.session) if serialised else nullcontext():
         try:
-            action()
+            result = action()
         except RuleError as error:
             db.session.rollback()
             flash(str(error.message), "danger")
         else:
             db.session.commit()
-            flash(done, "success")
+            flash(done(result) if callable(done) else done, "success")
     return redirect(back)

@@ -55,3 +55,11 @@ def language_label(code: str, ui_language: str | None = None) -> str:
     ui_language = ui_language or current_language()
     name = Locale.parse(ui_language).languages.get(code, code)
     return name[:1].upper() + name[1:]
+
+
+def timeslot(start, end=None) -> str:
+    """"Thursday 12 March 2027, 10:00–11:30" in the reader's language and Brussels time."""
+    from flask_babel import format_date, format_time
+
+    text = f"{format_date(start, 'full')}, {format_time(start, 'short')}"
+    return f"{text}–{format_time(end, 'short')}" if end is not None else text

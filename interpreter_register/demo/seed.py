@@ -35,6 +35,7 @@ from ..register.models import (
 )
 from ..register.services import credentials, people
 from . import world
+from .bookings import seed_bookings
 
 DEMO_LOGINS = {
     "password": world.DEMO_PASSWORD,
@@ -78,6 +79,8 @@ def seed() -> bool:
     persons = _people(today_in_brussels())
     _revisions(persons, today_in_brussels())
     _users(services, organisations, persons)
+    db.session.flush()
+    seed_bookings(persons, today_in_brussels())
     db.session.flush()
     return True
 

@@ -109,11 +109,13 @@ DEMO_PASSWORD = "demo-interpreter-2026"
 DEMO_USERS = [
     ("admin", "admin@example.org", "An Peeters", "nl", None),
     ("register_staff", "register@example.org", "Katrien Janssens", "nl", None),
-    ("dispatcher", "dispatcher@example.org", "Pieter Claes", "nl",
-     "Sociaal Vertaalbureau Brussel Onthaal"),
+    ("dispatcher", "dispatcher@example.org", "Pieter Claes", "nl", "TVGent"),
     ("requester", "requester@example.org", "Lotte De Smet", "nl", "OCMW Gent"),
     ("interpreter", "interpreter@example.org", None, "nl", 0),
     ("dispatcher", "setis@example.org", "Julie Lambert", "fr", "SeTIS wallon"),
     ("requester", "cpas.liege@example.org", "Marc Dubois", "fr", "CPAS de Liège"),
     ("requester", "oeshz.eupen@example.org", "Sabine Schmitz", "de", "ÖSHZ Eupen"),
+    ("dispatcher", "brusselonthaal@example.org", "Sarah Vermeulen", "nl",
+     "Sociaal Vertaalbureau Brussel Onthaal"),
+    ("requester", "uzgent@example.org", "Jonas Maes", "nl", "UZ Gent"),
 ]

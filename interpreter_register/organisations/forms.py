@@ -2,15 +2,35 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import EMAIL_MESSAGE
 from ..core.forms import choices
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, PostcodeRangeError, Province, parse_postcode_ranges
-from .models import ORGANISATION_TYPE_LABELS, WORKING_LANGUAGES, OrganisationType
+from .models import (
+    ORGANISATION_TYPE_LABELS,
+    WORKING_LANGUAGES,
+    CancellationRule,
+    OrganisationType,
+)
 
 POSTCODE_MESSAGE = _l("A Belgian postcode has four digits, from 1000 to 9999.")
 
@@ -48,6 +68,17 @@ class ServiceForm(FlaskForm):
     postcodes = TextAreaField(
         _l("Other postcodes served"),
         description=_l("Single postcodes or ranges, separated by commas: 4700-4791, 1000"))
+
+    cancellation_rule = SelectField(_l("Cancellation policy"), choices=choices(
+        (rule.value, rule.label) for rule in CancellationRule),
+        default=CancellationRule.PREVIOUS_WORKING_DAY.value)
+    cancellation_hours = IntegerField(
+        _l("Hours before the start (for the hours rule)"), default=48,
+        validators=[DataRequired(), NumberRange(min=1, max=336)])
+    late_cancellation_billable = BooleanField(_l("A late cancellation is billed"),
+                                              default=True)
+    late_cancellation_paid = BooleanField(_l("The interpreter is paid for a late cancellation"),
+                                          default=True)
 
     def validate_postcodes(self, field):
         try:

@@ -43,6 +43,21 @@ ORGANISATION_TYPE_LABELS = {
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
 
+class CancellationRule(StrEnum):
+    """When a cancellation stops being free, as the services' rules say it."""
+
+    PREVIOUS_WORKING_DAY = "previous_working_day"   # before 10:00 on the working day before
+    WORKING_HOURS = "working_hours"                 # N hours, weekends and holidays not counted
+
+    @property
+    def label(self):
+        return {CancellationRule.PREVIOUS_WORKING_DAY:
+                _l("Free until 10:00 on the previous working day"),
+                CancellationRule.WORKING_HOURS:
+                _l("Free until a number of hours before, weekends and public holidays not "
+                   "counted")}[self]
+
+
 class Organisation(db.Model):
     """A requesting organisation: its social workers ask for interpreters and translations."""
 
@@ -80,6 +95,12 @@ class InterpretingService(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The service's cancellation policy (its agreements with organisations).
+    cancellation_rule: Mapped[CancellationRule] = mapped_column(
+        enum_type(CancellationRule, 30), default=CancellationRule.PREVIOUS_WORKING_DAY)
+    cancellation_hours: Mapped[int] = mapped_column(default=48)
+    late_cancellation_billable: Mapped[bool] = mapped_column(default=True)
+    late_cancellation_paid: Mapped[bool] = mapped_column(default=True)
 
     areas = relationship("ServiceArea", back_populates="service", cascade="all, delete-orphan",
                          order_by="ServiceArea.first_postcode")

@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 from ..auth.models import Role, User
 from ..core.rules import RuleError
 from ..extensions import db
-from .models import InterpretingService, Organisation, OrganisationType, ServiceArea
+from .models import (
+    CancellationRule,
+    InterpretingService,
+    Organisation,
+    OrganisationType,
+    ServiceArea,
+)
 
 
 def _require_admin(acting: User) -> None:
@@ -70,6 +76,10 @@ class ServiceDetails:
     postcode_ranges: list[tuple[int, int]]
     email: str | None = None
     phone: str | None = None
+    cancellation_rule: CancellationRule = CancellationRule.PREVIOUS_WORKING_DAY
+    cancellation_hours: int = 48
+    late_cancellation_billable: bool = True
+    late_cancellation_paid: bool = True
 
 
 def save_service(acting: User, details: ServiceDetails,
@@ -88,6 +98,10 @@ def save_service(acting: User, details: ServiceDetails,
     service.phone = details.phone or None
     service.areas = [ServiceArea(first_postcode=a, last_postcode=b)
                      for a, b in merge_ranges(details.postcode_ranges)]
+    service.cancellation_rule = details.cancellation_rule
+    service.cancellation_hours = details.cancellation_hours
+    service.late_cancellation_billable = details.late_cancellation_billable
+    service.late_cancellation_paid = details.late_cancellation_paid
     db.session.flush()
     return service
 

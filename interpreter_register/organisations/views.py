@@ -13,7 +13,7 @@ from ..core.regions import format_postcode_ranges
 from ..extensions import db
 from . import services
 from .forms import OrganisationForm, ServiceForm
-from .models import InterpretingService, Organisation, OrganisationType
+from .models import CancellationRule, InterpretingService, Organisation, OrganisationType
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin")
 
@@ -101,9 +101,13 @@ def services_index():
 
 
 def _service_details(form) -> services.ServiceDetails:
-    return services.ServiceDetails(name=form.name.data, email=form.email.data,
-                                   phone=form.phone.data,
-                                   postcode_ranges=form.postcode_ranges())
+    return services.ServiceDetails(
+        name=form.name.data, email=form.email.data, phone=form.phone.data,
+        postcode_ranges=form.postcode_ranges(),
+        cancellation_rule=CancellationRule(form.cancellation_rule.data),
+        cancellation_hours=form.cancellation_hours.data,
+        late_cancellation_billable=form.late_cancellation_billable.data,
+        late_cancellation_paid=form.late_cancellation_paid.data)
 
 
 def _prefill_areas(form: ServiceForm, service: InterpretingService) -> None:

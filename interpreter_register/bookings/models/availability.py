@@ -1,0 +1,67 @@
+"""When interpreters work: weekly availability and leave; and whom an organisation bars."""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...core.database import UTCDateTime
+from ...core.time import utcnow
+from ...extensions import db
+
+
+class WeeklyAvailability(db.Model):
+    """A time range on a day of the week (Brussels wall time) when a person can work."""
+
+    __tablename__ = "weekly_availability"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("ends > starts", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    weekday: Mapped[int]  # 0 is Monday, as Python counts
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+
+    person = relationship("Person")
+
+    def covers(self, weekday: int, start: time, end: time) -> bool:
+        return self.weekday == weekday and self.starts <= start and end <= self.ends
+
+
+class Leave(db.Model):
+    """Days off, first and last day included, with an optional note for the person."""
+
+    __tablename__ = "leave"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="last_after_first"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    person = relationship("Person")
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+class OrganisationBar(db.Model):
+    """An organisation does not want a person again (after a conflict, say)."""
+
+    __tablename__ = "organisation_bars"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id",
+                                       name="uq_organisation_bars_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person = relationship("Person")
+    organisation = relationship("Organisation")

@@ -1,0 +1,163 @@
+"""Dispatchers: the queue of their service, the matching panel, booking and offers."""
+
+from contextlib import nullcontext
+from datetime import time, timedelta
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ...auth.models import Role
+from ...core.database import serialised_writes
+from ...core.edge import one_click, save_form
+from ...core.permissions import roles_required
+from ...core.time import brussels_to_utc, to_brussels, today_in_brussels, utcnow
+from ...extensions import db
+from ...matching.engine import match
+from ...matching.explain import exclusion_text, reason_text
+from ...register.models import Modality
+from ..forms import OfferForm, PersonChoiceForm, QueueFilterForm, ReasonForm, RescheduleForm
+from ..history import event_text
+from ..models import OPEN_STATUSES, InterpretingRequest, RequestStatus
+from ..services import booking as booking_service
+from ..services import requests as request_service
+from . import dispatch_bp as bp
+from .common import moment, register_languages
+
+SOON = timedelta(hours=48)
+
+
+def _handled(request_id: int) -> InterpretingRequest:
+    """A request of the dispatcher's own service; any other answers 404."""
+    found = db.session.get(InterpretingRequest, request_id)
+    if found is None or not found.can_be_handled_by(current_user):
+        abort(404)
+    return found
+
+
+@bp.route("")
+@roles_required(Role.DISPATCHER)
+def queue():
+    form = QueueFilterForm(request.args, languages=register_languages())
+    form.validate()
+    mine = InterpretingRequest.service_id == current_user.service_id
+    statement = select(InterpretingRequest).where(mine).order_by(
+        InterpretingRequest.due_at, InterpretingRequest.id)
+    status = form.status.data or ""
+    if status == "":
+        statement = statement.where(InterpretingRequest.status.in_(OPEN_STATUSES))
+    elif status != "all":
+        statement = statement.where(InterpretingRequest.status == status)
+    if form.language.data:
+        statement = statement.where(InterpretingRequest.language_code == form.language.data)
+    if form.modality.data:
+        statement = statement.where(InterpretingRequest.modality == form.modality.data)
+    if form.day.data and not form.day.errors:
+        start = brussels_to_utc(form.day.data, time(0))
+        statement = statement.where(InterpretingRequest.due_at >= start,
+                                    InterpretingRequest.due_at < start + timedelta(days=1))
+    counts = dict(db.session.execute(select(InterpretingRequest.status, func.count())
+                                     .where(mine).group_by(InterpretingRequest.status)).all())
+    page = db.paginate(statement, per_page=50, error_out=False)
+    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("dispatch/queue.html", form=form, page=page, counts=counts,
+                           statuses=list(RequestStatus), arguments=arguments,
+                           soon=utcnow() + SOON)
+
+
+@bp.route("/requests/<int:request_id>")
+@roles_required(Role.DISPATCHER)
+def show(request_id):
+    item = _handled(request_id)
+    result = match(item) if item.is_open else None
+    return render_template("dispatch/show.html", item=item, result=result,
+                           exclusion_text=exclusion_text, reason_text=reason_text,
+                           event_text=event_text, today=today_in_brussels())
+
+
+def _back(request_id: int) -> str:
+    return url_for("dispatch.show", request_id=request_id)
+
+
+@bp.route("/requests/<int:request_id>/book", methods=["POST"])
+@roles_required(Role.DISPATCHER)
+def book(request_id):
+    form = PersonChoiceForm()
+    return one_click(
+        lambda: booking_service.book(current_user, _handled(request_id), int(form.person.data)),
+        lambda booking: _("%(name)s is booked.", name=booking.person.full_name),
+        _back(request_id), form=form, serialised=True)
+
+
+@bp.route("/requests/<int:request_id>/offers", methods=["POST"])
+@roles_required(Role.DISPATCHER)
+def offers(request_id):
+    form = OfferForm()
+    return one_click(
+        lambda: booking_service.send_offers(current_user, _handled(request_id),
+                                            form.people.data or None, form.waves.data),
+        lambda sent: ngettext("The offer is sent to %(num)d person.",
+                              "The offer is sent to %(num)d people.", len(sent)),
+        _back(request_id), form=form)
+
+
+@bp.route("/requests/<int:request_id>/next-wave", methods=["POST"])
+@roles_required(Role.DISPATCHER)
+def next_wave(request_id):
+    return one_click(
+        lambda: booking_service.next_wave(_handled(request_id), acting=current_user),
+        lambda sent: ngettext("The next wave went to %(num)d person.",
+                              "The next wave went to %(num)d people.", len(sent)) if sent
+        else _("There is no next wave: every tier was offered."),
+        _back(request_id))
+
+
+@bp.route("/requests/<int:request_id>/reassign", methods=["POST"])
+@roles_required(Role.DISPATCHER)
+def reassign(request_id):
+    form = PersonChoiceForm()
+    return one_click(
+        lambda: booking_service.reassign(current_user, _handled(request_id),
+                                         int(form.person.data)),
+        lambda booking: _("%(name)s is booked instead.", name=booking.person.full_name),
+        _back(request_id), form=form, serialised=True)
+
+
+@bp.route("/requests/<int:request_id>/reschedule", methods=["GET", "POST"])
+@roles_required(Role.DISPATCHER)
+def reschedule(request_id):
+    item = _handled(request_id)
+    if item.is_translation or not item.is_open:
+        abort(404)
+    form = RescheduleForm(obj=item)
+    if request.method == "GET":
+        local_start, local_end = to_brussels(item.starts_at), to_brussels(item.ends_at)
+        form.day.data, form.starts.data = local_start.date(), local_start.time()
+        form.ends.data = local_end.time()
+    with serialised_writes(db.session) if request.method == "POST" else nullcontext():
+        item = _handled(request_id)
+        saved = save_form(form, lambda: booking_service.reschedule(
+            current_user, item, moment(form.day.data, form.starts.data, "starts"),
+            moment(form.day.data, form.ends.data, "ends"), form.address.data,
+            form.postcode.data, form.municipality.data),
+            _("The request is moved."), _back(request_id))
+    return saved or render_template("dispatch/reschedule.html", item=item, form=form,
+                                    on_site=item.modality == Modality.ON_SITE)
+
+
+@bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])
+@roles_required(Role.DISPATCHER)
+def cancel(request_id):
+    item = _handled(request_id)
+    form = ReasonForm()
+    late = request_service.cancellation_is_late(item, utcnow())
+    saved = save_form(form, lambda: request_service.cancel_request(current_user, item,
+                                                                   form.reason.data),
+                      lambda was_late: _("The request is cancelled. The cancellation was late "
+                                         "under the service's policy.") if was_late
+                      else _("The request is cancelled."), _back(request_id))
+    return saved or render_template("requests/cancel.html", item=item, form=form, late=late,
+                                    back=_back(request_id))
+

@@ -1,0 +1,142 @@
+"""Demo requests, offers and bookings in every state, over the past month and the coming
+weeks, so that every role logs in to a working day."""
+
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
+
+from ..auth.models import Role, User
+from ..bookings.models import (
+    Booking,
+    BookingStatus,
+    InterpretingRequest,
+    RequestEvent,
+    RequestStatus,
+    UnfilledReason,
+)
+from ..bookings.services import availability, booking, requests
+from ..core.time import brussels_to_utc
+from ..extensions import db
+from ..matching.engine import place_key
+from ..register.models import Direction, Domain, Modality, Person, Tier
+
+
+def working_day(start: date, n: int) -> date:
+    """The n-th working day (Monday to Friday) after ``start``; negative counts back."""
+    step = 1 if n >= 0 else -1
+    day, left = start, abs(n)
+    while left:
+        day += timedelta(days=step)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def _availability(persons: list[Person]) -> None:
+    """Most work on weekdays; some mornings only; some on Saturdays too."""
+    for number, person in enumerate(persons):
+        hours = (time(9), time(13)) if number % 5 == 3 else (time(8), time(18))
+        days = range(6) if number % 4 == 1 else range(5)
+        availability.set_weekly(_staff(), person, [(d, *hours) for d in days])
+
+
+def _staff() -> User:
+    return db.session.scalar(select(User).where(User.role == Role.REGISTER_STAFF))
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def seed_bookings(persons: list[Person], today: date) -> None:
+    _availability(persons)
+    fatima = persons[0]
+    availability.add_leave(_staff(), persons[3], working_day(today, 6), working_day(today, 10),
+                           "Holiday")
+    requester, colleague = _user("requester@example.org"), _user("uzgent@example.org")
+    dispatcher = _user("dispatcher@example.org")
+
+    def ask(who, day, start, end, language="ar", modality=Modality.ON_SITE, **extra):
+        details = requests.RequestDetails(
+            language_code=language, working_language="nl", modality=modality,
+            domain=extra.pop("domain", Domain.SOCIAL_WELFARE),
+            starts_at=brussels_to_utc(day, start), ends_at=brussels_to_utc(day, end),
+            address=extra.pop("address", "Onderstraat 12"), postcode=who.organisation.postcode,
+            municipality=who.organisation.municipality,
+            phone_number="+32 9 266 99 00" if modality == Modality.PHONE else None,
+            video_link="https://meet.example.org/r" if modality == Modality.VIDEO else None,
+            **extra)
+        return requests.create_request(who, details)
+
+    # Booked for the demo interpreter, on site in two working days.
+    first = ask(requester, working_day(today, 2), time(10), time(11, 30),
+                case_reference="GNT-2026-0412", notes="Intake. Bring the budget form.")
+    booking.book(dispatcher, first, fatima.id)
+    # Offered to several, the demo interpreter among them: waiting for answers.
+    second = ask(colleague, working_day(today, 5), time(14), time(15), modality=Modality.VIDEO,
+                 domain=Domain.MEDICAL, case_reference="UZG-77821")
+    booking.send_offers(dispatcher, second)
+    # Urgent and tomorrow, by telephone, not handled yet: it stands out in the queue.
+    ask(requester, working_day(today, 1), time(9), time(9, 45), language="prs",
+        modality=Modality.PHONE, urgent=True, case_reference="GNT-2026-0533")
+    # A language nobody in the register holds: the shortage evidence.
+    ask(requester, working_day(today, 3), time(13), time(14), language="wo",
+        case_reference="GNT-2026-0534")
+    # A written translation, offered.
+    translation = requests.create_request(requester, requests.RequestDetails(
+        language_code="ar", working_language="nl", modality=Modality.WRITTEN,
+        domain=Domain.EDUCATION, deadline_on=working_day(today, 10), words=800,
+        direction=Direction.INTO_WORKING, case_reference="GNT-2026-0535"))
+    booking.send_offers(dispatcher, translation)
+    # Cancelled in time, and cancelled late.
+    early = ask(requester, working_day(today, 12), time(10), time(11), language="ps",
+                case_reference="GNT-2026-0536")
+    requests.cancel_request(requester, early, "The client moved away")
+    late = ask(colleague, working_day(today, 4), time(8, 30), time(9, 30),
+               case_reference="UZG-77822")
+    booking.book(dispatcher, late, fatima.id)
+    requests.cancel_request(colleague, late, "Appointment moved by the hospital",
+                            now=brussels_to_utc(working_day(today, 3), time(15)))
+    _past(persons, requester, dispatcher, today)
+
+
+def _past(persons, requester, dispatcher, today) -> None:
+    """Completed, unfilled and cancelled requests of the past month, written directly (the
+    services refuse the past, rightly)."""
+    organisation = requester.organisation
+    plans = [(-2, "ar", persons[0], RequestStatus.COMPLETED),
+             (-4, "ar", persons[0], RequestStatus.COMPLETED),
+             (-6, "prs", persons[10], RequestStatus.COMPLETED),
+             (-8, "ti", persons[26], RequestStatus.COMPLETED),
+             (-10, "ar", persons[1], RequestStatus.COMPLETED),
+             (-12, "ps", None, RequestStatus.UNFILLED),
+             (-15, "ar", persons[0], RequestStatus.COMPLETED),
+             (-18, "so", None, RequestStatus.UNFILLED),
+             (-20, "tr", persons[30], RequestStatus.CANCELLED)]
+    for number, (offset, language, person, status) in enumerate(plans):
+        day = working_day(today, offset)
+        starts, ends = brussels_to_utc(day, time(10)), brussels_to_utc(day, time(11))
+        item = InterpretingRequest(
+            organisation=organisation, requester=requester, service=dispatcher.service,
+            language_code=language, working_language="nl", modality=Modality.ON_SITE,
+            starts_at=starts, ends_at=ends, due_at=starts, address="Onderstraat 12",
+            postcode=organisation.postcode, municipality=organisation.municipality,
+            domain=Domain.SOCIAL_WELFARE, case_reference=f"GNT-2026-03{number:02d}",
+            status=status, created_at=starts - timedelta(days=7))
+        if status == RequestStatus.UNFILLED:
+            item.unfilled_reason = (UnfilledReason.NO_ONE_AVAILABLE if language == "ps"
+                                    else UnfilledReason.NO_ONE_ACCEPTED)
+        if person is not None:
+            item.booked_at = starts - timedelta(days=5)
+            db.session.add(Booking(
+                request=item, person_id=person.id, starts_at=starts, ends_at=ends,
+                on_site=True, place=place_key(item), tier=int(Tier.CERTIFIED),
+                confirmed_at=item.booked_at, confirmed_by_id=dispatcher.id,
+                status=BookingStatus.CANCELLED if status == RequestStatus.CANCELLED
+                else BookingStatus.COMPLETED))
+        if status == RequestStatus.CANCELLED:
+            item.cancelled_at, item.cancelled_late = starts - timedelta(hours=20), True
+            item.cancel_reason = "The client did not come"
+        db.session.add(item)
+        db.session.add(RequestEvent(request=item, action="submitted", at=item.created_at,
+                                    actor_id=requester.id))

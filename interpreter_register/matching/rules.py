@@ -1,0 +1,79 @@
+"""The hard rules: why a person who holds the language cannot take this request.
+
+Pure functions of the facts; each reason carries a code and what the explanation needs.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ..register.models import Modality, Tier
+from .facts import Candidate, Clash, Slot, overlaps
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+def clashes(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Clash]:
+    """Live bookings that overlap the slot, or leave no travel time between two places."""
+    if slot.starts_at is None:
+        return []
+    buffer = timedelta(minutes=buffer_minutes)
+    found = []
+    for booking in candidate.bookings:
+        travel = (slot.on_site and booking.on_site and booking.place != slot.place)
+        margin = buffer if travel else timedelta(0)
+        if overlaps(slot.starts_at - margin, slot.ends_at + margin,
+                    booking.starts_at, booking.ends_at):
+            found.append(booking)
+    return found
+
+
+def is_available(candidate: Candidate, slot: Slot) -> bool:
+    """A weekly range of that weekday covers the whole slot (translations need none)."""
+    if slot.starts_at is None:
+        return True
+    weekday = slot.day.weekday()
+    return any(day == weekday and starts <= slot.local_start and slot.local_end <= ends
+               for day, starts, ends in candidate.weekly)
+
+
+def exclusions(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Exclusion]:
+    """Every hard rule the person fails for this slot (empty: they may take it)."""
+    reasons = []
+    if not candidate.active:
+        reasons.append(Exclusion("inactive"))
+    if candidate.tier is None:
+        reasons.append(Exclusion("other_pair", {"pairs": candidate.other_pairs}))
+    if slot.modality not in candidate.modalities:
+        reasons.append(Exclusion("modality", {"modality": slot.modality}))
+    if slot.modality == Modality.ON_SITE and slot.province not in candidate.regions:
+        reasons.append(Exclusion("region", {"province": slot.province}))
+    if candidate.barred:
+        reasons.append(Exclusion("barred"))
+    if candidate.declined:
+        reasons.append(Exclusion("declined"))
+    if candidate.leave is not None:
+        reasons.append(Exclusion("leave", {"first": candidate.leave[0],
+                                           "last": candidate.leave[1]}))
+    elif not is_available(candidate, slot):
+        reasons.append(Exclusion("unavailable", {"recorded": bool(candidate.weekly)}))
+    for clash in clashes(candidate, slot, buffer_minutes):
+        travel = slot.on_site and clash.on_site and clash.place != slot.place
+        reasons.append(Exclusion("booked", {"starts_at": clash.starts_at,
+                                            "ends_at": clash.ends_at, "travel": travel,
+                                            "minutes": buffer_minutes,
+                                            "municipality": clash.municipality}))
+    return reasons
+
+
+def hold_back_lower_tiers(eligible: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+    """Lower tiers (in the quality track, registered) are offered only when no certified
+    or reliable person can take it. Returns (offered, held back)."""
+    best = min((c.tier for c in eligible), default=None)
+    if best is None or best > Tier.RELIABLE:
+        return eligible, []
+    return ([c for c in eligible if c.tier <= Tier.RELIABLE],
+            [c for c in eligible if c.tier > Tier.RELIABLE])

@@ -1,0 +1,98 @@
+"""The daily work in a real Chromium: a social worker asks (in French), a dispatcher
+matches and offers (in Dutch), the interpreter accepts (in German), the social worker sees
+the booking; and a late cancellation shows as late."""
+
+import re
+
+from playwright.sync_api import expect
+
+from interpreter_register.core.regions import Province
+from interpreter_register.extensions import db
+from interpreter_register.organisations.models import CancellationRule, InterpretingService
+from tests.fixtures.factories import PASSWORD, create_booking, create_request, future_day
+from tests.fixtures.ghent import build_ghent, interpreter
+
+from .test_foundation import log_in, serious_violations, switch_to
+
+
+def seed(live_server):
+    def build():
+        world = build_ghent()
+        interpreter("Karim", "Antwerpen", postcode="2000", regions={Province.ANTWERP})
+        return world
+    return live_server.seed(build)
+
+
+def test_request_offer_accept_booked_in_three_languages(browser, live_server):
+    world = seed(live_server)
+    day = future_day()
+
+    social_worker = browser.new_page()
+    log_in(social_worker, live_server, world.requester.email)
+    switch_to(social_worker, "fr")
+    social_worker.get_by_role("link", name="Nouvelle demande").click()
+    social_worker.select_option("#language", "ar")
+    social_worker.check("input[name=modality][value=on_site]")
+    social_worker.select_option("#domain", "medical")
+    social_worker.fill("#day", day.isoformat())
+    social_worker.fill("#starts", "10:00")
+    social_worker.fill("#ends", "11:30")
+    social_worker.fill("#address", "Kouter 1")
+    social_worker.fill("#postcode", "9000")
+    social_worker.fill("#municipality", "Gent")
+    social_worker.fill("#case_reference", "GNT-2027-001")
+    social_worker.get_by_role("button", name="Envoyer la demande").click()
+    expect(social_worker.get_by_role("heading", level=1)).to_contain_text("Demande")
+    expect(social_worker.locator("main")).to_contain_text("Soumise")
+    request_url = social_worker.url
+
+    dispatcher = browser.new_page()
+    log_in(dispatcher, live_server, world.dispatcher.email)
+    dispatcher.get_by_role("link", name="Wachtrij").click()
+    dispatcher.locator("main table a").first.click()
+    ranked = dispatcher.locator("main table").first
+    expect(ranked.locator("tbody tr").first).to_contain_text("Fatima Haddad")
+    expect(ranked).to_contain_text("Woont in dezelfde gemeente")
+    expect(dispatcher.locator("main")).to_contain_text("Bedient Oost-Vlaanderen niet")
+    assert serious_violations(dispatcher) == []
+    dispatcher.check(f"#offer-{world.fatima.id}")
+    dispatcher.locator("button[form=offer-form]").click()
+    expect(dispatcher.get_by_role("status").first).to_contain_text("1 persoon")
+
+    interpreter_page = browser.new_page()
+    log_in(interpreter_page, live_server, world.fatima_user.email)
+    switch_to(interpreter_page, "de")
+    interpreter_page.get_by_role("link", name="Angebote und Buchungen").click()
+    interpreter_page.get_by_role("button", name="Annehmen").click()
+    expect(interpreter_page.get_by_role("status").first).to_contain_text("gebucht")
+
+    social_worker.goto(request_url)
+    expect(social_worker.locator("main")).to_contain_text("Réservée")
+    expect(social_worker.locator("main")).to_contain_text("Fatima Haddad")
+    for page in (social_worker, dispatcher, interpreter_page):
+        page.close()
+
+
+def test_a_late_cancellation_is_announced_and_flagged(page, live_server):
+    def build():
+        world = build_ghent()
+        service = db.session.get(InterpretingService, world.service.id)
+        # Two weeks of working hours: any booking in the next days is cancelled late.
+        service.cancellation_rule, service.cancellation_hours = CancellationRule.WORKING_HOURS, 336
+        item = create_request(world.requester, day=future_day(weeks=1))
+        create_booking(item, world.fatima)
+        return world, item
+    world, item = live_server.seed(build)
+    log_in(page, live_server, world.requester.email)
+    page.goto(f"{live_server.url}/requests/{item.id}")
+    page.get_by_role("link", name="Aanvraag annuleren").click()
+    expect(page.get_by_role("alert")).to_contain_text("Deze annulering is laat.")
+    page.fill("#reason", "De afspraak is verplaatst")
+    page.locator("main form").get_by_role("button", name="Aanvraag annuleren").click()
+    expect(page.get_by_role("status").first).to_contain_text("laat")
+    expect(page.locator("main")).to_contain_text("Late annulering")
+    switch_to(page, "fr")
+    page.goto(f"{live_server.url}/requests")
+    expect(page.locator("main table")).to_contain_text("Annulation tardive")
+    assert re.search(r"/requests$", page.url)
+    assert PASSWORD

@@ -1,0 +1,104 @@
+"""Matching against the database: candidates with reasons, exclusions with reasons, and a
+query count that does not grow with the number of people."""
+
+from datetime import date, time, timedelta
+
+from sqlalchemy import event
+
+from interpreter_register.bookings.models import InterpretingRequest
+from interpreter_register.bookings.services import booking
+from interpreter_register.core.regions import Province
+from interpreter_register.extensions import db
+from interpreter_register.matching.engine import match
+from interpreter_register.register.models import Modality, Tier
+from tests.fixtures.factories import create_certificate, create_request, future_day
+from tests.fixtures.ghent import interpreter
+
+
+def ranked_names(result):
+    return [r.candidate.name for r in result.ranked]
+
+
+def excluded(result):
+    return {c.name: [e.code for e in reasons] for c, reasons in result.excluded}
+
+
+def load(request) -> InterpretingRequest:
+    return db.session.get(InterpretingRequest, request.id)
+
+
+def test_candidates_are_ranked_with_reasons(app_ctx, ghent):
+    result = match(load(create_request(ghent.requester)))
+    assert ranked_names(result) == ["Fatima Haddad", "Omar Mansour"]
+    best = result.ranked[0].ranking
+    assert [r.code for r in best.reasons] == ["tier", "same_postcode", "workload"]
+
+
+def test_everyone_who_holds_the_language_but_cannot_take_it_is_listed_with_why(app_ctx, ghent):
+    far = interpreter("Karim", "Far", postcode="2000", regions={Province.ANTWERP})
+    phone_only = interpreter("Leila", "Phone", modalities={Modality.PHONE})
+    interpreter("Unrelated", "Turkish", languages=("tr",))
+    result = match(load(create_request(ghent.requester)))
+    assert excluded(result) == {"Karim Far": ["region"], "Leila Phone": ["modality"]}
+    assert far and phone_only
+
+
+def test_a_certificate_expiring_the_day_before_the_booking_excludes(app_ctx, ghent):
+    day = future_day()
+    lapsed = interpreter("Nadia", "Lapsed", certified=False)
+    create_certificate(lapsed.qualifications[0], issued_on=date(2020, 1, 1),
+                       valid_until=day - timedelta(days=1))
+    result = match(load(create_request(ghent.requester, day=day)))
+    [(candidate, [reason])] = [(c, r) for c, r in result.excluded if c.name == "Nadia Lapsed"]
+    assert reason.code == "lower_tier" and candidate.tier == Tier.REGISTERED
+    assert reason.params["note"] == ("expired", day - timedelta(days=1))
+
+
+def test_lower_tier_is_offered_when_no_one_higher_is_available(app_ctx, ghent):
+    interpreter("Reza", "Register", certified=False, languages=("fa",))
+    result = match(load(create_request(ghent.requester, language="fa")))
+    assert ranked_names(result) == ["Reza Register"]
+    assert result.ranked[0].lower_tier
+
+
+def test_nobody_holds_the_language(app_ctx, ghent):
+    result = match(load(create_request(ghent.requester, language="wo")))
+    assert result.nobody_holds
+
+
+def test_an_overlapping_booking_excludes_and_says_when(app_ctx, ghent):
+    day = future_day()
+    first = create_request(ghent.requester, day=day, start=time(9), end=time(10, 15))
+    booking.book(ghent.dispatcher, load(first), ghent.fatima.id)
+    second = create_request(ghent.requester, day=day, start=time(10), end=time(11))
+    result = match(load(second))
+    [(candidate, [reason])] = [(c, r) for c, r in result.excluded if c.name == "Fatima Haddad"]
+    assert reason.code == "booked"
+
+
+def counted(action):
+    """Run ``action``; return what it returned and the SQL statements it sent."""
+    statements = []
+    engine = db.session.get_bind()
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        return action(), statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_matching_reads_a_fixed_number_of_statements_for_10_or_200_people(app_ctx, ghent):
+    item = create_request(ghent.requester)
+    counts, made = {}, 2
+    for wanted in (10, 200):
+        for n in range(made, wanted):
+            interpreter(f"Extra{n}", f"Person{n}", certified=n % 2 == 0)
+        made = wanted
+        db.session.expire_all()
+        result, statements = counted(lambda: match(load(item)))
+        counts[wanted] = len(statements)
+        assert len(result.ranked) + len(result.excluded) == wanted
+    assert counts[10] == counts[200] <= 25, counts
