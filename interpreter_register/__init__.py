@@ -115,5 +115,7 @@ def _register_hooks(app: Flask) -> None:
                                  language_label=language_label, timeslot=timeslot,
                                  offered_languages=offered_languages,
                                  language_form=LanguageForm)
+    from .register.services.people import display_phone
+
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date,
-                                 time=format_time)
+                                 time=format_time, phone=display_phone)

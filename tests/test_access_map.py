@@ -32,6 +32,9 @@ ACCESS = {
     ("core.home", "GET"): everyone(),
     ("core.switch_language", "POST"): everyone(),
     ("core.health", "GET"): everyone(),
+    # The URL names the register's policy (see the test below for the matching policy).
+    ("core.policy_settings", "GET"): REGISTER,
+    ("core.policy_settings", "POST"): REGISTER,
     ("auth.login", "GET"): everyone(),
     ("auth.login", "POST"): everyone(),
     # Logging out ends on the login page, for everyone.
@@ -108,8 +111,6 @@ ACCESS = {
     ("register.add_language", "POST"): REGISTER,
     ("register.edit_language", "GET"): REGISTER,
     ("register.edit_language", "POST"): REGISTER,
-    ("register.policy_settings", "GET"): REGISTER,
-    ("register.policy_settings", "POST"): REGISTER,
     ("register.import_file", "GET"): REGISTER,
     ("register.import_file", "POST"): REGISTER,
     ("register.import_result", "GET"): REGISTER,
@@ -144,6 +145,7 @@ ACCESS = {
     ("portal.accept", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.decline", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.booking", "GET"): INTERPRETERS | {"other_interpreter": MISSING},
+    ("portal.delivered", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.availability", "GET"): INTERPRETERS,
     ("portal.availability", "POST"): INTERPRETERS,
     ("portal.add_leave", "POST"): INTERPRETERS,
@@ -188,6 +190,7 @@ def _url(app, rule, world):
         "booking_id": world.booking.id,
         "leave_id": world.leave.id,
         "bar_id": world.bar.id,
+        "group": "register",
         "token": offer_token(app, world.offer) if rule.endpoint == "portal.answer_offer"
         else "not-a-valid-token",
     }
@@ -224,3 +227,11 @@ def test_route_answers_or_refuses_per_role(app, world, client_for, client, db_co
         attempt.rollback()
         seen[role] = _outcome(response)
     assert seen == ACCESS[(endpoint, method)]
+
+
+def test_only_administrators_keep_the_matching_policy(world, client_for, client):
+    assert client_for(world.admin).get("/settings/matching").status_code == 200
+    for role in ("register_staff", "dispatcher", "contact_person", "interpreter"):
+        assert client_for(getattr(world, role)).get("/settings/matching").status_code == 403
+    assert client.get("/settings/matching").status_code == 302
+    assert client_for(world.admin).get("/settings/nothing").status_code == 404

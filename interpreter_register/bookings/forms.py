@@ -42,13 +42,15 @@ def language_options(register_languages, ui: str):
     from wtforms import SelectChoice
     first = _l("Languages in the register")
     rest = _l("Other languages")
-    return ([SelectChoice(code, name, optgroup=first) for code, name in register_languages]
+    return ([SelectChoice("", _l("— choose the language —"))]
+            + [SelectChoice(code, name, optgroup=first) for code, name in register_languages]
             + [SelectChoice(code, name, optgroup=rest)
                for code, name in sorted(others, key=lambda p: p[1].casefold())])
 
 
 class RequestForm(FlaskForm):
-    language = SelectField(_l("Language of the client"))
+    language = SelectField(_l("Language of the client"),
+                           validators=[DataRequired(message=_l("Choose the language."))])
     working_language = SelectField(_l("Working language"))
     modality = RadioField(_l("How"), validators=[DataRequired()])
     domain = SelectField(_l("Domain of the conversation"))

@@ -1,8 +1,9 @@
 """The home page of each role, the language switcher and the health check."""
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
 from ..auth import services as auth_services
@@ -12,8 +13,11 @@ from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of, services_serving
 from ..register.policy import current_policy
 from ..register.services.summary import qualifications_of, register_summary
-from .forms import LanguageForm, safe_next
+from . import settings
+from .edge import save_form
+from .forms import LanguageForm, safe_next, settings_form
 from .i18n import offered_languages
+from .permissions import check
 from .time import today_in_brussels
 
 bp = Blueprint("core", __name__)
@@ -43,8 +47,10 @@ def _admin_home():
 
 
 def _register_staff_home():
+    from ..bookings.services.booking import awaiting_revision, translation_pair
     return render_template("home/register_staff.html",
-                           summary=register_summary(today_in_brussels()))
+                           summary=register_summary(today_in_brussels()),
+                           awaiting=awaiting_revision(), translation_pair=translation_pair)
 
 
 def _dispatcher_home():
@@ -88,6 +94,27 @@ def switch_language():
     else:
         flash(_("This language is not available."), "warning")
     return redirect(back)
+
+
+# Who keeps which policy: the register's for its staff, matching and offers for admins.
+SETTING_GROUPS = {
+    "register": ((Role.ADMIN, Role.REGISTER_STAFF), _l("Register policy")),
+    "matching": ((Role.ADMIN,), _l("Matching and offers")),
+}
+
+
+@bp.route("/settings/<group>", methods=["GET", "POST"])
+@login_required
+def policy_settings(group):
+    if group not in SETTING_GROUPS:
+        abort(404)
+    roles, title = SETTING_GROUPS[group]
+    check(current_user.role in roles)
+    specs = [spec for key, spec in settings.SPECS.items() if key.startswith(f"{group}.")]
+    form = settings_form(specs, settings.values(f"{group}."))
+    saved = save_form(form, lambda: settings.change_many(current_user, form.values()),
+                      _("The settings are saved."), url_for("core.policy_settings", group=group))
+    return saved or render_template("core/settings.html", form=form, title=title, group=group)
 
 
 @bp.route("/healthz")

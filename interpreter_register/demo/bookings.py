@@ -88,6 +88,14 @@ def seed_bookings(persons: list[Person], today: date) -> None:
         domain=Domain.EDUCATION, deadline_on=working_day(today, 10), words=800,
         direction=Direction.INTO_WORKING, case_reference="GNT-2026-0535"))
     booking.send_offers(dispatcher, translation)
+    # A translation the demo interpreter (reliable, not certified) delivered: it waits on
+    # the register staff's list for a revisor.
+    delivered = requests.create_request(requester, requests.RequestDetails(
+        language_code="ar", working_language="nl", modality=Modality.WRITTEN,
+        domain=Domain.SOCIAL_WELFARE, deadline_on=working_day(today, 7), words=350,
+        direction=Direction.INTO_WORKING, case_reference="GNT-2026-0537"))
+    made = booking.book(dispatcher, delivered, fatima.id)
+    booking.mark_delivered(_user("interpreter@example.org"), made, today)
     # Cancelled in time, and cancelled late.
     early = ask(requester, working_day(today, 12), time(10), time(11), language="ps",
                 case_reference="GNT-2026-0536")

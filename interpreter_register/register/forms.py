@@ -149,11 +149,14 @@ class RevisionForm(FlaskForm):
                                              "client's name."))
     verdict = SelectField(_l("Verdict"))
     remarks = TextAreaField(_l("Remarks"), validators=[Optional(), Length(max=2000)])
+    booking = SelectField(_l("Booked translation it concerns"), coerce=int, default=0)
 
-    def __init__(self, *args, revisors=(), **kwargs):
+    def __init__(self, *args, revisors=(), bookings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.revisor.choices = choices((p.id, p.full_name) for p in revisors)
         self.verdict.choices = _enum_choices(Verdict)
+        self.booking.choices = choices([(0, _l("— none —")),
+                                        *((b.id, b.request.number) for b in bookings)])
 
 
 class LanguageNamesForm(FlaskForm):

@@ -184,6 +184,12 @@ def upgrade():
         batch_op.add_column(sa.Column('late_cancellation_billable', sa.Boolean(), nullable=False, server_default=sa.true()))
         batch_op.add_column(sa.Column('late_cancellation_paid', sa.Boolean(), nullable=False, server_default=sa.true()))
 
+    # A revision may name the booked translation it reviews.
+    with op.batch_alter_table('revisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('booking_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_revisions_booking_id'), ['booking_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_revisions_booking_id_bookings'), 'bookings', ['booking_id'], ['id'])
+
     if op.get_bind().dialect.name == 'postgresql':
         # Never two live bookings of one person at overlapping times, even from two
         # transactions at once: the database refuses the second (see Booking).
@@ -199,6 +205,10 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE bookings DROP CONSTRAINT ex_bookings_no_overlap')
+    with op.batch_alter_table('revisions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_revisions_booking_id_bookings'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_revisions_booking_id'))
+        batch_op.drop_column('booking_id')
     with op.batch_alter_table('interpreting_services', schema=None) as batch_op:
         batch_op.drop_column('late_cancellation_paid')
         batch_op.drop_column('late_cancellation_billable')

@@ -24,9 +24,10 @@ from interpreter_register.register.models import (
     Modality,
     StepResult,
     TrackStep,
+    Verdict,
 )
 from interpreter_register.register.services import credentials
-from tests.fixtures.factories import create_request, future_day
+from tests.fixtures.factories import create_request, create_user, future_day
 from tests.fixtures.ghent import interpreter
 
 
@@ -272,3 +273,35 @@ def test_an_organisation_bars_a_person_from_its_requests(app_ctx, ghent):
         availability.bar(db.session.merge(ghent.requester), db.session.merge(ghent.fatima))
     with pytest.raises(PermissionError):
         availability.bar(db.session.merge(ghent.other_requester), db.session.merge(ghent.omar))
+
+
+def test_a_delivered_translation_waits_for_a_revision_until_one_is_recorded(app_ctx, ghent):
+    from datetime import date
+
+    from interpreter_register.register.models import Direction, QualificationKind
+    from tests.fixtures.factories import create_certificate, create_qualification, open_track
+
+    translator = interpreter("Reza", "Translator", certified=False, languages=(),
+                             modalities={Modality.WRITTEN})
+    pair = create_qualification(translator, QualificationKind.TRANSLATION, "ar", "nl",
+                                Direction.INTO_WORKING)
+    revisor = interpreter("Shirin", "Revisor", certified=False, languages=())
+    revisor_pair = create_qualification(revisor, QualificationKind.TRANSLATION, "ar", "nl",
+                                        Direction.INTO_WORKING)
+    create_certificate(revisor_pair, issued_on=date(2024, 1, 1))
+    track = open_track(pair, opened_on=date(2024, 1, 1))
+    user = create_user("interpreter", person=translator)
+    request = load(create_request(ghent.requester, modality=Modality.WRITTEN))
+    made = booking.book(db.session.merge(ghent.dispatcher), request, translator.id)
+    assert booking.awaiting_revision() == [], "not delivered yet"
+    with pytest.raises(PermissionError):
+        booking.mark_delivered(db.session.merge(ghent.fatima_user), made, future_day())
+    booking.mark_delivered(db.session.merge(user), made, future_day())
+    assert booking.awaiting_revision() == [made]
+    assert booking.translation_pair(made).id == pair.id
+    with pytest.raises(RuleError):
+        booking.mark_delivered(db.session.merge(user), made, future_day())
+    credentials.record_revision(None, db.session.merge(track), future_day(),
+                                db.session.merge(revisor), request.number, Verdict.POSITIVE,
+                                booking_id=made.id)
+    assert booking.awaiting_revision() == []

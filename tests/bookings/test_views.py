@@ -191,3 +191,10 @@ def test_interpreter_keeps_weekly_availability_and_leave(app, ghent, client_for)
                                        "last_day": future_day().isoformat(),
                                        "note": "Trouw"})
     assert "Trouw" in client.get("/portal/availability").get_data(as_text=True)
+
+
+def test_the_language_must_be_chosen(app, ghent, client_for):
+    body = client_for(ghent.requester).post("/requests/new", data={
+        **FORM, "language": "", "day": future_day().isoformat()}).get_data(as_text=True)
+    assert 'id="language-error"' in body and "Kies de taal." in body
+    assert requests_of(app, ghent.organisation) == []

@@ -102,3 +102,14 @@ def test_matching_reads_a_fixed_number_of_statements_for_10_or_200_people(app_ct
         counts[wanted] = len(statements)
         assert len(result.ranked) + len(result.excluded) == wanted
     assert counts[10] == counts[200] <= 25, counts
+
+
+def test_the_weights_in_the_settings_change_the_ranking(app_ctx, ghent):
+    from interpreter_register.core import settings
+
+    item = create_request(ghent.requester)
+    before = {r.candidate.name: r.ranking.points for r in match(load(item)).ranked}
+    settings.change(None, "matching.weight_place", 0)
+    after = {r.candidate.name: r.ranking.points for r in match(load(item)).ranked}
+    assert before["Fatima Haddad"] - after["Fatima Haddad"] == 15, "same postcode: all of it"
+    assert before["Omar Mansour"] - after["Omar Mansour"] == 9, "same province: 60 %"

@@ -173,12 +173,12 @@ def test_staff_search_by_name_language_certificate_status_and_expiry(app, world,
 
 def test_policy_settings_page(app, world, client_for):
     client = client_for(world.register_staff)
-    response = client.post("/register/settings", data={
+    response = client.post("/settings/register", data={
         "register__certificate_years": "4", "register__revision_positives_needed": "0",
         "register__revision_with_remarks": "counts"})
     assert response.status_code == 200
     assert 'id="register__revision_positives_needed-error"' in response.get_data(as_text=True)
-    response = client.post("/register/settings", data={
+    response = client.post("/settings/register", data={
         "register__certificate_years": "4", "register__revision_positives_needed": "3",
         "register__revision_with_remarks": "neutral"})
     assert response.status_code == 302

@@ -129,7 +129,20 @@ def booking(booking_id):
     found = db.session.get(Booking, booking_id)
     if found is None or found.person_id != current_user.person_id:
         abort(404)
-    return render_template("portal/booking.html", booking=found, item=found.request)
+    return render_template("portal/booking.html", booking=found, item=found.request,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/portal/bookings/<int:booking_id>/delivered", methods=["POST"])
+@roles_required(Role.INTERPRETER)
+def delivered(booking_id):
+    found = db.session.get(Booking, booking_id)
+    if found is None or found.person_id != current_user.person_id:
+        abort(404)
+    return one_click(lambda: booking_service.mark_delivered(current_user, found,
+                                                             today_in_brussels()),
+                     _("Thank you: the translation is marked as delivered."),
+                     url_for("portal.booking", booking_id=booking_id))
 
 
 @bp.route("/portal/availability", methods=["GET", "POST"])

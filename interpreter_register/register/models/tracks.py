@@ -141,6 +141,8 @@ class Revision(Audited, db.Model):
     translation: Mapped[str] = mapped_column(String(200))
     verdict: Mapped[Verdict] = mapped_column(enum_type(Verdict, 30))
     remarks: Mapped[str | None] = mapped_column(Text)
+    # The booked translation it reviews, when it came through the booking system.
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

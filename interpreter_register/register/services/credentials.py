@@ -236,7 +236,8 @@ def eligible_revisors(qualification: Qualification, day: date) -> list[Person]:
 
 
 def record_revision(acting, track: RevisionTrack, revised_on: date, revisor: Person,
-                    translation: str, verdict: Verdict, remarks: str | None = None) -> Revision:
+                    translation: str, verdict: Verdict, remarks: str | None = None,
+                    booking_id: int | None = None) -> Revision:
     require_staff(acting)
     problem = revisor_problem(track.qualification, revisor, revised_on)
     if problem:
@@ -246,7 +247,7 @@ def record_revision(acting, track: RevisionTrack, revised_on: date, revisor: Per
                            day=format_date(track.opened_on)), "revised_on")
     revision = Revision(track=track, revised_on=revised_on, revisor=revisor,
                         translation=translation.strip(), verdict=verdict,
-                        remarks=(remarks or "").strip() or None,
+                        remarks=(remarks or "").strip() or None, booking_id=booking_id,
                         recorded_by_id=getattr(acting, "id", None))
     db.session.add(revision)
     db.session.flush()

@@ -4,6 +4,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...bookings.services.booking import awaiting_revision, translation_pair
 from ...core.edge import one_click, save_form
 from ...core.permissions import roles_required
 from ...core.time import today_in_brussels
@@ -148,13 +149,20 @@ def record_revision(qualification_id):
     qualification = load_qualification(qualification_id)
     track = qualification.revision_track or abort(404)
     day = today_in_brussels()
-    form = RevisionForm(revisors=service.same_pair_people(qualification))
+    waiting = [b for b in awaiting_revision(qualification.person_id)
+               if translation_pair(b) is qualification]
+    form = RevisionForm(revisors=service.same_pair_people(qualification), bookings=waiting)
     if request.method == "GET":
         form.revised_on.data = day
+        chosen = next((b for b in waiting if b.id == request.args.get("booking", type=int)),
+                      None)
+        if chosen is not None:
+            form.booking.data = chosen.id
+            form.translation.data = chosen.request.number
     revisor = db.session.get(Person, form.revisor.data or 0)
     saved = save_form(form, lambda: service.record_revision(
         current_user, track, form.revised_on.data, revisor, form.translation.data,
-        Verdict(form.verdict.data), form.remarks.data),
+        Verdict(form.verdict.data), form.remarks.data, form.booking.data or None),
         _("The revision is recorded."), _back_to(qualification.person_id))
     return saved or render_template("register/revision_form.html", form=form,
                                     qualification=qualification, track=track,

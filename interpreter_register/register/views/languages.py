@@ -1,13 +1,11 @@
-"""The register's languages, and its policy settings."""
+"""The register's languages."""
 
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ...core import settings
 from ...core.edge import save_form
-from ...core.forms import settings_form
 from ...core.i18n import current_language
 from ...core.permissions import roles_required
 from ...extensions import db
@@ -51,14 +49,3 @@ def edit_language(code):
                                                             form.names()) or language,
                       _("The names are saved."), url_for("register.languages"))
     return saved or render_template("register/language_form.html", form=form, language=language)
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def policy_settings():
-    """The register's policy: certificate validity and the revision protocol."""
-    specs = [spec for key, spec in settings.SPECS.items() if key.startswith("register.")]
-    form = settings_form(specs, settings.values("register."))
-    saved = save_form(form, lambda: settings.change_many(current_user, form.values()),
-                      _("The settings are saved."), url_for("register.policy_settings"))
-    return saved or render_template("register/settings.html", form=form)
