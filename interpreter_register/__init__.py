@@ -46,6 +46,7 @@ def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
     from .auth import models as _auth  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
+    from .calendar import models as _calendar  # noqa: F401
     from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
@@ -89,13 +90,14 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.admin_views import bp as users_bp
     from .auth.views import bp as auth_bp
     from .bookings.views import dispatch_bp, portal_bp, requests_bp
+    from .calendar.views import bp as calendar_bp
     from .core.views import bp as core_bp
     from .organisations.views import bp as organisations_bp
     from .register.views import bp as register_bp
     from .register.views import public_bp
 
     for blueprint in (core_bp, auth_bp, users_bp, organisations_bp, register_bp, public_bp,
-                      requests_bp, dispatch_bp, portal_bp):
+                      requests_bp, dispatch_bp, portal_bp, calendar_bp):
         app.register_blueprint(blueprint)
 
 

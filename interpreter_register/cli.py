@@ -63,6 +63,20 @@ def seed_demo():
     click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
     for role, email in DEMO_LOGINS["accounts"]:
         click.echo(f"  {role:<16} {email}")
+    feed = demo_feed_url()
+    if feed:
+        click.echo(f"Calendar feed of the demo interpreter (subscribe from a calendar client):"
+                   f"\n  {feed}")
+
+
+def demo_feed_url() -> str | None:
+    from .auth.models import User
+    from .calendar.services import feed_of
+    from .core.urls import external_url
+
+    user = db.session.scalar(db.select(User).where(User.email == "interpreter@example.org"))
+    feed = feed_of(user) if user else None
+    return external_url("calendar.feed", token=feed.token) if feed else None
 
 
 @click.command("create-user")

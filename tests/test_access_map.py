@@ -27,6 +27,8 @@ ADMIN = only("admin")
 REGISTER = only("admin", "register_staff")
 REQUESTERS = only("requester", "contact_person", "other_contact_person")
 INTERPRETERS = only("interpreter", "other_interpreter")
+CALENDAR_USERS = only("interpreter", "other_interpreter", "requester", "contact_person",
+                      "other_contact_person", "dispatcher")
 
 ACCESS = {
     ("core.home", "GET"): everyone(),
@@ -150,6 +152,16 @@ ACCESS = {
     ("portal.availability", "POST"): INTERPRETERS,
     ("portal.add_leave", "POST"): INTERPRETERS,
     ("portal.delete_leave", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
+    # Calendars: a booking's .ics for whoever may see it (the person, the requesting
+    # organisation, the service); a feed by its secret token, whoever holds it.
+    ("calendar.download", "GET"): only("interpreter", "requester", "contact_person",
+                                       "dispatcher")
+    | {"admin": MISSING, "register_staff": MISSING, "other_contact_person": MISSING,
+       "other_interpreter": MISSING},
+    ("calendar.feed", "GET"): everyone(),
+    ("calendar.page", "GET"): CALENDAR_USERS,
+    ("calendar.create", "POST"): CALENDAR_USERS,
+    ("calendar.revoke", "POST"): CALENDAR_USERS,
     # The signed link in an offer mail works without logging in.
     ("portal.answer_offer", "GET"): everyone(),
     ("portal.answer_offer", "POST"): everyone(),
@@ -173,6 +185,16 @@ def offer_token(app, offer) -> str:
         return offer_serializer().dumps({"offer": offer.id})
 
 
+def feed_token(app, world) -> str:
+    from interpreter_register.auth.models import User
+    from interpreter_register.calendar.services import create_feed
+    from interpreter_register.extensions import db
+    with app.app_context():
+        feed = create_feed(db.session.get(User, world.interpreter.id))
+        db.session.commit()
+        return feed.token
+
+
 def _url(app, rule, world):
     """Fill a rule's arguments with objects of the first organisation and service."""
     values = {
@@ -192,6 +214,7 @@ def _url(app, rule, world):
         "bar_id": world.bar.id,
         "group": "register",
         "token": offer_token(app, world.offer) if rule.endpoint == "portal.answer_offer"
+        else feed_token(app, world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",
     }
     with app.test_request_context():

@@ -45,6 +45,10 @@ class ChangePasswordForm(NewPasswordForm):
 class AccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"))
+    mail_offers = BooleanField(_l("Mail me new offers"))
+    mail_bookings = BooleanField(_l("Mail me bookings, changes and cancellations (with the "
+                                    "calendar invitation)"))
+    mail_reminders = BooleanField(_l("Mail me a reminder before a booking"))
 
 
 class UserForm(FlaskForm):

@@ -67,6 +67,10 @@ class User(UserMixin, db.Model):
     # A requester who may invite and deactivate colleagues of their organisation.
     is_contact_person: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(String(2))
+    # Which mails the user wants (invitations and password links always go out).
+    mail_offers: Mapped[bool] = mapped_column(default=True)
+    mail_bookings: Mapped[bool] = mapped_column(default=True)
+    mail_reminders: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Part of the login cookie: changing it ends every session of the user at once.

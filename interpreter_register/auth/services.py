@@ -137,9 +137,13 @@ def set_language(user: User, language: str) -> None:
     db.session.flush()
 
 
-def update_own_account(user: User, name: str, language: str) -> None:
-    """What every user may change about themselves: their name and language."""
+def update_own_account(user: User, name: str, language: str,
+                       mails: dict[str, bool] | None = None) -> None:
+    """What every user may change about themselves: name, language, which mails they get."""
     user.name = name.strip()
+    for preference, wanted in (mails or {}).items():
+        if preference in ("mail_offers", "mail_bookings", "mail_reminders"):
+            setattr(user, preference, bool(wanted))
     set_language(user, language)
 
 

@@ -120,7 +120,9 @@ def account():
     form = AccountForm(obj=current_user)
     form.locale.choices = language_choices(languages=offered_languages(current_user))
     if form.validate_on_submit():
-        services.update_own_account(current_user, form.name.data, form.locale.data)
+        services.update_own_account(current_user, form.name.data, form.locale.data, {
+            "mail_offers": form.mail_offers.data, "mail_bookings": form.mail_bookings.data,
+            "mail_reminders": form.mail_reminders.data})
         session["language"] = form.locale.data
         db.session.commit()
         flash(_("Your account is saved."), "success")

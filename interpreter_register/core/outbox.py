@@ -36,11 +36,21 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # An iTIP invitation (RFC 6047): the method and the iCalendar text, sent as a
+    # text/calendar part and as an .ics attachment.
+    calendar_method: Mapped[str | None] = mapped_column(String(20))
+    calendar: Mapped[str | None] = mapped_column(Text)
 
 
-def queue_mail(recipient: str, subject: str, body: str, kind: str) -> OutboxMessage:
-    """Add a mail to the outbox; it leaves only after the current transaction commits."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind)
+def queue_mail(recipient: str, subject: str, body: str, kind: str,
+               calendar: tuple[str, str] | None = None) -> OutboxMessage:
+    """Add a mail to the outbox; it leaves only after the current transaction commits.
+
+    ``calendar`` is (method, iCalendar text) for a calendar invitation or cancellation.
+    """
+    method, ics = calendar or (None, None)
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind,
+                            calendar_method=method, calendar=ics)
     db.session.add(message)
     db.session.flush()
     db.session.info["outbox_queued"] = True
@@ -108,6 +118,11 @@ def _send(message: OutboxMessage) -> None:
     mail["Subject"] = message.subject
     mail["Message-ID"] = make_msgid(domain=config["MAIL_SENDER"].rpartition("@")[2])
     mail.set_content(message.body)
+    if message.calendar:
+        mail.add_alternative(message.calendar, subtype="calendar",
+                             params={"method": message.calendar_method})
+        mail.add_attachment(message.calendar.encode(), maintype="application", subtype="ics",
+                            filename="invite.ics")
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()

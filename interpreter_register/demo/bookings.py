@@ -15,6 +15,7 @@ from ..bookings.models import (
     UnfilledReason,
 )
 from ..bookings.services import availability, booking, requests
+from ..calendar.services import create_feed
 from ..core.time import brussels_to_utc
 from ..extensions import db
 from ..matching.engine import place_key
@@ -106,6 +107,8 @@ def seed_bookings(persons: list[Person], today: date) -> None:
     requests.cancel_request(colleague, late, "Appointment moved by the hospital",
                             now=brussels_to_utc(working_day(today, 3), time(15)))
     _past(persons, requester, dispatcher, today)
+    # The demo interpreter's calendar feed, to subscribe to from a calendar client.
+    create_feed(_user("interpreter@example.org"))
 
 
 def _past(persons, requester, dispatcher, today) -> None:

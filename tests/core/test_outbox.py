@@ -113,3 +113,25 @@ def test_without_a_mail_server_the_log_says_who_got_what(app, caplog, monkeypatc
         with caplog.at_level("INFO", logger="interpreter_register"):
             deliver_pending()
     assert "http://x/secret" in caplog.text
+
+
+def test_a_calendar_invitation_travels_as_a_part_and_an_attachment(app, smtp_server,
+                                                                 monkeypatch):
+    import email
+    controller, mailbox = smtp_server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    with app.app_context():
+        queue_mail("anna@example.org", "Geboekt", "Tekst", kind="booked",
+                   calendar=("REQUEST", ics))
+        db.session.commit()
+        assert deliver_pending() == 1
+    assert mailbox.received.wait(5)
+    message = email.message_from_bytes(mailbox.messages[0].content)
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert parts["text/calendar"].get_param("method") == "REQUEST"
+    assert "METHOD:REQUEST" in parts["text/calendar"].get_payload(decode=True).decode()
+    assert parts["application/ics"].get_filename() == "invite.ics"
+    assert parts["text/plain"].get_payload(decode=True).decode().strip() == "Tekst"

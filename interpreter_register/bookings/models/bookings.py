@@ -63,6 +63,8 @@ class Booking(db.Model):
     uid: Mapped[str] = mapped_column(String(80), unique=True, default=_new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When anything a calendar shows last changed: feeds' ETag and LAST-MODIFIED.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_late: Mapped[bool | None]

@@ -1,0 +1,156 @@
+"""Golden tests: a booking's event when confirmed, moved and cancelled, read back field by
+field by icalendar and by vobject; nothing about the client in any of it."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import vobject
+from icalendar import Calendar
+
+from interpreter_register.bookings.models import InterpretingRequest
+from interpreter_register.bookings.services import booking as booking_service
+from interpreter_register.bookings.services import requests
+from interpreter_register.calendar.events import booking_ics
+from interpreter_register.core.time import brussels_to_utc, today_in_brussels
+from interpreter_register.extensions import db
+from tests.fixtures.factories import create_request, future_day
+
+SECRET_CASE, SECRET_NOTE = "GNT-SECRET-77", "The client fears dogs"
+
+
+def spring_sunday(after: date) -> date:
+    day = date(after.year + 1, 3, 31)
+    while day.weekday() != 6:
+        day -= timedelta(days=1)
+    return day
+
+
+def autumn_sunday(after: date) -> date:
+    day = date(after.year + 1, 10, 31)
+    while day.weekday() != 6:
+        day -= timedelta(days=1)
+    return day
+
+
+def only_event(text: str):
+    calendar = Calendar.from_ical(text)
+    [event] = calendar.walk("VEVENT")
+    return calendar, event
+
+
+def assert_well_formed(text: str, method=None):
+    calendar, event = only_event(text)
+    assert calendar.get("METHOD") == method
+    tzids = {event["DTSTART"].params.get("TZID")} - {None}
+    assert {tz["TZID"] for tz in calendar.walk("VTIMEZONE")} >= tzids
+    assert event.get("DTSTAMP") is not None and event.get("UID")
+    assert event.decoded("DTSTART") < event.decoded("DTEND")
+    assert SECRET_CASE not in text and "dogs" not in text
+    # An independent parser reads it too.
+    assert vobject.readOne(text).vevent.uid.value == str(event["UID"])
+    return event
+
+
+@pytest.fixture
+def booked(app_ctx, ghent):
+    day = future_day()
+    request = db.session.get(InterpretingRequest, create_request(
+        ghent.requester, day=day, case_reference=SECRET_CASE, notes=SECRET_NOTE).id)
+    made = booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
+    return made, request, day
+
+
+def test_confirmed_moved_cancelled_keep_one_uid_and_count_up(app_ctx, ghent, booked):
+    made, request, day = booked
+    first = assert_well_formed(booking_ics(made, "person", "nl"))
+    assert first["SEQUENCE"] == 0 and first["STATUS"] == "CONFIRMED"
+    assert first.decoded("DTSTART") == brussels_to_utc(day, time(10))
+    assert str(first["SUMMARY"]) == "Tolken Arabisch ↔ Nederlands — ter plaatse"
+    assert "Onderstraat 12" in str(first["LOCATION"])
+    assert str(first["URL"]).endswith(f"/portal/bookings/{made.id}")
+    assert str(first["ORGANIZER"]) == f"mailto:{ghent.service.email}"
+    assert first["ORGANIZER"].params["CN"] == "TVGent"
+    assert str(first["ATTENDEE"]) == f"mailto:{ghent.fatima_user.email}"
+
+    booking_service.reschedule(db.session.merge(ghent.dispatcher), request,
+                               brussels_to_utc(day, time(14)), brussels_to_utc(day, time(15)),
+                               "Kouter 1", "9000", "Gent")
+    moved = assert_well_formed(booking_ics(made, "person", "nl"))
+    assert str(moved["UID"]) == str(first["UID"]) and moved["SEQUENCE"] == 1
+    assert moved.decoded("DTSTART") == brussels_to_utc(day, time(14))
+    assert "Kouter 1" in str(moved["LOCATION"])
+
+    requests.cancel_request(db.session.merge(ghent.requester), request, "not needed")
+    gone = assert_well_formed(booking_ics(made, "person", "nl"))
+    assert str(gone["UID"]) == str(first["UID"]) and gone["SEQUENCE"] == 2
+    assert gone["STATUS"] == "CANCELLED"
+
+
+@pytest.mark.parametrize("sunday,utc_hour", [(spring_sunday, 8), (autumn_sunday, 9)])
+def test_times_are_right_on_both_sundays_the_clocks_change(app_ctx, ghent, sunday, utc_hour):
+    from interpreter_register.bookings.models import WeeklyAvailability
+    db.session.add(WeeklyAvailability(person_id=ghent.fatima.id, weekday=6, starts=time(7),
+                                      ends=time(20)))
+    day = sunday(today_in_brussels())
+    request = db.session.get(InterpretingRequest, create_request(ghent.requester, day=day).id)
+    made = booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
+    text = booking_ics(made, "person", "nl")
+    event = assert_well_formed(text)
+    assert event["DTSTART"].params["TZID"] == "Europe/Brussels"
+    assert event["DTSTART"].to_ical() == f"{day:%Y%m%d}T100000".encode()
+    independent = vobject.readOne(text).vevent.dtstart.value.astimezone(UTC)
+    assert independent == datetime.combine(day, time(utc_hour), tzinfo=UTC)
+
+
+def test_a_translation_is_a_whole_day_on_its_deadline(app_ctx, ghent):
+    from interpreter_register.register.models import Direction, Modality, QualificationKind
+    from tests.fixtures.factories import create_qualification
+    from tests.fixtures.ghent import interpreter
+    translator = interpreter("Reza", "Written", certified=False, modalities={Modality.WRITTEN},
+                             languages=())
+    create_qualification(translator, QualificationKind.TRANSLATION, "ar", "nl",
+                         Direction.INTO_WORKING)
+    request = db.session.get(InterpretingRequest, create_request(
+        ghent.requester, modality=Modality.WRITTEN).id)
+    made = booking_service.book(db.session.merge(ghent.dispatcher), request, translator.id)
+    event = assert_well_formed(booking_ics(made, "person", "fr"))
+    assert event.decoded("DTSTART") == request.deadline_on
+    assert event.decoded("DTEND") == request.deadline_on + timedelta(days=1)
+    assert str(event["SUMMARY"]) == "Traduction Arabe → Néerlandais"
+
+
+def test_each_audience_gets_its_own_link_and_names_what_it_needs(app_ctx, ghent, booked):
+    made, request, _day = booked
+    for_requester = assert_well_formed(booking_ics(made, "requester", "de"))
+    assert str(for_requester["URL"]).endswith(f"/requests/{request.id}")
+    assert "Fatima Haddad" in str(for_requester["DESCRIPTION"])
+    for_service = assert_well_formed(booking_ics(made, "service", "fr"))
+    assert str(for_service["URL"]).endswith(f"/dispatch/requests/{request.id}")
+    assert "OCMW Gent" in str(for_service["DESCRIPTION"])
+
+
+def test_itip_mails_carry_request_then_cancel(app_ctx, ghent, booked, outbox):
+    made, request, _day = booked
+    [to_person, to_requester] = sorted(outbox(kind="booked"),
+                                       key=lambda m: m.recipient != ghent.fatima_user.email)
+    assert to_person.calendar_method == "REQUEST"
+    event = assert_well_formed(to_person.calendar, method="REQUEST")
+    assert str(event["UID"]) == made.uid
+    assert to_requester.calendar_method == "REQUEST"
+    requests.cancel_request(db.session.merge(ghent.requester), request, "not needed")
+    cancelled = outbox(kind="cancelled")
+    assert {m.recipient for m in cancelled} == {ghent.fatima_user.email, ghent.requester.email}
+    for mail in cancelled:
+        assert mail.calendar_method == "CANCEL"
+        event = assert_well_formed(mail.calendar, method="CANCEL")
+        assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
+        assert SECRET_CASE not in mail.subject + mail.body
+
+
+def test_users_choose_not_to_get_booking_mails(app_ctx, ghent, outbox):
+    user = db.session.merge(ghent.fatima_user)
+    user.mail_bookings = False
+    db.session.commit()
+    request = db.session.get(InterpretingRequest, create_request(ghent.requester).id)
+    booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
+    assert [m.recipient for m in outbox(kind="booked")] == [ghent.requester.email]

@@ -1,0 +1,97 @@
+"""A real CalDAV server takes our events: Radicale on 127.0.0.1, spoken to over plain HTTP
+(MKCALENDAR, PUT, GET), with the confirmed, moved and cancelled versions of a booking."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time as clock
+import urllib.error
+import urllib.request
+from datetime import time
+
+import pytest
+from icalendar import Calendar
+
+from interpreter_register.bookings.models import InterpretingRequest
+from interpreter_register.bookings.services import booking as booking_service
+from interpreter_register.bookings.services import requests
+from interpreter_register.calendar.events import booking_ics
+from interpreter_register.core.time import brussels_to_utc
+from interpreter_register.extensions import db
+from tests.fixtures.factories import create_request, future_day
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def radicale(tmp_path):
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own test server on loopback
+        [sys.executable, "-m", "radicale", f"--storage-filesystem-folder={tmp_path / 'store'}",
+         "--auth-type=none", f"--server-hosts=127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                clock.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(tmp_path / "store", ignore_errors=True)
+
+
+def dav(method: str, url: str, body: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method=method)  # noqa: S310
+    if body is not None:
+        request.add_header("Content-Type", "text/calendar; charset=utf-8")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_radicale_stores_confirmed_moved_and_cancelled_versions(app_ctx, ghent, radicale):
+    collection = f"{radicale}/fatima/bookings/"
+    assert dav("MKCOL", f"{radicale}/fatima/")[0] == 201
+    assert dav("MKCALENDAR", collection)[0] == 201
+    day = future_day()
+    request = db.session.get(InterpretingRequest, create_request(ghent.requester, day=day).id)
+    made = booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
+    url = f"{collection}{made.uid}.ics"
+
+    def put_and_read() -> object:
+        text = booking_ics(made, "person", "nl")  # stored objects carry no METHOD
+        assert "METHOD:" not in text
+        status, _ = dav("PUT", url, text.encode())
+        assert status in (201, 204)
+        status, body = dav("GET", url)
+        assert status == 200
+        [event] = Calendar.from_ical(body).walk("VEVENT")
+        return event
+
+    stored = put_and_read()
+    assert str(stored["UID"]) == made.uid and stored["SEQUENCE"] == 0
+    assert stored.decoded("DTSTART") == brussels_to_utc(day, time(10))
+
+    booking_service.reschedule(db.session.merge(ghent.dispatcher), request,
+                               brussels_to_utc(day, time(13)), brussels_to_utc(day, time(14)),
+                               "Kouter 1", "9000", "Gent")
+    moved = put_and_read()
+    assert moved["SEQUENCE"] == 1 and moved.decoded("DTSTART") == brussels_to_utc(day, time(13))
+
+    requests.cancel_request(db.session.merge(ghent.requester), request, "not needed")
+    gone = put_and_read()
+    assert gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 2
