@@ -3,6 +3,7 @@ the feed has the event; after a cancellation it is CANCELLED with a higher SEQUE
 
 import urllib.request
 
+import vobject
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -15,7 +16,12 @@ from .test_foundation import log_in, switch_to
 def fetch_events(url: str):
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our test server
         assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-        return Calendar.from_ical(response.read()).walk("VEVENT")
+        body = response.read()
+    events = Calendar.from_ical(body).walk("VEVENT")
+    # A second, independent parser reads the same feed.
+    assert [e.uid.value for e in vobject.readOne(body.decode()).contents["vevent"]] == [
+        str(e["UID"]) for e in events]
+    return events
 
 
 def test_booking_reaches_the_interpreters_feed_and_its_cancellation_too(browser, live_server):

@@ -4,6 +4,7 @@ fixed number of queries for a thousand bookings."""
 from datetime import time, timedelta
 
 import pytest
+import vobject
 from icalendar import Calendar
 from sqlalchemy import event as sql_event
 from sqlalchemy import func, select
@@ -24,7 +25,12 @@ def feed_path(app, user) -> str:
 
 
 def events_of(response):
-    return Calendar.from_ical(response.data).walk("VEVENT")
+    """The feed's events; a second, independent parser must read the same ones."""
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    independent = vobject.readOne(response.get_data(as_text=True))
+    assert sorted(e.uid.value for e in independent.contents.get("vevent", [])) == sorted(
+        str(e["UID"]) for e in events)
+    return events
 
 
 def test_download_for_those_who_may_see_the_booking(app, ghent, client_for, client):
