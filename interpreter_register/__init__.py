@@ -47,6 +47,8 @@ def _load_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
+    from .jobs import settings as _job_settings  # noqa: F401
     from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
@@ -91,14 +93,35 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .bookings.views import dispatch_bp, portal_bp, requests_bp
     from .calendar.views import bp as calendar_bp
+    from .jobs.views import bp as jobs_bp
     from .core.views import bp as core_bp
     from .organisations.views import bp as organisations_bp
     from .register.views import bp as register_bp
     from .register.views import public_bp
 
     for blueprint in (core_bp, auth_bp, users_bp, organisations_bp, register_bp, public_bp,
-                      requests_bp, dispatch_bp, portal_bp, calendar_bp):
+                      requests_bp, dispatch_bp, portal_bp, calendar_bp, jobs_bp):
         app.register_blueprint(blueprint)
+
+
+def _take_write_lock_for_changes(app: Flask) -> None:
+    """On SQLite, a request that may change data takes the write lock when its transaction
+    begins, and so waits its turn instead of failing halfway with "database is locked";
+    reading requests run side by side. (PostgreSQL needs none of this.)"""
+    from flask import g, request
+
+    from .core.database import reset_write_first, write_first
+
+    @app.before_request
+    def _writes_first():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g.write_first_token = write_first(True)
+
+    @app.teardown_request
+    def _reset(_error):
+        token = g.pop("write_first_token", None)
+        if token is not None:
+            reset_write_first(token)
 
 
 def _register_hooks(app: Flask) -> None:
@@ -109,12 +132,15 @@ def _register_hooks(app: Flask) -> None:
     from .core.i18n import language_label, language_name, offered_languages, timeslot
     from .core.outbox import deliver_after_request
     from .core.security import add_security_headers
+    from .core.urls import external_url
 
     register_error_handlers(app)
+    _take_write_lock_for_changes(app)
     app.after_request(deliver_after_request)
     app.after_request(add_security_headers)
     app.jinja_env.globals.update(get_locale=get_locale, language_name=language_name,
                                  language_label=language_label, timeslot=timeslot,
+                                 external_url=external_url,
                                  offered_languages=offered_languages,
                                  language_form=LanguageForm)
     from .register.services.people import display_phone

@@ -141,7 +141,32 @@ def register_export(path):
     click.echo(f"Written to {path}.")
 
 
+scheduler_group = AppGroup("scheduler", help="The one process that runs the scheduled jobs.")
+
+
+@scheduler_group.command("run")
+def scheduler_run():
+    """Run the scheduler in the foreground (exactly one such process, ever)."""
+    from .jobs.runner import serve
+    serve()
+
+
+@scheduler_group.command("run-once")
+@click.argument("job_id")
+def scheduler_run_once(job_id):
+    """Run one job now and say how it went."""
+    from .jobs.runner import JOBS, run
+
+    if job_id not in JOBS:
+        raise click.ClickException(f"unknown job {job_id!r}; the jobs: {', '.join(JOBS)}")
+    finished = run(job_id)
+    click.echo(f"{job_id}: {finished.outcome} {finished.counts}")
+    if finished.outcome == "failed":
+        raise click.ClickException(f"{job_id} failed: {', '.join(finished.errors)}")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(scheduler_group)
     app.cli.add_command(register_group)
     app.cli.add_command(translate)
     app.cli.add_command(seed_demo)

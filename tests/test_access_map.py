@@ -162,6 +162,8 @@ ACCESS = {
     ("calendar.page", "GET"): CALENDAR_USERS,
     ("calendar.create", "POST"): CALENDAR_USERS,
     ("calendar.revoke", "POST"): CALENDAR_USERS,
+    # The jobs page: who keeps an eye on the scheduled jobs.
+    ("jobs.index", "GET"): REGISTER,
     # The signed link in an offer mail works without logging in.
     ("portal.answer_offer", "GET"): everyone(),
     ("portal.answer_offer", "POST"): everyone(),

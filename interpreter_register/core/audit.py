@@ -65,6 +65,15 @@ def record(actor, subject, action: str, changes: dict | None = None) -> AuditEnt
     return entry
 
 
+def record_event(actor, entity: str, entity_id: str, action: str, changes: dict) -> AuditEntry:
+    """An entry about no single object (a data-retention run, say): counts, not content."""
+    entry = AuditEntry(actor_id=getattr(actor, "id", None), entity=entity,
+                       entity_id=str(entity_id), action=action,
+                       changes_json=json.dumps(changes, ensure_ascii=False, sort_keys=True))
+    db.session.add(entry)
+    return entry
+
+
 def created(actor, subject, action: str = "created") -> AuditEntry:
     """Audit a new object (flush it first, so that it has its id)."""
     snapshot = {k: _plain(v) for k, v in subject.audit_snapshot().items()}

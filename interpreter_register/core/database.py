@@ -46,12 +46,17 @@ def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    in_memory = engine.url.database in (None, "", ":memory:")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 10000")
+        if not in_memory:
+            # Readers never wait for the writer, nor the writer for readers.
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -61,6 +66,16 @@ def configure_engine(engine: Engine) -> None:
 
 # Set while a transaction must hold SQLite's write lock from its first statement.
 _write_first: ContextVar[bool] = ContextVar("write_first", default=False)
+
+
+def write_first(enabled: bool):
+    """Make this context's SQLite transactions take the write lock at BEGIN (from a request
+    that changes data, say); returns the token to reset it with."""
+    return _write_first.set(enabled)
+
+
+def reset_write_first(token) -> None:
+    _write_first.reset(token)
 
 
 @contextmanager
@@ -73,6 +88,8 @@ def serialised_writes(session):
     nothing here: the services lock the person's row, and an exclusion constraint backs
     them up. The transaction the request may have begun by reading is ended first.
     """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("serialised_writes would drop changes not committed yet")
     session.rollback()
     token = _write_first.set(True)
     try:

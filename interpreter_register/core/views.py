@@ -100,6 +100,7 @@ def switch_language():
 SETTING_GROUPS = {
     "register": ((Role.ADMIN, Role.REGISTER_STAFF), _l("Register policy")),
     "matching": ((Role.ADMIN,), _l("Matching and offers")),
+    "jobs": ((Role.ADMIN,), _l("Reminders and retention")),
 }
 
 

@@ -68,6 +68,11 @@ class Booking(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_late: Mapped[bool | None]
+    # Markers of the scheduled jobs, so that running one twice does nothing twice: the
+    # start a reminder was sent for (a new start gets a new reminder), and when register
+    # staff were last told the translation still waits for a revision.
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revision_chased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     request = relationship("InterpretingRequest", back_populates="bookings")
     person = relationship("Person")

@@ -126,6 +126,8 @@ class InterpretingRequest(db.Model):
                                                   default=RequestStatus.SUBMITTED)
     flag: Mapped[FlagReason | None] = mapped_column(enum_type(FlagReason, 30))
     unfilled_reason: Mapped[UnfilledReason | None] = mapped_column(enum_type(UnfilledReason, 30))
+    # When its dispatchers were warned that it starts soon unbooked (the job's marker).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     uses_waves: Mapped[bool] = mapped_column(default=False)
     wave: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,114 @@
+"""Running a job: record the run, do the work, commit, then send what it queued. And the
+scheduler: one blocking APScheduler 3 process with its job store in the database."""
+
+import json
+import logging
+import os
+import signal
+from datetime import datetime
+
+from flask import Flask, current_app
+
+from ..core.database import serialised_writes
+from ..core.outbox import deliver_pending
+from ..core.time import utcnow
+from ..extensions import db
+from . import tasks
+from .models import JobRun
+from .report import Report
+
+log = logging.getLogger(__name__)
+
+# Every job by its id: what it does, and how often the scheduler runs it. Intervals keep
+# a job close to its boundaries; daily ones run at night, in Brussels time.
+JOBS = {
+    "reminders": (tasks.send_reminders, {"trigger": "interval", "minutes": 5}),
+    "offers": (tasks.advance_offers, {"trigger": "interval", "minutes": 5}),
+    "escalation": (tasks.escalate, {"trigger": "interval", "minutes": 10}),
+    "completion": (tasks.complete, {"trigger": "interval", "minutes": 15}),
+    "certificates": (tasks.watch_certificates, {"trigger": "cron", "hour": 1, "minute": 30}),
+    "retention": (tasks.erase_old_client_data, {"trigger": "cron", "hour": 3, "minute": 0}),
+    "revisions": (tasks.chase_revisions, {"trigger": "cron", "hour": 7, "minute": 0}),
+}
+
+
+def run(job_id: str, now: datetime | None = None) -> JobRun:
+    """Run one job now (or as if it were ``now``): the work commits as one transaction,
+    the mails go out after it, and the run is recorded either way."""
+    with serialised_writes(db.session):
+        return _run(job_id, now)
+
+
+def _run(job_id: str, now: datetime | None) -> JobRun:
+    task, _trigger = JOBS[job_id]
+    started = JobRun(job_id=job_id, started_at=utcnow())
+    db.session.add(started)
+    db.session.commit()
+    run_id = started.id
+    report = Report(job_id)
+    try:
+        task(now or utcnow(), report)
+        db.session.commit()
+    except Exception as error:  # noqa: BLE001 - the run is recorded as failed, not lost
+        db.session.rollback()
+        log.exception("job %s failed", job_id)
+        report.errors.append(type(error).__name__)
+        outcome = "failed"
+    else:
+        outcome = "partial" if report.errors else "succeeded"
+    finished = db.session.get(JobRun, run_id)
+    finished.finished_at, finished.outcome = utcnow(), outcome
+    finished.counts_json = json.dumps(dict(report.counts))
+    finished.errors_json = json.dumps(report.errors[:100])
+    db.session.commit()
+    deliver_pending()
+    return finished
+
+
+# --- the scheduler process ---------------------------------------------------------------
+
+_app: Flask | None = None
+
+
+def run_scheduled(job_id: str) -> None:
+    """What the job store refers to (by name, so that it survives restarts)."""
+    with _app.app_context():
+        run(job_id)
+
+
+def build_scheduler(app: Flask):
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    with app.app_context():
+        engine = db.engine
+    scheduler = BlockingScheduler(
+        timezone="Europe/Brussels",
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="scheduler_jobs")},
+        # One job at a time: jobs are short, and two of them never touch a booking at once.
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        # Late or missed runs happen once, not as a burst; never two of one job at once.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
+    every = os.environ.get("SCHEDULER_INTERVAL_SECONDS")
+    for job_id, (_task, trigger) in JOBS.items():
+        options = ({"trigger": "interval", "seconds": int(every)} if every else dict(trigger))
+        scheduler.add_job("interpreter_register.jobs.runner:run_scheduled", args=[job_id],
+                          id=job_id, name=job_id, replace_existing=True, **options)
+    return scheduler
+
+
+def serve() -> None:
+    """Block, running the jobs, until SIGTERM or SIGINT; then stop cleanly."""
+    global _app
+    _app = current_app._get_current_object()
+    scheduler = build_scheduler(_app)
+
+    def stop(signum, _frame):
+        log.info("scheduler stopping (signal %s)", signum)
+        scheduler.shutdown(wait=True)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("scheduler started with %d jobs", len(JOBS))
+    scheduler.start()
+    log.info("scheduler stopped")

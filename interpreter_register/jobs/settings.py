@@ -1,0 +1,25 @@
+"""When the jobs act: reminder and escalation lead times, retention, revision follow-up."""
+
+from flask_babel import lazy_gettext as _l
+
+from ..core import settings
+
+REMINDER_HOURS = settings.define("jobs.reminder_hours", 24,
+                                 _l("Hours before a booking that its reminder goes out"),
+                                 minimum=1, maximum=168)
+ESCALATION_HOURS = settings.define(
+    "jobs.escalation_hours", 48,
+    _l("Hours before its start that an unbooked request is flagged to its dispatchers"),
+    minimum=1, maximum=336)
+URGENT_ESCALATION_HOURS = settings.define(
+    "jobs.urgent_escalation_hours", 4,
+    _l("The same, for an urgent request (hours)"), minimum=1, maximum=336)
+RETENTION_MONTHS = settings.define(
+    "jobs.retention_months", 24,
+    _l("Months after which case references and notes are erased"), minimum=1, maximum=120)
+REVISION_FOLLOWUP_DAYS = settings.define(
+    "jobs.revision_followup_days", 14,
+    _l("Days a delivered translation may wait for its revision before staff are reminded"),
+    minimum=1, maximum=365)
+
+CERTIFICATE_WARNING_DAYS = (90, 30)

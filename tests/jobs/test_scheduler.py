@@ -1,0 +1,103 @@
+"""The scheduler: one separate process, never inside the web app; it runs the jobs on
+time and stops cleanly on SIGTERM without losing them."""
+
+import os
+import signal
+import subprocess
+import sys
+import time as clock
+from datetime import timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from interpreter_register import create_app
+from interpreter_register.bookings.models import Booking
+from interpreter_register.core.outbox import OutboxMessage
+from interpreter_register.core.time import to_brussels, utcnow
+from interpreter_register.extensions import db
+from interpreter_register.jobs.models import JobRun, scheduler_jobs
+from tests.conftest import app_config
+from tests.fixtures.database import scratch_database
+from tests.fixtures.factories import create_booking, create_request
+from tests.fixtures.ghent import build_ghent
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_create_app_starts_no_scheduler(database_url, monkeypatch):
+    from apscheduler.schedulers.base import BaseScheduler
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a scheduler was started inside the web application")
+    monkeypatch.setattr(BaseScheduler, "start", refuse)
+    app = create_app(app_config(database_url))
+    assert app.extensions.get("apscheduler") is None
+
+
+def test_run_once_refuses_an_unknown_job(app):
+    result = app.test_cli_runner().invoke(args=["scheduler", "run-once", "nothing"])
+    assert result.exit_code != 0 and "unknown job" in result.output
+
+
+def test_run_once_runs_a_job_and_records_it(app):
+    result = app.test_cli_runner().invoke(args=["scheduler", "run-once", "completion"])
+    assert result.exit_code == 0 and "completion: succeeded" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(JobRun.outcome).where(JobRun.job_id == "completion")
+                                 ) == "succeeded"
+
+
+def test_the_scheduler_process_sends_a_due_reminder_and_stops_cleanly(database_kind,
+                                                                        tmp_path):
+    with scratch_database(database_kind, tmp_path) as url:
+        app = create_app(app_config(url))
+        with app.app_context():
+            upgrade()
+            db.session().expire_on_commit = False
+            world = build_ghent()
+            soon = to_brussels(utcnow() + timedelta(hours=23))
+            item = create_request(world.requester, day=soon.date(),
+                                  start=soon.time().replace(second=0, microsecond=0),
+                                  end=(soon + timedelta(hours=1)).time().replace(
+                                      second=0, microsecond=0)) if soon.hour < 22 else None
+            if item is None:  # late evening: a booking just after midnight is fine too
+                item = create_request(world.requester, day=(soon + timedelta(hours=3)).date())
+            create_booking(item, world.fatima)
+            db.session.remove()
+        environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "scheduler-test",
+                       "SCHEDULER_INTERVAL_SECONDS": "1", "MAIL_SERVER": ""}
+        process = subprocess.Popen(  # noqa: S603 - the project's own command
+            [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"],
+            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            reminded = False
+            for _ in range(120):
+                with app.app_context():
+                    reminded = db.session.scalar(select(func.count()).select_from(
+                        OutboxMessage).where(OutboxMessage.kind == "reminder",
+                                             OutboxMessage.sent_at.is_not(None))) >= 1
+                    db.session.remove()
+                if reminded:
+                    break
+                clock.sleep(0.5)
+            assert reminded, "no reminder went out"
+            process.send_signal(signal.SIGTERM)
+            output = process.communicate(timeout=30)[0].decode()
+            assert process.returncode == 0, output
+            assert "scheduler stopped" in output
+            with app.app_context():
+                stored = db.session.scalar(select(func.count()).select_from(scheduler_jobs))
+                assert stored == 7, "the jobs stay in the job store"
+                booking = db.session.scalar(select(Booking).where(
+                    Booking.request_id == item.id))
+                assert booking.reminded_for == booking.starts_at
+                assert db.session.scalar(select(func.count()).select_from(JobRun)) >= 7
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
