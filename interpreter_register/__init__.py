@@ -47,11 +47,11 @@ def _load_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
-    from .jobs import models as _jobs  # noqa: F401
-    from .jobs import settings as _job_settings  # noqa: F401
     from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
+    from .jobs import settings as _job_settings  # noqa: F401
     from .matching import settings as _matching  # noqa: F401
     from .organisations import models as _organisations  # noqa: F401
     from .register import models as _register  # noqa: F401
@@ -93,8 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .bookings.views import dispatch_bp, portal_bp, requests_bp
     from .calendar.views import bp as calendar_bp
-    from .jobs.views import bp as jobs_bp
     from .core.views import bp as core_bp
+    from .jobs.views import bp as jobs_bp
     from .organisations.views import bp as organisations_bp
     from .register.views import bp as register_bp
     from .register.views import public_bp

@@ -4,8 +4,17 @@ own job store (declared here so that a migration creates it, as any other table)
 import json
 from datetime import datetime
 
-from sqlalchemy import Column, Float, ForeignKey, LargeBinary, String, Table, Text, Unicode
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    Unicode,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.database import UTCDateTime
