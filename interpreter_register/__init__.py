@@ -98,9 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     from .organisations.views import bp as organisations_bp
     from .register.views import bp as register_bp
     from .register.views import public_bp
+    from .reports.views import bp as reports_bp
 
     for blueprint in (core_bp, auth_bp, users_bp, organisations_bp, register_bp, public_bp,
-                      requests_bp, dispatch_bp, portal_bp, calendar_bp, jobs_bp):
+                      requests_bp, dispatch_bp, portal_bp, calendar_bp, jobs_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

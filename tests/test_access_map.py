@@ -29,6 +29,8 @@ REQUESTERS = only("requester", "contact_person", "other_contact_person")
 INTERPRETERS = only("interpreter", "other_interpreter")
 CALENDAR_USERS = only("interpreter", "other_interpreter", "requester", "contact_person",
                       "other_contact_person", "dispatcher")
+REPORT_READERS = only("admin", "register_staff", "dispatcher", "requester", "contact_person",
+                      "other_contact_person")
 
 ACCESS = {
     ("core.home", "GET"): everyone(),
@@ -164,6 +166,15 @@ ACCESS = {
     ("calendar.revoke", "POST"): CALENDAR_USERS,
     # The jobs page: who keeps an eye on the scheduled jobs.
     ("jobs.index", "GET"): REGISTER,
+    # Reports: staff see all, dispatchers their service, requesters their organisation.
+    ("reports.index", "GET"): REPORT_READERS,
+    ("reports.shortage", "GET"): REGISTER,
+    ("reports.register", "GET"): REGISTER,
+    ("reports.service", "GET"): only("admin", "register_staff", "dispatcher"),
+    ("reports.organisations", "GET"): REPORT_READERS,
+    # Filled in below as the per-organisation CSV; the other exports are tested in
+    # tests/reports.
+    ("reports.export", "GET"): REPORT_READERS,
     # The signed link in an offer mail works without logging in.
     ("portal.answer_offer", "GET"): everyone(),
     ("portal.answer_offer", "POST"): everyone(),
@@ -215,6 +226,8 @@ def _url(app, rule, world):
         "leave_id": world.leave.id,
         "bar_id": world.bar.id,
         "group": "register",
+        "name": "organisations",
+        "fmt": "csv",
         "token": offer_token(app, world.offer) if rule.endpoint == "portal.answer_offer"
         else feed_token(app, world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",

@@ -1,5 +1,5 @@
 """Demo requests, offers and bookings in every state, over the past month and the coming
-weeks, so that every role logs in to a working day."""
+weeks, so that every role logs in to a working day; and a year of history before."""
 
 from datetime import date, time, timedelta
 
@@ -20,6 +20,7 @@ from ..core.time import brussels_to_utc
 from ..extensions import db
 from ..matching.engine import place_key
 from ..register.models import Direction, Domain, Modality, Person, Tier
+from .history import seed_history
 
 
 def working_day(start: date, n: int) -> date:
@@ -107,6 +108,7 @@ def seed_bookings(persons: list[Person], today: date) -> None:
     requests.cancel_request(colleague, late, "Appointment moved by the hospital",
                             now=brussels_to_utc(working_day(today, 3), time(15)))
     _past(persons, requester, dispatcher, today)
+    seed_history(persons, [requester, colleague], dispatcher, working_day(today, -20))
     # The demo interpreter's calendar feed, to subscribe to from a calendar client.
     create_feed(_user("interpreter@example.org"))
 

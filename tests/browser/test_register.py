@@ -137,5 +137,7 @@ def test_import_page_sends_the_file_with_progress_and_shows_the_outcome(page, li
     page.goto(f"{live_server.url}/register/import")
     page.set_input_files("#file", str(upload))
     page.locator("main form").get_by_role("button", name="Importeren").click()
-    expect(page.get_by_role("status")).to_contain_text("200 rijen geïmporteerd")
+    # 200 people with their credentials: seconds on a busy machine, so a longer wait.
+    expect(page.get_by_role("status")).to_contain_text("200 rijen geïmporteerd",
+                                                       timeout=30_000)
     expect(page).to_have_url(re.compile(r"/register/imports/\d+$"))

@@ -1,0 +1,278 @@
+"""The reports' figures, each aggregated in SQL with a fixed number of queries.
+
+Scope: ``service_id`` limits to one interpreting service (a dispatcher's), and
+``organisation_id`` to one requesting organisation (a requester's); None means all.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from ..bookings.models import (
+    Booking,
+    BookingStatus,
+    InterpretingRequest,
+    RequestStatus,
+    UnfilledReason,
+)
+from ..core.time import brussels_to_utc
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..register.models import (
+    Certificate,
+    CertificateStatus,
+    Language,
+    Person,
+    Qualification,
+    QualityTrackStep,
+    RevisionTrack,
+    TrackStep,
+)
+from ..register.policy import RegisterPolicy
+from ..register.services.search import certificate_status_is
+from .periods import Period
+from .sql import bucket, reliable, seconds_between, tier_of_qualification
+
+R = InterpretingRequest
+FILLED = (RequestStatus.BOOKED.value, RequestStatus.COMPLETED.value)
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _scope(statement, period: Period, service_id=None, organisation_id=None):
+    statement = statement.where(R.due_at >= period.starts_at, R.due_at < period.ends_at)
+    if service_id is not None:
+        statement = statement.where(R.service_id == service_id)
+    if organisation_id is not None:
+        statement = statement.where(R.organisation_id == organisation_id)
+    return statement
+
+
+def fill_rate(filled: int, unfilled: int) -> float | None:
+    """Filled out of the requests that were decided (open and cancelled ones left out);
+    None when there is nothing to divide."""
+    decided = filled + unfilled
+    return filled / decided if decided else None
+
+
+# --- the shortage report ------------------------------------------------------------------
+
+@dataclass
+class ShortageRow:
+    language: Language
+    working_language: str
+    requests: int = 0
+    filled: int = 0
+    cancelled: int = 0
+    unfilled: dict = field(default_factory=dict)   # by UnfilledReason
+    supply: dict = field(default_factory=dict)     # by tier (1..4)
+    expiring: int = 0
+
+    @property
+    def unfilled_total(self) -> int:
+        return sum(self.unfilled.values())
+
+    @property
+    def fill_rate(self):
+        return fill_rate(self.filled, self.unfilled_total)
+
+
+def shortage(period: Period, policy: RegisterPolicy, today: date) -> list[ShortageRow]:
+    """Demand against supply per language and working language, the most unfilled first."""
+    demand = db.session.execute(_scope(select(
+        R.language_code, R.working_language, func.count(),
+        _count_if(R.status.in_(FILLED)), _count_if(R.status == RequestStatus.CANCELLED.value),
+        *(_count_if(and_(R.status == RequestStatus.UNFILLED.value, R.unfilled_reason == reason))
+          for reason in UnfilledReason))
+        .group_by(R.language_code, R.working_language), period)).all()
+    rows: dict[tuple, ShortageRow] = {}
+    languages = {lang.code: lang for lang in db.session.scalars(select(Language))}
+    for code, working, requests, filled, cancelled, *unfilled in demand:
+        rows[(code, working)] = ShortageRow(
+            languages[code], working, requests, filled, cancelled,
+            dict(zip(UnfilledReason, unfilled, strict=True)))
+    # Supply: each active person counted once per pair, at their best tier there.
+    best = (select(Qualification.language_code, Qualification.working_language,
+                   Qualification.person_id,
+                   func.min(tier_of_qualification(policy, today)).label("tier"))
+            .join(Person, Person.id == Qualification.person_id).where(Person.active.is_(True))
+            .group_by(Qualification.language_code, Qualification.working_language,
+                      Qualification.person_id).subquery())
+    for code, working, tier, count in db.session.execute(
+            select(best.c.language_code, best.c.working_language, best.c.tier, func.count())
+            .group_by(best.c.language_code, best.c.working_language, best.c.tier)):
+        rows.setdefault((code, working), ShortageRow(languages[code], working)).supply[
+            tier] = count
+    for code, working, count in db.session.execute(
+            select(Qualification.language_code, Qualification.working_language, func.count())
+            .join(Certificate, Certificate.qualification_id == Qualification.id)
+            .where(certificate_status_is(CertificateStatus.VALID, today),
+                   Certificate.valid_until <= add_months(today, 6))
+            .group_by(Qualification.language_code, Qualification.working_language)):
+        rows.setdefault((code, working), ShortageRow(languages[code], working)).expiring = count
+    return sorted(rows.values(), key=lambda r: (-r.unfilled_total, -r.requests,
+                                                r.language.code, r.working_language))
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+# --- service figures ----------------------------------------------------------------------
+
+@dataclass
+class ServiceFigures:
+    requests: int
+    filled: int
+    unfilled: int
+    cancelled: int
+    cancelled_late: int
+    median_hours_to_booking: float | None
+    hours_by_language: list
+    hours_by_organisation: list
+    hours_by_modality: list
+    months: list          # (first day of month, requests, filled)
+
+    @property
+    def fill_rate(self):
+        return fill_rate(self.filled, self.unfilled)
+
+
+def _hours(group_by, period, service_id, organisation_id):
+    seconds = func.sum(seconds_between(Booking.ends_at, Booking.starts_at))
+    statement = (select(group_by, seconds).join(Booking, Booking.request_id == R.id)
+                 .where(Booking.status == BookingStatus.COMPLETED,
+                        Booking.starts_at.is_not(None))
+                 .group_by(group_by).order_by(seconds.desc()))
+    return [(key, round((total or 0) / 3600, 2)) for key, total in db.session.execute(
+        _scope(statement, period, service_id, organisation_id))]
+
+
+def median_hours_to_booking(period, service_id=None, organisation_id=None) -> float | None:
+    """The median wait from asking to being booked, in SQL on either database: count, then
+    read the middle one or two."""
+    waited = seconds_between(R.booked_at, R.created_at)
+    booked = _scope(select(waited).where(R.booked_at.is_not(None)), period, service_id,
+                    organisation_id)
+    n = db.session.scalar(select(func.count()).select_from(booked.subquery()))
+    if not n:
+        return None
+    middle = db.session.scalars(booked.order_by(waited).offset((n - 1) // 2)
+                                .limit(1 if n % 2 else 2)).all()
+    return round(sum(middle) / len(middle) / 3600, 2)
+
+
+def service_figures(period: Period, service_id=None, organisation_id=None) -> ServiceFigures:
+    totals = db.session.execute(_scope(select(
+        func.count(), _count_if(R.status.in_(FILLED)),
+        _count_if(R.status == RequestStatus.UNFILLED.value),
+        _count_if(R.status == RequestStatus.CANCELLED.value),
+        _count_if(and_(R.status == RequestStatus.CANCELLED.value, R.cancelled_late.is_(True)))),
+        period, service_id, organisation_id)).one()
+    months = period.months()
+    ends = [m_end for m_end in (_next_month(m) for m in months)]
+    from datetime import time as clock
+
+    month = bucket(R.due_at, [brussels_to_utc(end, clock(0)) for end in ends])
+    per_month = defaultdict(lambda: [0, 0])
+    for index, requests, filled in db.session.execute(_scope(
+            select(month, func.count(), _count_if(R.status.in_(FILLED))).group_by(month),
+            period, service_id, organisation_id)):
+        if index < len(months):
+            per_month[index] = [requests, filled]
+    languages = {lang.code: lang for lang in db.session.scalars(select(Language))}
+    organisations = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
+    return ServiceFigures(
+        *totals, median_hours_to_booking(period, service_id, organisation_id),
+        [(languages[k], h) for k, h in _hours(R.language_code, period, service_id,
+                                                organisation_id)],
+        [(organisations[k], h) for k, h in _hours(R.organisation_id, period, service_id,
+                                                    organisation_id)],
+        _hours(R.modality, period, service_id, organisation_id),
+        [(m, *per_month[i]) for i, m in enumerate(months)])
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+# --- per organisation ---------------------------------------------------------------------
+
+@dataclass
+class OrganisationRow:
+    name: str
+    requests: int
+    filled: int
+    unfilled: int
+    hours: float
+    cancelled_late: int
+
+    @property
+    def fill_rate(self):
+        return fill_rate(self.filled, self.unfilled)
+
+
+def per_organisation(period: Period, service_id=None, organisation_id=None):
+    hours = dict(_hours(R.organisation_id, period, service_id, organisation_id))
+    rows = db.session.execute(_scope(select(
+        Organisation.id, Organisation.name, func.count(), _count_if(R.status.in_(FILLED)),
+        _count_if(R.status == RequestStatus.UNFILLED.value),
+        _count_if(and_(R.status == RequestStatus.CANCELLED.value, R.cancelled_late.is_(True))))
+        .join(Organisation, Organisation.id == R.organisation_id)
+        .group_by(Organisation.id, Organisation.name).order_by(func.count().desc(),
+                                                               Organisation.name),
+        period, service_id, organisation_id)).all()
+    return [OrganisationRow(name, requests, filled, unfilled, hours.get(key, 0.0), late)
+            for key, name, requests, filled, unfilled, late in rows]
+
+
+# --- the register overview ----------------------------------------------------------------
+
+STEP_ORDER = [TrackStep.INFORMATION_SESSION, TrackStep.PRESELECTION_TEST,
+              TrackStep.TRAINING_MODULES, TrackStep.CERTIFICATION_EXAM]
+
+
+@dataclass
+class RegisterOverview:
+    people: int
+    languages: int
+    certificates: dict       # CertificateStatus → count
+    steps: dict              # furthest TrackStep reached → candidates
+    revision: dict           # "reliable"/"in_revision" → tracks
+    expiries: list           # (first day of month, count) for the next 12 months
+
+
+def register_overview(policy: RegisterPolicy, today: date) -> RegisterOverview:
+    people = db.session.scalar(select(func.count()).select_from(Person)
+                               .where(Person.active.is_(True)))
+    languages = db.session.scalar(select(func.count(func.distinct(
+        Qualification.language_code))))
+    certificates = dict(zip(CertificateStatus, db.session.execute(select(
+        *(_count_if(certificate_status_is(status, today)) for status in CertificateStatus)
+    ).select_from(Certificate)).one(), strict=True))
+    order = case(*((QualityTrackStep.step == step.value, i) for i, step in
+                   enumerate(STEP_ORDER)))
+    furthest = (select(QualityTrackStep.qualification_id, func.max(order).label("reached"))
+                .group_by(QualityTrackStep.qualification_id).subquery())
+    steps = {STEP_ORDER[reached]: count for reached, count in db.session.execute(
+        select(furthest.c.reached, func.count()).group_by(furthest.c.reached))}
+    tracks, reliable_tracks = db.session.execute(
+        select(func.count(), _count_if(reliable(policy, today))).select_from(RevisionTrack)
+        .join(Qualification, Qualification.id == RevisionTrack.qualification_id)).one()
+    revision = {"reliable": reliable_tracks, "in_revision": tracks - reliable_tracks}
+    first = today.replace(day=1)
+    months = [add_months(first, n) for n in range(12)]
+    month = bucket(Certificate.valid_until, [add_months(first, n + 1) for n in range(12)])
+    per_month = dict(db.session.execute(
+        select(month, func.count()).where(certificate_status_is(CertificateStatus.VALID, today),
+                                          Certificate.valid_until < add_months(first, 12))
+        .group_by(month)).all())
+    return RegisterOverview(people, languages, certificates, steps, revision,
+                            [(m, per_month.get(i, 0)) for i, m in enumerate(months)])

@@ -1,0 +1,233 @@
+"""Report pages: shortage, register overview, service figures, per organisation; each with a
+period in its URL, a chart drawn on the server, the table beside it, and CSV and XLSX."""
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.models import Role
+from ..bookings.models import UnfilledReason
+from ..core.i18n import current_language, language_label
+from ..core.permissions import roles_required
+from ..core.time import today_in_brussels
+from ..extensions import db
+from ..organisations.models import InterpretingService
+from ..register.models import CertificateStatus, Tier
+from ..register.policy import current_policy
+from . import charts, exports, figures
+from .periods import period_from
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+STAFF = (Role.ADMIN, Role.REGISTER_STAFF)
+
+
+def percent(value) -> str:
+    return "—" if value is None else format_percent(value, "#0%")
+
+
+def share(value) -> exports.Share | None:
+    """A fill rate for an export: none when nothing was asked."""
+    return None if value is None else exports.Share(value)
+
+
+def number(value) -> str:
+    return "—" if value is None else format_decimal(value)
+
+
+def _scope():
+    """(service id, organisation id, what the figures cover) for the current user."""
+    if current_user.role == Role.DISPATCHER:
+        return current_user.service_id, None, current_user.service.name
+    if current_user.role == Role.REQUESTER:
+        return None, current_user.organisation_id, current_user.organisation.name
+    chosen = request.args.get("service", type=int)
+    service = db.session.get(InterpretingService, chosen) if chosen else None
+    return (service.id if service else None), None, (service.name if service
+                                                      else _("All interpreting services"))
+
+
+def _page(template: str, **context):
+    period = period_from(request.args)
+    services = (db.session.scalars(select(InterpretingService).order_by(
+        InterpretingService.name)).all() if current_user.role in STAFF else [])
+    return render_template(template, period=period, services=services, percent=percent,
+                           number=number, args={k: v for k, v in request.args.items()},
+                           **context)
+
+
+@bp.route("")
+@roles_required(*STAFF, Role.DISPATCHER, Role.REQUESTER)
+def index():
+    return _page("reports/index.html")
+
+
+# --- shortage -----------------------------------------------------------------------------
+
+def _shortage_table(rows):
+    ui = current_language()
+    headers = [_("Language"), _("Working language"), _("Requests"), _("Booked"),
+               _("Unfilled: nobody holds the language"), _("Unfilled: nobody available"),
+               _("Unfilled: nobody accepted"), _("Fill rate"), *(t.label for t in Tier),
+               _("Certificates expiring within 6 months")]
+    body = [[r.language.name(ui), language_label(r.working_language), r.requests, r.filled,
+             *(r.unfilled.get(reason, 0) for reason in UnfilledReason),
+             share(r.fill_rate), *(r.supply.get(int(t), 0) for t in Tier), r.expiring]
+            for r in rows]
+    return [str(h) for h in headers], body
+
+
+def _shortage():
+    today = today_in_brussels()
+    return figures.shortage(period_from(request.args), current_policy(), today)
+
+
+@bp.route("/shortage")
+@roles_required(*STAFF)
+def shortage():
+    rows = _shortage()
+    ui = current_language()
+    shown = [r for r in rows if r.requests][:15]
+    chart = charts.horizontal_bars(
+        "shortage-chart", _("Requests and bookings per language"),
+        _("For each language, the number of requests and how many were booked."),
+        [r.language.name(ui) for r in shown],
+        [(_("Requests"), [r.requests for r in shown]), (_("Booked"), [r.filled for r in shown])],
+        [f"↔ {language_label(r.working_language)}" for r in shown])
+    return _page("reports/shortage.html", rows=rows, chart=chart, tiers=list(Tier))
+
+
+# --- register overview --------------------------------------------------------------------
+
+def _register_table(overview):
+    headers = [_("Subject"), _("Item"), _("Number")]
+    rows = [[_("People"), _("Active"), overview.people],
+            [_("Languages"), _("In the register"), overview.languages]]
+    rows += [[_("Certificates"), str(s.label), overview.certificates[s]]
+             for s in CertificateStatus]
+    rows += [[_("Quality track"), str(step.label), overview.steps.get(step, 0)]
+             for step in figures.STEP_ORDER]
+    rows += [[_("Revision protocol"), _("Reliable"), overview.revision.get("reliable", 0)],
+             [_("Revision protocol"), _("In revision"), overview.revision.get("in_revision", 0)]]
+    rows += [[_("Certificates ending"), format_date(m, "MMMM y"), c]
+             for m, c in overview.expiries]
+    return [str(h) for h in headers], [[str(a), str(b), c] for a, b, c in rows]
+
+
+@bp.route("/register")
+@roles_required(*STAFF)
+def register():
+    overview = figures.register_overview(current_policy(), today_in_brussels())
+    months = [format_date(m, "MMM y") for m, _count in overview.expiries]
+    chart = charts.vertical_bars(
+        "expiry-chart", _("Certificates ending per month"),
+        _("For each of the next twelve months, how many valid certificates end in it."),
+        months, [(_("Certificates ending"), [c for _m, c in overview.expiries])],
+        _("Certificates"))
+    return _page("reports/register.html", overview=overview, chart=chart,
+                 statuses=list(CertificateStatus), steps=figures.STEP_ORDER)
+
+
+# --- service figures ----------------------------------------------------------------------
+
+def _service_table(result):
+    ui = current_language()
+    headers = [_("Figure"), _("Group"), _("Value")]
+    rows = [[_("Requests"), "", result.requests], [_("Booked"), "", result.filled],
+            [_("Unfilled"), "", result.unfilled], [_("Fill rate"), "", share(result.fill_rate)],
+            [_("Cancelled"), "", result.cancelled],
+            [_("Late cancellations"), "", result.cancelled_late],
+            [_("Median hours from request to booking"), "",
+             result.median_hours_to_booking]]
+    rows += [[_("Hours interpreted"), lang.name(ui), h] for lang, h in result.hours_by_language]
+    rows += [[_("Hours interpreted"), name, h] for name, h in result.hours_by_organisation]
+    rows += [[_("Hours interpreted"), str(modality.label), h]
+             for modality, h in result.hours_by_modality]
+    rows += [[_("Requests per month"), format_date(m, "MMMM y"), r]
+             for m, r, _f in result.months]
+    return [str(h) for h in headers], [[str(a), str(b), c] for a, b, c in rows]
+
+
+@bp.route("/service")
+@roles_required(*STAFF, Role.DISPATCHER)
+def service():
+    service_id, organisation_id, scope = _scope()
+    result = figures.service_figures(period_from(request.args), service_id, organisation_id)
+    chart = charts.vertical_bars(
+        "months-chart", _("Requests and bookings per month"),
+        _("For each month, the number of requests and how many were booked."),
+        [format_date(m, "MMM y") for m, _r, _f in result.months],
+        [(_("Requests"), [r for _m, r, _f in result.months]),
+         (_("Booked"), [f for _m, _r, f in result.months])], _("Requests"))
+    ui = current_language()
+    hours = [(_("Hours interpreted per language"),
+              [(lang.name(ui), h) for lang, h in result.hours_by_language]),
+             (_("Hours interpreted per organisation"), result.hours_by_organisation),
+             (_("Hours interpreted per way of working"),
+              [(str(m.label), h) for m, h in result.hours_by_modality])]
+    return _page("reports/service.html", result=result, chart=chart, scope=scope, hours=hours)
+
+
+# --- per organisation ---------------------------------------------------------------------
+
+def _organisation_table(rows):
+    headers = [_("Organisation"), _("Requests"), _("Booked"), _("Unfilled"), _("Fill rate"),
+               _("Hours interpreted"), _("Late cancellations")]
+    return [str(h) for h in headers], [
+        [r.name, r.requests, r.filled, r.unfilled, share(r.fill_rate), r.hours,
+         r.cancelled_late] for r in rows]
+
+
+@bp.route("/organisations")
+@roles_required(*STAFF, Role.DISPATCHER, Role.REQUESTER)
+def organisations():
+    service_id, organisation_id, scope = _scope()
+    rows = figures.per_organisation(period_from(request.args), service_id, organisation_id)
+    return _page("reports/organisations.html", rows=rows, scope=scope)
+
+
+# --- exports ------------------------------------------------------------------------------
+
+def _shortage_export(period):
+    return _("Shortage"), *_shortage_table(_shortage())
+
+
+def _register_export(period):
+    overview = figures.register_overview(current_policy(), today_in_brussels())
+    return _("Register"), *_register_table(overview)
+
+
+def _service_export(period):
+    service_id, organisation_id, _name = _scope()
+    result = figures.service_figures(period, service_id, organisation_id)
+    return _("Service figures"), *_service_table(result)
+
+
+def _organisations_export(period):
+    service_id, organisation_id, _name = _scope()
+    rows = figures.per_organisation(period, service_id, organisation_id)
+    return _("Organisations"), *_organisation_table(rows)
+
+
+# Each export: who may download it, and the table of the page it belongs to.
+EXPORTS = {
+    "shortage": (STAFF, _shortage_export),
+    "register": (STAFF, _register_export),
+    "service": ((*STAFF, Role.DISPATCHER), _service_export),
+    "organisations": ((*STAFF, Role.DISPATCHER, Role.REQUESTER), _organisations_export),
+}
+
+
+@bp.route("/<name>.<fmt>")
+@roles_required(*STAFF, Role.DISPATCHER, Role.REQUESTER)
+def export(name, fmt):
+    if fmt not in ("csv", "xlsx") or name not in EXPORTS:
+        abort(404)
+    allowed, build = EXPORTS[name]
+    if current_user.role not in allowed:
+        abort(403)
+    period = period_from(request.args)
+    title, headers, rows = build(period)
+    stem = period.arguments().get("month") or period.first.isoformat()
+    return exports.download(f"{name}-{stem}", fmt, title, headers, rows)
