@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations lint clean
+.PHONY: run test bench install install-test translations lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,9 @@ run: translations
 # lints, then runs the whole suite on SQLite and the database tests again on PostgreSQL.
 test: install-test
 	$(FLASK) translate compile
-	$(BIN)/ruff check interpreter_register tests migrations wsgi.py
-	bash tests/tools/ensure_chromium.sh
+	$(BIN)/ruff check interpreter_register tests migrations wsgi.py bench
+	bash tests/tools/ensure_program.sh /usr/bin/chromium chromium "The browser tests"
+	bash tests/tools/ensure_program.sh wrk wrk "The benchmark"
 	source tests/tools/ensure_postgres.sh && \
 	  $(BIN)/python -m pytest && \
 	  if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -52,8 +53,18 @@ test: install-test
 	    echo "PostgreSQL is not available: the suite ran on SQLite only." >&2; exit 1; \
 	  fi
 
+# The benchmark at ten times the sector's scale (see docs/scaling.md): SQLite, and
+# PostgreSQL on the local cluster (or BENCH_DATABASE_URL); prints a table per database and
+# writes bench/results.json. BENCH_ARGS passes options, e.g. BENCH_ARGS="--scale 1 --reuse".
+bench: install-test
+	$(FLASK) translate compile
+	bash tests/tools/ensure_program.sh wrk wrk "The benchmark"
+	source tests/tools/ensure_postgres.sh && \
+	  { $(BIN)/python -m bench.run $(BENCH_ARGS); status=$$?; \
+	    if [ -n "$${_pg_started:-}" ]; then pg_ctlcluster $$_pg_started stop; fi; exit $$status; }
+
 lint: install-test
-	$(BIN)/ruff check interpreter_register tests migrations wsgi.py
+	$(BIN)/ruff check interpreter_register tests migrations wsgi.py bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

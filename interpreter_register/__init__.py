@@ -130,7 +130,13 @@ def _register_hooks(app: Flask) -> None:
 
     from .core.errors import register_error_handlers
     from .core.forms import LanguageForm
-    from .core.i18n import language_label, language_name, offered_languages, timeslot
+    from .core.i18n import (
+        install_fast_gettext,
+        language_label,
+        language_name,
+        offered_languages,
+        timeslot,
+    )
     from .core.outbox import deliver_after_request
     from .core.security import add_security_headers
     from .core.urls import external_url
@@ -148,3 +154,4 @@ def _register_hooks(app: Flask) -> None:
 
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date,
                                  time=format_time, phone=display_phone)
+    install_fast_gettext(app.jinja_env)

@@ -5,8 +5,13 @@ counts the changes a recipient must see. No client data goes in: no case referen
 notes, nothing that names the client.
 """
 
-from datetime import timedelta
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
@@ -14,7 +19,8 @@ from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from ..bookings.models import Booking, BookingStatus
 from ..core.i18n import language_label, locale_for
 from ..core.time import to_brussels
-from ..core.urls import external_url
+from ..core.urls import url_builder
+from ..register.models import Tier
 from .vtimezone import TZID, brussels_vtimezone
 
 PRODID = "-//Interpreter register//Bookings//EN"
@@ -23,93 +29,226 @@ PRODID = "-//Interpreter register//Bookings//EN"
 AUDIENCES = ("person", "requester", "service")
 
 
-def _summary(booking: Booking, ui: str) -> str:
-    request = booking.request
-    language = request.language.name(ui)
-    working = language_label(request.working_language, ui)
-    if request.is_translation:
-        pair = (f"{working} → {language}" if request.direction.value == "from_working"
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """Everything a booking's event shows, and nothing else: an event is made from these
+    facts alone, so two bookings with equal facts have byte-equal events, and the facts
+    can key a cache of serialised events without missing a change."""
+
+    uid: str
+    stamp: datetime
+    created: datetime
+    sequence: int
+    starts_at: datetime | None
+    ends_at: datetime | None
+    deadline_on: date | None
+    cancelled: bool
+    tier: int
+    booking_id: int
+    request_id: int
+    request_number: str
+    language_name: str          # in the reader's language
+    working_language: str
+    modality: Enum
+    direction: Enum | None
+    is_translation: bool
+    place: tuple                # address, postcode, municipality, video link
+    organisation_id: int
+    organisation_name: str
+    service: tuple | None       # id, name, e-mail
+    person_name: str
+    person_email: str | None
+
+
+def _summary(facts: EventFacts, ui: str) -> str:
+    language, working = facts.language_name, language_label(facts.working_language, ui)
+    if facts.is_translation:
+        pair = (f"{working} → {language}" if facts.direction.value == "from_working"
                 else f"{language} → {working}")
         return _("Translation %(pair)s", pair=pair)
     return _("Interpreting %(pair)s — %(how)s", pair=f"{language} ↔ {working}",
-             how=str(request.modality.label).lower())
+             how=str(facts.modality.label).lower())
 
 
-def _location(booking: Booking) -> str:
-    request = booking.request
-    if request.modality.value == "on_site":
-        return f"{request.address}, {request.postcode} {request.municipality}"
-    if request.modality.value == "video":
-        return request.video_link or _("By video")
-    if request.modality.value == "phone":
+def _location(facts: EventFacts) -> str:
+    address, postcode, municipality, video_link = facts.place
+    if facts.modality.value == "on_site":
+        return f"{address}, {postcode} {municipality}"
+    if facts.modality.value == "video":
+        return video_link or _("By video")
+    if facts.modality.value == "phone":
         return _("By telephone")
     return ""
 
 
-def _link(booking: Booking, audience: str) -> str:
-    if audience == "person":
-        return external_url("portal.booking", booking_id=booking.id)
-    if audience == "requester":
-        return external_url("requests.show", request_id=booking.request_id)
-    return external_url("dispatch.show", request_id=booking.request_id)
+def _address(email: str, name: str, **parameters) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    for key, value in parameters.items():
+        address.params[key] = vText(value)
+    return address
 
 
-def _description(booking: Booking, audience: str, ui: str) -> str:
-    request = booking.request
-    lines = [_summary(booking, ui)]
-    if audience != "person":
-        lines.append(_("Interpreter: %(name)s (%(tier)s)", name=booking.person.full_name,
-                       tier=booking.tier_enum.label))
-    if audience != "requester":
-        lines.append(_("For: %(organisation)s", organisation=request.organisation.name))
-    if request.service is not None:
-        lines.append(_("Interpreting service: %(service)s", service=request.service.name))
-    lines.append(_("Request %(number)s", number=request.number))
-    lines.append(_link(booking, audience))
-    return "\n".join(lines)
+class SerialisedEvents:
+    """Serialised events of the latest bookings, per process, least recently used out.
+
+    A feed of a thousand bookings is served again whenever one of them changes; only the
+    changed events are made and serialised anew. Bounded: ~1 KB an event."""
+
+    def __init__(self, size: int = 20_000):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+SERIALISED = SerialisedEvents()
+
+
+class EventMaker:
+    """Makes the events of one calendar, for one audience, in the language it is already
+    forced to. What its events share (the pair's wording, the organisation and service
+    lines, the organizer, the link builder) is worked out once."""
+
+    def __init__(self, audience: str, ui: str):
+        self.audience, self.ui = audience, ui
+        self.link_to = url_builder()
+        self._shared = {}
+
+    def _once(self, key, make):
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
+
+    def facts(self, booking: Booking) -> EventFacts:
+        request, person = booking.request, booking.person
+        service = request.service
+        return EventFacts(
+            uid=booking.uid, stamp=booking.updated_at or booking.confirmed_at,
+            created=booking.confirmed_at, sequence=booking.sequence,
+            starts_at=booking.starts_at, ends_at=booking.ends_at,
+            deadline_on=booking.deadline_on,
+            cancelled=booking.status == BookingStatus.CANCELLED, tier=booking.tier,
+            booking_id=booking.id, request_id=request.id, request_number=request.number,
+            language_name=self._once(("language", request.language_code),
+                                     lambda: request.language.name(self.ui)),
+            working_language=request.working_language, modality=request.modality,
+            direction=request.direction, is_translation=request.is_translation,
+            place=(request.address, request.postcode, request.municipality,
+                   request.video_link),
+            organisation_id=request.organisation_id,
+            organisation_name=request.organisation.name,
+            service=(service.id, service.name, service.email) if service else None,
+            person_name=person.full_name,
+            person_email=person.account.email if person.account else person.email)
+
+    def link(self, facts: EventFacts) -> str:
+        if self.audience == "person":
+            return self.link_to("portal.booking", booking_id=facts.booking_id)
+        endpoint = "requests.show" if self.audience == "requester" else "dispatch.show"
+        return self.link_to(endpoint, request_id=facts.request_id)
+
+    def summary(self, facts: EventFacts) -> str:
+        return self._once(("summary", facts.language_name, facts.working_language,
+                           facts.modality, facts.direction), lambda: _summary(facts, self.ui))
+
+    def description(self, facts: EventFacts, summary: str, link: str) -> str:
+        lines = [summary]
+        if self.audience != "person":
+            lines.append(_("Interpreter: %(name)s (%(tier)s)", name=facts.person_name,
+                           tier=Tier(facts.tier).label))
+        if self.audience != "requester":
+            lines.append(self._once(("for", facts.organisation_name), lambda: _(
+                "For: %(organisation)s", organisation=facts.organisation_name)))
+        if facts.service is not None:
+            lines.append(self._once(("service", facts.service), lambda: _(
+                "Interpreting service: %(service)s", service=facts.service[1])))
+        lines.append(_("Request %(number)s", number=facts.request_number))
+        lines.append(link)
+        return "\n".join(lines)
+
+    def event(self, facts: EventFacts) -> Event:
+        """The event of one booking, as the person, the requester or the service sees it."""
+        event = Event()
+        event.add("UID", facts.uid)
+        event.add("DTSTAMP", facts.stamp)
+        event.add("CREATED", facts.created)
+        event.add("LAST-MODIFIED", facts.stamp)
+        event.add("SEQUENCE", facts.sequence)
+        if facts.starts_at is not None:
+            event.add("DTSTART", to_brussels(facts.starts_at), parameters={"TZID": TZID})
+            event.add("DTEND", to_brussels(facts.ends_at), parameters={"TZID": TZID})
+        else:
+            # A translation: a whole-day event on its deadline.
+            event.add("DTSTART", facts.deadline_on)
+            event.add("DTEND", facts.deadline_on + timedelta(days=1))
+            event.add("TRANSP", "TRANSPARENT")
+        summary, link = self.summary(facts), self.link(facts)
+        event.add("SUMMARY", summary)
+        event.add("DESCRIPTION", self.description(facts, summary, link))
+        location = _location(facts)
+        if location:
+            event.add("LOCATION", location)
+        event.add("STATUS", "CANCELLED" if facts.cancelled else "CONFIRMED")
+        event.add("URL", link)
+        if facts.service is not None:
+            _id, name, email = facts.service
+            event.add("ORGANIZER", self._once(("organizer", facts.service), lambda: _address(
+                email or "noreply@invalid", name)))
+        if facts.person_email:
+            event.add("ATTENDEE", _address(
+                facts.person_email, facts.person_name, ROLE="REQ-PARTICIPANT",
+                PARTSTAT="DECLINED" if facts.cancelled else "ACCEPTED"))
+        return event
+
+    def serialised(self, booking: Booking) -> bytes:
+        facts = self.facts(booking)
+        key = (self.audience, self.ui, current_app.config["BASE_URL"], facts)
+        found = SERIALISED.get(key)
+        if found is None:
+            found = self.event(facts).to_ical()
+            SERIALISED.put(key, found)
+        return found
+
+
+def booking_events(bookings, audience: str, ui: str) -> list[Event]:
+    """The events of bookings as one audience sees them, in the UI language ``ui``."""
+    with force_locale(locale_for(ui)):
+        maker = EventMaker(audience, ui)
+        return [maker.event(maker.facts(booking)) for booking in bookings]
 
 
 def booking_event(booking: Booking, audience: str, ui: str) -> Event:
-    """The event of one booking, as the person, the requester or the service sees it."""
-    request = booking.request
-    event = Event()
+    return booking_events([booking], audience, ui)[0]
+
+
+def feed_ics(bookings, audience: str, ui: str, refresh_minutes: int) -> bytes:
+    """A subscription feed in the subscriber's language: the calendar icalendar makes,
+    with each event serialised by icalendar too, or taken from the serialised events of
+    an earlier feed when its facts have not changed."""
     with force_locale(locale_for(ui)):
-        event.add("UID", booking.uid)
-        stamp = booking.updated_at or booking.confirmed_at
-        event.add("DTSTAMP", stamp)
-        event.add("CREATED", booking.confirmed_at)
-        event.add("LAST-MODIFIED", stamp)
-        event.add("SEQUENCE", booking.sequence)
-        if booking.starts_at is not None:
-            event.add("DTSTART", to_brussels(booking.starts_at), parameters={"TZID": TZID})
-            event.add("DTEND", to_brussels(booking.ends_at), parameters={"TZID": TZID})
-        else:
-            # A translation: a whole-day event on its deadline.
-            event.add("DTSTART", booking.deadline_on)
-            event.add("DTEND", booking.deadline_on + timedelta(days=1))
-            event.add("TRANSP", "TRANSPARENT")
-        event.add("SUMMARY", _summary(booking, ui))
-        event.add("DESCRIPTION", _description(booking, audience, ui))
-        location = _location(booking)
-        if location:
-            event.add("LOCATION", location)
-        cancelled = booking.status == BookingStatus.CANCELLED
-        event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
-        event.add("URL", _link(booking, audience))
-        service = request.service
-        if service is not None:
-            organizer = vCalAddress(f"mailto:{service.email or 'noreply@invalid'}")
-            organizer.params["CN"] = vText(service.name)
-            event.add("ORGANIZER", organizer)
-        email = (booking.person.account.email if booking.person.account
-                 else booking.person.email)
-        if email:
-            attendee = vCalAddress(f"mailto:{email}")
-            attendee.params["CN"] = vText(booking.person.full_name)
-            attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-            attendee.params["PARTSTAT"] = vText("DECLINED" if cancelled else "ACCEPTED")
-            event.add("ATTENDEE", attendee)
-    return event
+        maker = EventMaker(audience, ui)
+        events = b"".join(maker.serialised(booking) for booking in bookings)
+        document = calendar_document([], name=_("Bookings"),
+                                     refresh_minutes=refresh_minutes).to_ical()
+    # Components follow the calendar's properties and the VTIMEZONE, so the events go
+    # just before the calendar ends, where icalendar itself would put them.
+    body, end = document.rsplit(b"END:VCALENDAR", 1)
+    return body + events + b"END:VCALENDAR" + end
 
 
 def calendar_document(events, method: str | None = None, name: str | None = None,

@@ -14,7 +14,7 @@ from ..core.time import utcnow
 from ..core.urls import external_url
 from ..extensions import db
 from . import services
-from .events import booking_event, calendar_document
+from .events import booking_event, calendar_document, feed_ics
 
 bp = Blueprint("calendar", __name__)
 
@@ -60,12 +60,10 @@ def feed(token):
             and modified.replace(microsecond=0) <= request.if_modified_since):
         response = Response(status=304)
     else:
-        audience = services.audience_of(subscription)
-        events = [booking_event(b, audience, subscription.language)
-                  for b in services.feed_bookings(subscription, now)]
-        document = calendar_document(events, name=_("Bookings"),
-                                     refresh_minutes=services.REFRESH_MINUTES)
-        response = Response(document.to_ical(), content_type=ICS)
+        response = Response(feed_ics(services.feed_bookings(subscription, now),
+                                     services.audience_of(subscription),
+                                     subscription.language, services.REFRESH_MINUTES),
+                            content_type=ICS)
     response.set_etag(etag, weak=True)
     if modified is not None:
         response.last_modified = modified

@@ -82,8 +82,8 @@ def value(key: str):
 
 def values(prefix: str) -> dict:
     """Every setting whose key starts with ``prefix``, in one query."""
-    stored = {s.key: s.value for s in db.session.scalars(
-        select(Setting).where(Setting.key.startswith(prefix)))}
+    stored = {key: json.loads(text) for key, text in db.session.execute(
+        select(Setting.key, Setting.value_json).where(Setting.key.startswith(prefix)))}
     return {k: stored.get(k, spec.default) for k, spec in SPECS.items() if k.startswith(prefix)}
 
 

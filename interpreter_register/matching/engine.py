@@ -1,33 +1,18 @@
-"""Who can take a request, ranked, and why everyone else who holds the language cannot.
+"""Who can take a request, ranked, and why every other holder of the pair cannot.
 
-The queries narrow the people in SQL and load their facts in a fixed number of
-statements, whatever their number; the rules and the ranking are pure functions.
+The facts come from a fixed number of statements, whatever the number of people
+(queries.py); the rules and the ranking are pure functions of them.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from sqlalchemy import func, select
-
-from ..bookings.models import (
-    Booking,
-    BookingStatus,
-    InterpretingRequest,
-    Leave,
-    Offer,
-    OfferStatus,
-    OrganisationBar,
-    WeeklyAvailability,
-)
+from ..bookings.models import InterpretingRequest
 from ..core.regions import province_of
-from ..core.time import to_brussels, utcnow
-from ..extensions import db
-from ..register.models import CertificateStatus, Person, Qualification, QualificationKind
+from ..core.time import to_brussels
+from ..register.models import Tier
 from ..register.policy import current_policy as register_policy
-from ..register.services.search import with_credentials
-from . import rules
-from .facts import Candidate, Clash, Slot
+from . import queries, rules
+from .facts import Candidate, Slot
 from .scoring import Ranking, score
 from .settings import MatchingPolicy
 from .settings import current_policy as matching_policy
@@ -45,13 +30,17 @@ class Ranked:
 
 @dataclass
 class MatchResult:
+    """The holders of the pair: ranked, or excluded with the reasons; and whether anyone
+    in the register holds the language at all (the shortage evidence)."""
+
     slot: Slot
     ranked: list[Ranked] = field(default_factory=list)
     excluded: list[tuple[Candidate, list[rules.Exclusion]]] = field(default_factory=list)
+    language_held: bool = True
 
     @property
     def nobody_holds(self) -> bool:
-        return not self.ranked and not self.excluded
+        return not self.language_held
 
     def ranked_ids(self) -> list[int]:
         return [r.candidate.person_id for r in self.ranked]
@@ -80,105 +69,29 @@ def place_key(request: InterpretingRequest) -> str:
     return f"{request.postcode or ''} {' '.join((request.address or '').lower().split())}"
 
 
-def _pair_of(person: Person, slot: Slot) -> Qualification | None:
-    for qualification in person.qualifications:
-        if (qualification.kind == slot.kind and qualification.language_code == slot.language_code
-                and qualification.working_language == slot.working_language
-                and (slot.kind == QualificationKind.INTERPRETING
-                     or qualification.direction == slot.direction)):
-            return qualification
-    return None
-
-
-def _certificate_note(qualification: Qualification | None, day):
-    """Why a certificate of the pair does not count on the day: for the explanation."""
-    if qualification is None or not qualification.certificates:
-        return None
-    latest = max(qualification.certificates, key=lambda c: c.valid_until)
-    status = latest.status_on(day)
-    if status == CertificateStatus.EXPIRED:
-        return ("expired", latest.valid_until)
-    if status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED):
-        change = latest.current_change(day)
-        return (status.value, change.effective_on if change else day)
-    return None
-
-
-def _people(request: InterpretingRequest, only: int | None):
-    statement = (select(Person).join(Qualification)
-                 .where(Qualification.language_code == request.language_code).distinct())
-    if only is not None:
-        statement = statement.where(Person.id == only)
-    return db.session.scalars(with_credentials(statement)).unique().all()
-
-
-def _facts(request: InterpretingRequest, slot: Slot, people, policy: MatchingPolicy):
-    """The per-person facts, one query per kind of fact for all people together."""
-    ids = [p.id for p in people]
-    weekly = defaultdict(list)
-    for row in db.session.scalars(select(WeeklyAvailability).where(
-            WeeklyAvailability.person_id.in_(ids),
-            WeeklyAvailability.weekday == slot.day.weekday())):
-        weekly[row.person_id].append((row.weekday, row.starts, row.ends))
-    leave = {row.person_id: (row.first_day, row.last_day) for row in db.session.scalars(
-        select(Leave).where(Leave.person_id.in_(ids), Leave.first_day <= slot.day,
-                            Leave.last_day >= slot.day))}
-    near = defaultdict(list)
-    if slot.starts_at is not None:
-        margin = timedelta(minutes=policy.travel_buffer_minutes)
-        for booking, municipality in db.session.execute(
-                select(Booking, InterpretingRequest.municipality).join(Booking.request)
-                .where(Booking.person_id.in_(ids), Booking.status == BookingStatus.CONFIRMED,
-                       Booking.request_id != request.id,
-                       Booking.starts_at < slot.ends_at + margin,
-                       Booking.ends_at > slot.starts_at - margin)):
-            near[booking.person_id].append(Clash(booking.starts_at, booking.ends_at,
-                                                 booking.on_site, booking.place, municipality))
-    barred = set(db.session.scalars(select(OrganisationBar.person_id).where(
-        OrganisationBar.organisation_id == request.organisation_id,
-        OrganisationBar.person_id.in_(ids))))
-    declined = set(db.session.scalars(select(Offer.person_id).where(
-        Offer.request_id == request.id, Offer.status == OfferStatus.DECLINED)))
-    continuity = set()
-    if request.case_reference:
-        continuity = set(db.session.scalars(
-            select(Booking.person_id).join(Booking.request).where(
-                InterpretingRequest.organisation_id == request.organisation_id,
-                InterpretingRequest.case_reference == request.case_reference,
-                InterpretingRequest.id != request.id,
-                Booking.status != BookingStatus.CANCELLED, Booking.person_id.in_(ids))))
-    since = utcnow() - timedelta(days=policy.workload_days)
-    workload = dict(db.session.execute(
-        select(Booking.person_id, func.count()).where(
-            Booking.person_id.in_(ids), Booking.status != BookingStatus.CANCELLED,
-            Booking.confirmed_at >= since).group_by(Booking.person_id)).all())
-    return weekly, leave, near, barred, declined, continuity, workload
-
-
 def candidates(request: InterpretingRequest, policy: MatchingPolicy | None = None,
                only: int | None = None) -> tuple[Slot, list[Candidate]]:
+    """The holders of the request's pair with their facts, in four statements."""
     policy = policy or matching_policy()
+    register = register_policy()
     slot = slot_for(request)
-    people = _people(request, only)
-    weekly, leave, near, barred, declined, continuity, workload = _facts(
-        request, slot, people, policy)
-    rules_of_register = register_policy()
-    found = []
-    for person in people:
-        pair = _pair_of(person, slot)
-        found.append(Candidate(
-            person_id=person.id, name=person.full_name, active=person.active,
-            gender=person.gender, modalities=frozenset(person.modalities),
-            regions=frozenset(person.regions), postcode=person.postcode,
-            domains=frozenset(person.domains),
-            tier=pair.tier_on(slot.day, rules_of_register) if pair else None,
-            other_pairs=tuple(q for q in person.qualifications
-                              if q.language_code == slot.language_code and q is not pair),
-            certificate_note=_certificate_note(pair, slot.day),
-            weekly=tuple(weekly[person.id]), leave=leave.get(person.id),
-            bookings=tuple(near[person.id]), barred=person.id in barred,
-            declined=person.id in declined, continuity=person.id in continuity,
-            recent_bookings=workload.get(person.id, 0)))
+    shape = queries.shape_of(request, slot, only, register)
+    values = queries.parameters(request, slot, register, policy.workload_days,
+                                policy.travel_buffer_minutes, only)
+    rows = queries.candidate_rows(shape, values)
+    near = queries.nearby_bookings(shape, values)
+    leave = queries.leave_on_the_day(shape, values)
+    notes = queries.certificate_notes(shape, values)
+    found = [Candidate(
+        person_id=row.id, name=f"{row.first_name} {row.last_name}", tier=Tier(row.tier),
+        active=row.active, gender=row.gender, postcode=row.postcode,
+        works_this_way=bool(row.works_this_way), serves_region=bool(row.serves_region),
+        specialised=bool(row.specialised), available=bool(row.available),
+        hours_that_day=bool(row.hours_that_day), leave=leave.get(row.id),
+        bookings=tuple(near.get(row.id, ())), barred=bool(row.barred),
+        declined=bool(row.declined), continuity=bool(row.continuity),
+        recent_bookings=row.recent_bookings, certificate_note=notes.get(row.id))
+        for row in rows]
     return slot, found
 
 
@@ -191,7 +104,8 @@ def match(request: InterpretingRequest, policy: MatchingPolicy | None = None,
     """
     policy = policy or matching_policy()
     slot, found = candidates(request, policy)
-    result = MatchResult(slot)
+    result = MatchResult(slot, language_held=bool(found) or queries.holds_language(
+        request.language_code))
     eligible = []
     for candidate in found:
         if candidate.person_id in leave_out:
@@ -217,5 +131,12 @@ def problems_for(request: InterpretingRequest, person_id: int,
     policy = policy or matching_policy()
     slot, found = candidates(request, policy, only=person_id)
     if not found:
-        return [rules.Exclusion("other_pair", {"pairs": ()})]
+        held = queries.pairs_in_the_language(slot, only=person_id)
+        return [rules.Exclusion("other_pair", {"pairs": tuple(held[0][1]) if held else ()})]
     return rules.exclusions(found[0], slot, policy.travel_buffer_minutes)
+
+
+def other_pairs(request: InterpretingRequest) -> list[tuple]:
+    """Who holds the request's language in other pairs only, with those pairs: for the
+    matching panel's question "why not X?"."""
+    return queries.pairs_in_the_language(slot_for(request))

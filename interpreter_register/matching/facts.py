@@ -1,6 +1,6 @@
 """What matching knows about a request and about each person holding its language."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..core.regions import Province
@@ -49,25 +49,28 @@ class Clash:
     municipality: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
-    """Everything about one person that the rules and the ranking look at."""
+    """Everything about one holder of the pair that the rules and the ranking look at,
+    each fact already answered for the slot (does the person work this way, serve the
+    place's province, have weekly hours covering the slot, ...)."""
 
     person_id: int
     name: str
+    tier: Tier | None = None           # None: does not hold this pair for this work
     active: bool = True
     gender: Gender | None = None
-    modalities: frozenset = frozenset()
-    regions: frozenset = frozenset()
     postcode: str | None = None
-    tier: Tier | None = None           # None: does not hold this pair for this work
-    other_pairs: tuple = ()            # what they hold in the language instead
-    certificate_note: tuple | None = None   # ("expired"|"suspended"|"revoked", date)
-    weekly: tuple = ()                 # (weekday, starts, ends) ranges of that weekday
+    works_this_way: bool = True        # does the request's modality
+    serves_region: bool = True         # serves the place's province (on site)
+    specialised: bool = False          # in the request's domain
+    available: bool = True             # a weekly range of that weekday covers the slot
+    hours_that_day: bool = True        # any weekly hours recorded on that weekday
     leave: tuple | None = None         # (first day, last day)
     bookings: tuple = ()               # Clash, for bookings near the slot
     barred: bool = False
     declined: bool = False
     continuity: bool = False
     recent_bookings: int = 0
-    domains: frozenset = field(default_factory=frozenset)
+    certificate_note: tuple | None = None   # ("expired"|"suspended"|"revoked", date)
+    other_pairs: tuple = ()            # what they hold in the language instead

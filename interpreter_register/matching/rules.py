@@ -31,15 +31,6 @@ def clashes(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Clash
     return found
 
 
-def is_available(candidate: Candidate, slot: Slot) -> bool:
-    """A weekly range of that weekday covers the whole slot (translations need none)."""
-    if slot.starts_at is None:
-        return True
-    weekday = slot.day.weekday()
-    return any(day == weekday and starts <= slot.local_start and slot.local_end <= ends
-               for day, starts, ends in candidate.weekly)
-
-
 def exclusions(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Exclusion]:
     """Every hard rule the person fails for this slot (empty: they may take it)."""
     reasons = []
@@ -47,9 +38,9 @@ def exclusions(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Ex
         reasons.append(Exclusion("inactive"))
     if candidate.tier is None:
         reasons.append(Exclusion("other_pair", {"pairs": candidate.other_pairs}))
-    if slot.modality not in candidate.modalities:
+    if not candidate.works_this_way:
         reasons.append(Exclusion("modality", {"modality": slot.modality}))
-    if slot.modality == Modality.ON_SITE and slot.province not in candidate.regions:
+    if slot.modality == Modality.ON_SITE and not candidate.serves_region:
         reasons.append(Exclusion("region", {"province": slot.province}))
     if candidate.barred:
         reasons.append(Exclusion("barred"))
@@ -58,8 +49,8 @@ def exclusions(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Ex
     if candidate.leave is not None:
         reasons.append(Exclusion("leave", {"first": candidate.leave[0],
                                            "last": candidate.leave[1]}))
-    elif not is_available(candidate, slot):
-        reasons.append(Exclusion("unavailable", {"recorded": bool(candidate.weekly)}))
+    elif not candidate.available:
+        reasons.append(Exclusion("unavailable", {"recorded": candidate.hours_that_day}))
     for clash in clashes(candidate, slot, buffer_minutes):
         travel = slot.on_site and clash.on_site and clash.place != slot.place
         reasons.append(Exclusion("booked", {"starts_at": clash.starts_at,

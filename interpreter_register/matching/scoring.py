@@ -49,7 +49,7 @@ def score(candidate: Candidate, slot: Slot, weights: Weights) -> Ranking:
     place, share = _place(candidate, slot)
     if place != "remote":
         reasons.append(Reason(place, weights.place * share))
-    if slot.domain is not None and slot.domain in candidate.domains:
+    if slot.domain is not None and candidate.specialised:
         reasons.append(Reason("specialised", weights.specialisation, {"domain": slot.domain}))
     if slot.preferred_gender is not None:
         met = candidate.gender == slot.preferred_gender

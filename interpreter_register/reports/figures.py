@@ -32,8 +32,9 @@ from ..register.models import (
 )
 from ..register.policy import RegisterPolicy
 from ..register.services.search import certificate_status_is
+from ..register.sql import reliable, tier_of_qualification
 from .periods import Period
-from .sql import bucket, reliable, seconds_between, tier_of_qualification
+from .sql import bucket, seconds_between
 
 R = InterpretingRequest
 FILLED = (RequestStatus.BOOKED.value, RequestStatus.COMPLETED.value)

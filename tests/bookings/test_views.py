@@ -3,6 +3,7 @@
 import re
 from datetime import time, timedelta
 
+from sqlalchemy import event as sql_event
 from sqlalchemy import select
 
 from interpreter_register.bookings.models import (
@@ -105,6 +106,35 @@ def test_dispatcher_queue_filters_counts_and_highlights(app, ghent, client_for):
     assert "0 aanvragen" in client.get("/dispatch?modality=video").get_data(as_text=True)
     assert client_for(ghent.other_dispatcher).get("/dispatch").get_data(
         as_text=True).count("/dispatch/requests/") == 0
+
+
+def test_the_queue_of_open_requests_reads_the_partial_index(app, ghent, client_for):
+    """However long a service's history, the queue reads its fifty open requests from the
+    partial index, on both databases (a bound parameter would keep the index unused)."""
+    create_request(ghent.requester)
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def keep(_connection, _cursor, statement, parameters, _context, _many):
+        if "LIMIT" in statement and "FROM requests" in statement:
+            seen.append((statement, parameters))
+
+    sql_event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert client_for(ghent.dispatcher).get("/dispatch").status_code == 200
+    finally:
+        sql_event.remove(engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = seen
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+        else:
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                              parameters).all()
+        connection.rollback()
+    assert "ix_requests_open_queue" in str(plan)
 
 
 def test_the_matching_panel_explains_ranks_and_exclusions(app, ghent, client_for):

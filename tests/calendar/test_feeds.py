@@ -149,3 +149,25 @@ def test_odd_if_none_match_headers_never_break_the_feed(app, ghent, client, head
     assert response.status_code in (200, 304)
     with app.app_context():
         assert db.session.scalar(select(CalendarFeed)) is not None
+
+
+def test_a_feed_served_from_serialised_events_is_the_feed_made_anew(app, ghent, client):
+    from interpreter_register.calendar.events import SERIALISED
+    from interpreter_register.organisations.models import Organisation
+
+    create_booking(create_request(ghent.requester), ghent.fatima)
+    create_booking(create_request(ghent.requester, start=time(14), end=time(15)), ghent.fatima)
+    path = feed_path(app, ghent.fatima_user)
+    SERIALISED.clear()
+    made_anew = client.get(path).data
+    assert client.get(path).data == made_anew
+    # A change that leaves the booking itself alone still reaches the feed.
+    with app.app_context():
+        organisation = db.session.get(Organisation, ghent.organisation.id)
+        organisation.name = "OCMW Gent — Dienst Onthaal"
+        db.session.commit()
+    renamed = client.get(path).get_data(as_text=True)
+    assert "Dienst Onthaal" in "".join(renamed.split("\r\n "))  # unfolded
+    SERIALISED.clear()
+    assert client.get(path).get_data(as_text=True) == renamed
+    assert len(events_of(client.get(path))) == 2

@@ -57,13 +57,14 @@ def test_the_scheduler_process_sends_a_due_reminder_and_stops_cleanly(database_k
             upgrade()
             db.session().expire_on_commit = False
             world = build_ghent()
+            # Within the reminder's 24 hours, and ending the same day in Brussels.
             soon = to_brussels(utcnow() + timedelta(hours=23))
+            if soon.hour >= 22:
+                soon -= timedelta(hours=3)
             item = create_request(world.requester, day=soon.date(),
                                   start=soon.time().replace(second=0, microsecond=0),
                                   end=(soon + timedelta(hours=1)).time().replace(
-                                      second=0, microsecond=0)) if soon.hour < 22 else None
-            if item is None:  # late evening: a booking just after midnight is fine too
-                item = create_request(world.requester, day=(soon + timedelta(hours=3)).date())
+                                      second=0, microsecond=0))
             create_booking(item, world.fatima)
             db.session.remove()
         environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "scheduler-test",

@@ -21,6 +21,8 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
       read -r _pg_version _pg_name _pg_port _pg_status _rest <<<"$_pg_cluster"
       if [ "$_pg_status" != "online" ]; then
         pg_ctlcluster "$_pg_version" "$_pg_name" start
+        # So that a caller who wants to leave the machine as it found it can stop it.
+        _pg_started="$_pg_version $_pg_name"
       fi
       _psql() { runuser -u postgres -- psql -p "$_pg_port" -v ON_ERROR_STOP=1 -qtA "$@"; }
       if [ "$(id -u)" -eq 0 ]; then

@@ -3,6 +3,7 @@
 from .availability import Leave, OrganisationBar, WeeklyAvailability
 from .bookings import Booking, BookingStatus, Offer, OfferStatus
 from .requests import (
+    OPEN_CONDITION,
     OPEN_STATUSES,
     FlagReason,
     InterpretingRequest,
@@ -13,8 +14,7 @@ from .requests import (
 )
 
 __all__ = [
-    "OPEN_STATUSES", "Booking", "BookingStatus", "FlagReason", "InterpretingRequest",
-    "InvalidTransition", "Leave", "Offer", "OfferStatus", "OrganisationBar", "RequestEvent",
-    "RequestStatus",
-    "UnfilledReason", "WeeklyAvailability",
+    "OPEN_CONDITION", "OPEN_STATUSES", "Booking", "BookingStatus", "FlagReason",
+    "InterpretingRequest", "InvalidTransition", "Leave", "Offer", "OfferStatus",
+    "OrganisationBar", "RequestEvent", "RequestStatus", "UnfilledReason", "WeeklyAvailability",
 ]

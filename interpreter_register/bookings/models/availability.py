@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...core.database import UTCDateTime
@@ -17,10 +17,12 @@ class WeeklyAvailability(db.Model):
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         CheckConstraint("ends > starts", name="ends_after_start"),
+        # Matching asks "does a range on that weekday cover the slot" for each candidate.
+        Index("ix_weekly_availability_slot", "person_id", "weekday", "starts", "ends"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     weekday: Mapped[int]  # 0 is Monday, as Python counts
     starts: Mapped[time] = mapped_column(Time)
     ends: Mapped[time] = mapped_column(Time)

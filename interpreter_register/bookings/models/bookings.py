@@ -41,6 +41,8 @@ class Booking(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_bookings_person_time", "person_id", "starts_at"),
+        # Recent workload in matching counts a person's bookings confirmed lately.
+        Index("ix_bookings_person_confirmed", "person_id", "confirmed_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -80,7 +80,8 @@ def book(acting, request: InterpretingRequest, person_id: int, now=None) -> Book
     result = match(request)
     ranked = {r.candidate.person_id: r for r in result.ranked}
     if person_id not in ranked:
-        reasons = next((r for c, r in result.excluded if c.person_id == person_id), [])
+        reasons = next((r for c, r in result.excluded if c.person_id == person_id),
+                       None) or problems_for(request, person_id)
         raise RuleError(_l("This person cannot take the request: %(why)s",
                            why="; ".join(exclusion_text(r) for r in reasons) or "—"))
     booking = _create_booking(acting, request, person_id, ranked[person_id].candidate.tier, now)

@@ -7,7 +7,8 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import joinedload
 
 from ...auth.models import Role
 from ...core.database import serialised_writes
@@ -15,12 +16,12 @@ from ...core.edge import one_click, save_form
 from ...core.permissions import roles_required
 from ...core.time import brussels_to_utc, to_brussels, today_in_brussels, utcnow
 from ...extensions import db
-from ...matching.engine import match
+from ...matching.engine import match, other_pairs
 from ...matching.explain import exclusion_text, reason_text
 from ...register.models import Modality
 from ..forms import OfferForm, PersonChoiceForm, QueueFilterForm, ReasonForm, RescheduleForm
 from ..history import event_text
-from ..models import OPEN_STATUSES, InterpretingRequest, RequestStatus
+from ..models import OPEN_CONDITION, OPEN_STATUSES, InterpretingRequest, RequestStatus
 from ..services import booking as booking_service
 from ..services import requests as request_service
 from . import dispatch_bp as bp
@@ -43,13 +44,15 @@ def queue():
     form = QueueFilterForm(request.args, languages=register_languages())
     form.validate()
     mine = InterpretingRequest.service_id == current_user.service_id
-    statement = select(InterpretingRequest).where(mine).order_by(
-        InterpretingRequest.due_at, InterpretingRequest.id)
+    statement = (select(InterpretingRequest).where(mine)
+                 .order_by(InterpretingRequest.due_at, InterpretingRequest.id)
+                 .options(joinedload(InterpretingRequest.organisation)))
     status = form.status.data or ""
     if status == "":
-        statement = statement.where(InterpretingRequest.status.in_(OPEN_STATUSES))
+        statement = statement.where(text(f"requests.{OPEN_CONDITION}"))
     elif status != "all":
         statement = statement.where(InterpretingRequest.status == status)
+    filtered = status != "" or form.language.data or form.modality.data or form.day.data
     if form.language.data:
         statement = statement.where(InterpretingRequest.language_code == form.language.data)
     if form.modality.data:
@@ -58,13 +61,19 @@ def queue():
         start = brussels_to_utc(form.day.data, time(0))
         statement = statement.where(InterpretingRequest.due_at >= start,
                                     InterpretingRequest.due_at < start + timedelta(days=1))
-    counts = dict(db.session.execute(select(InterpretingRequest.status, func.count())
-                                     .where(mine).group_by(InterpretingRequest.status)).all())
-    page = db.paginate(statement, per_page=50, error_out=False)
+    # Open requests only: the service's history (every completed request) is not counted
+    # on each visit to the queue.
+    counts = dict(db.session.execute(
+        select(InterpretingRequest.status, func.count())
+        .where(mine, InterpretingRequest.status.in_(OPEN_STATUSES))
+        .group_by(InterpretingRequest.status)).all())
+    page = db.paginate(statement, per_page=50, error_out=False, count=bool(filtered))
+    if not filtered:
+        page.total = sum(counts.values())
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("dispatch/queue.html", form=form, page=page, counts=counts,
-                           statuses=list(RequestStatus), arguments=arguments,
-                           soon=utcnow() + SOON)
+                           statuses=list(RequestStatus), open_statuses=OPEN_STATUSES,
+                           arguments=arguments, soon=utcnow() + SOON)
 
 
 @bp.route("/requests/<int:request_id>")
@@ -72,7 +81,8 @@ def queue():
 def show(request_id):
     item = _handled(request_id)
     result = match(item) if item.is_open else None
-    return render_template("dispatch/show.html", item=item, result=result,
+    others = other_pairs(item) if result is not None else []
+    return render_template("dispatch/show.html", item=item, result=result, others=others,
                            exclusion_text=exclusion_text, reason_text=reason_text,
                            event_text=event_text, today=today_in_brussels())
 

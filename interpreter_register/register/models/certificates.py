@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...core.audit import Audited
@@ -87,11 +87,14 @@ class CertificateStatusChange(Audited, db.Model):
     """A decision on a certificate (suspend, revoke, reinstate, mark expired) from a date on."""
 
     __tablename__ = "certificate_status_changes"
+    # "The latest change on or before a date" is read for every certificate matching sees.
+    __table_args__ = (Index("ix_certificate_status_changes_latest",
+                            "certificate_id", "effective_on", "id"),)
     __audit_entity__ = "certificate"
     __audit_fields__ = ("status", "effective_on", "reason")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
     status: Mapped[CertificateStatus] = mapped_column(enum_type(CertificateStatus, 20))
     effective_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(500))

@@ -32,14 +32,24 @@ def with_credentials(statement):
     )
 
 
-def _latest_status(day: date):
-    """The status of the latest decision on a certificate that took effect by ``day``."""
-    return (select(CertificateStatusChange.status)
+def _latest_decision(column, day: date):
+    """``column`` of the latest decision on a certificate that took effect by ``day``."""
+    return (select(column)
             .where(CertificateStatusChange.certificate_id == Certificate.id,
                    CertificateStatusChange.effective_on <= day)
             .order_by(CertificateStatusChange.effective_on.desc(),
                       CertificateStatusChange.id.desc())
             .limit(1).scalar_subquery())
+
+
+def _latest_status(day: date):
+    """The status of the latest decision on a certificate that took effect by ``day``."""
+    return _latest_decision(CertificateStatusChange.status, day)
+
+
+def latest_decision_on(day: date):
+    """SQL: the day the decision in force on ``day`` took effect (none: no decision)."""
+    return _latest_decision(CertificateStatusChange.effective_on, day)
 
 
 def certificate_status_is(status: CertificateStatus, day: date):
@@ -52,7 +62,9 @@ def certificate_status_is(status: CertificateStatus, day: date):
         return latest == status.value
     if status == CertificateStatus.EXPIRED:
         return and_(not_(stopped), ran_out)
-    return and_(Certificate.issued_on <= day, not_(stopped), not_(ran_out))
+    # Neither stopped nor run out: no decision but "valid" by then, and within its dates.
+    return and_(Certificate.issued_on <= day, Certificate.valid_until >= day,
+                latest == CertificateStatus.VALID.value)
 
 
 @dataclass

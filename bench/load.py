@@ -1,0 +1,140 @@
+"""Throughput under wrk on loopback: the dispatcher's queue page against a bare Flask route,
+each served by gunicorn, in the same run; servers started here are stopped here."""
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time as clock
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .database import DATA
+
+FAILURES = Path(__file__).resolve().parent / "count_failures.lua"
+
+
+class LoadError(RuntimeError):
+    """wrk or gunicorn could not do what the measurement needs."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(application: str, workers: int, environment: dict | None = None):
+    """``application`` (module:variable) served on a free loopback port; yields its URL."""
+    port = free_port()
+    DATA.mkdir(exist_ok=True)
+    log = open(DATA / "gunicorn.log", "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning", application],
+        env={**os.environ, **(environment or {})}, stdout=log, stderr=log,
+        cwd=Path(__file__).resolve().parent.parent)
+    try:
+        deadline = clock.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or clock.monotonic() > deadline:
+                    raise LoadError(
+                        f"gunicorn did not start; see {DATA / 'gunicorn.log'}") from None
+                clock.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _request(base: str, method: str, path: str, body: str | None = None,
+             cookie: str | None = None) -> http.client.HTTPResponse:
+    host = base.removeprefix("http://")
+    connection = http.client.HTTPConnection(host, timeout=30)
+    headers = {"Cookie": cookie} if cookie else {}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def _session_cookie(response) -> str | None:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        if header.startswith("session="):
+            return header.split(";", 1)[0]
+    return None
+
+
+def log_in(base: str, email: str, password: str) -> str:
+    """Log in through the login form (with its CSRF token); the session cookie."""
+    page = _request(base, "GET", "/login")
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.body)
+    if token is None:
+        raise LoadError("no CSRF token on the login page")
+    cookie = _session_cookie(page)
+    answer = _request(base, "POST", "/login", urlencode(
+        {"email": email, "password": password, "csrf_token": token.group(1).decode()}),
+        cookie)
+    cookie = _session_cookie(answer)
+    if answer.status not in (302, 303) or cookie is None:
+        raise LoadError(f"logging in as {email} failed ({answer.status})")
+    return cookie
+
+
+def wrk(url: str, seconds: int, cookie: str | None = None, connections: int = 16) -> float:
+    """Requests per second under wrk; any answer that is not 200 fails the measurement."""
+    if shutil.which("wrk") is None:
+        raise LoadError("wrk is not installed (apt-get install wrk)")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(FAILURES), url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(  # noqa: S603 - our own command line
+        command, capture_output=True, text=True, check=True).stdout
+    failed = re.search(r"Answers not 200: (\d+)", output)
+    answered = re.search(r"(\d+) requests in", output)
+    if answered is None or not int(answered.group(1)):
+        raise LoadError(f"no answers from {url} (a worker still starting?):\n{output}")
+    if failed is None or int(failed.group(1)) or "Socket errors" in output:
+        raise LoadError(f"wrk saw answers that are not 200 or socket errors on {url}:\n"
+                        f"{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def throughput(database_url: str, email: str, password: str, seconds: int,
+               workers_to_try=(2, 1)) -> dict:
+    """hello_rps and queue_rps with 2 workers (and the queue with 1, for the scaling note)."""
+    found = {}
+    with gunicorn("bench.hello:app", 2) as base:
+        _request(base, "GET", "/")                  # a worker answers: the app is loaded
+        wrk(base + "/", 1)                                          # warm up
+        found["hello_rps"] = round(wrk(base + "/", seconds))
+    environment = {"BENCH_DATABASE_URL": database_url}
+    for workers in workers_to_try:
+        with gunicorn("bench.serve:app", workers, environment) as base:
+            cookie = log_in(base, email, password)
+            check = _request(base, "GET", "/dispatch", cookie=cookie)
+            if check.status != 200:
+                raise LoadError(f"the queue page answered {check.status}")
+            wrk(base + "/dispatch", 1, cookie)                        # warm up
+            rps = round(wrk(base + "/dispatch", seconds, cookie))
+        found["queue_rps" if workers == 2 else f"queue_rps_{workers}_worker"] = rps
+    found["queue_vs_hello_ratio"] = round(found["queue_rps"] / found["hello_rps"], 3)
+    return found

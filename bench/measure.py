@@ -1,0 +1,215 @@
+"""The measurements inside one process: matching against its floor, SQL statements per
+page or operation at two sizes, and the calendar feed against icalendar alone.
+
+Each function runs in an application context on a generated database and returns plain
+numbers; bench/run.py prints them and writes them to results.json.
+"""
+
+import random
+import statistics
+import time as clock
+from contextlib import contextmanager
+
+from flask import Flask
+from icalendar import Calendar
+from sqlalchemy import event, func, select
+
+from interpreter_register.auth.models import User
+from interpreter_register.bookings.models import InterpretingRequest, RequestStatus
+from interpreter_register.calendar.events import SERIALISED
+from interpreter_register.extensions import db
+from interpreter_register.matching.engine import match
+from interpreter_register.register.models import Person, Qualification, QualificationKind
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (share 0.5 is the median, 0.95 the 95th)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
+
+
+@contextmanager
+def counting_statements(engine=None):
+    """Counts the SQL statements sent while the block runs."""
+    engine = engine or db.engine
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _ms(started: float) -> float:
+    return (clock.perf_counter() - started) * 1000
+
+
+# --- matching -----------------------------------------------------------------------------
+
+def holders_statement(item: InterpretingRequest):
+    """The floor: the single indexed query listing the people who hold the request's pair."""
+    statement = (select(Person.id, Person.first_name, Person.last_name)
+                 .join(Qualification, Qualification.person_id == Person.id)
+                 .where(Qualification.language_code == item.language_code,
+                        Qualification.working_language == item.working_language,
+                        Qualification.kind == item.kind))
+    if item.kind == QualificationKind.TRANSLATION:
+        statement = statement.where(Qualification.direction == item.direction)
+    return statement
+
+
+def open_request_ids(service_name: str, count: int, seed: int) -> list[int]:
+    from interpreter_register.organisations.models import InterpretingService
+    ids = db.session.scalars(
+        select(InterpretingRequest.id).join(InterpretingService)
+        .where(InterpretingService.name == service_name,
+               InterpretingRequest.status.in_((RequestStatus.SUBMITTED,
+                                               RequestStatus.OFFERED)))
+        .order_by(InterpretingRequest.id)).all()
+    return random.Random(seed).sample(ids, min(count, len(ids)))
+
+
+def matching(request_ids: list[int], warm_up: int = 10) -> dict:
+    """Rank the candidates of each request (with the reasons), and list its pair's
+    holders (the floor); the session starts empty each time, as a new page does."""
+    timings, floors, sizes = [], [], []
+    warm_up = min(warm_up, len(request_ids))
+    for n, request_id in enumerate(request_ids[:warm_up] + request_ids):
+        db.session.expunge_all()
+        item = db.session.get(InterpretingRequest, request_id)
+        started = clock.perf_counter()
+        result = match(item)
+        elapsed = _ms(started)
+        statement = holders_statement(item)
+        started = clock.perf_counter()
+        holders = db.session.execute(statement).all()
+        floor = _ms(started)
+        if n >= warm_up:
+            timings.append(elapsed)
+            floors.append(floor)
+            sizes.append((len(holders), len(result.ranked)))
+    db.session.rollback()
+    p50, p95, floor = percentile(timings, .5), percentile(timings, .95), percentile(floors, .5)
+    return {"matching_p50_ms": round(p50, 2), "matching_p95_ms": round(p95, 2),
+            "matching_floor_p50_ms": round(floor, 3),
+            "matching_floor_ratio": round(p50 / floor, 2) if floor else None,
+            "matching_requests": len(timings),
+            "matching_holders_median": statistics.median(h for h, _r in sizes),
+            "matching_holders_max": max(h for h, _r in sizes)}
+
+
+def _pair_with_about(holders: int) -> tuple:
+    """The interpreting pair whose number of holders is nearest to ``holders``."""
+    counts = db.session.execute(
+        select(Qualification.language_code, Qualification.working_language, func.count())
+        .where(Qualification.kind == QualificationKind.INTERPRETING)
+        .group_by(Qualification.language_code, Qualification.working_language)).all()
+    return min(counts, key=lambda row: (abs(row[2] - holders), row[0], row[1]))
+
+
+def matching_statements(sizes=(10, 200)) -> dict:
+    """Statements for one matching, for pairs held by about 10 and about 200 people."""
+    found = {}
+    template = db.session.scalars(select(InterpretingRequest).where(
+        InterpretingRequest.status == RequestStatus.SUBMITTED,
+        InterpretingRequest.modality == "on_site").limit(1)).one()
+    for size in sizes:
+        language, working, holders = _pair_with_about(size)
+        item = InterpretingRequest(**{
+            c.key: getattr(template, c.key) for c in InterpretingRequest.__mapper__.column_attrs
+            if c.key != "id"})
+        item.language_code, item.working_language = language, working
+        db.session.add(item)
+        db.session.flush()
+        db.session.expunge_all()
+        item = db.session.get(InterpretingRequest, item.id)
+        with counting_statements() as seen:
+            match(item)
+        found[f"queries_matching_{size}"] = len(seen)
+        found[f"matching_holders_for_{size}"] = holders
+        db.session.rollback()
+    return found
+
+
+# --- pages --------------------------------------------------------------------------------
+# Pages are asked for outside any application context, as a server would be: each request
+# has its own context and its own database session, nothing carried over.
+
+def logged_in_client(app: Flask, email: str):
+    with app.app_context():
+        token = db.session.scalars(select(User.session_token)
+                                   .where(User.email == email)).one()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return client
+
+
+def page_statements(app: Flask, client, url: str) -> int:
+    client.get(url)                       # settings and caches warm
+    with app.app_context():
+        engine = db.engine
+    with counting_statements(engine) as seen:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(seen)
+
+
+def queue_statements(app: Flask, small: str, central: str, sizes: dict) -> dict:
+    return {f"queries_queue_{sizes[email]}": page_statements(
+        app, logged_in_client(app, email), "/dispatch") for email in (small, central)}
+
+
+def open_in_queue(email: str) -> int:
+    user = db.session.scalars(select(User).where(User.email == email)).one()
+    return db.session.scalar(select(func.count()).select_from(InterpretingRequest).where(
+        InterpretingRequest.service_id == user.service_id,
+        InterpretingRequest.status.in_((RequestStatus.SUBMITTED, RequestStatus.OFFERED,
+                                        RequestStatus.BOOKED))))
+
+
+# --- calendar feeds -----------------------------------------------------------------------
+
+def feed(app: Flask, tokens: dict, repeat: int = 20) -> dict:
+    """The feed of 1,000 bookings: built and served (cold: every event made anew; then as
+    it is served again, with only changed events made anew), served 304, and the same
+    events serialised by icalendar alone (parsed from the feed beforehand, so not timed)."""
+    client = app.test_client()
+    with app.app_context():
+        engine = db.engine
+    found = {}
+    for size, token in tokens.items():
+        with counting_statements(engine) as seen:
+            response = client.get(f"/calendar/{token}.ics")
+        assert response.status_code == 200, response.status_code
+        found[f"queries_feed_{size}"] = len(seen)
+        found[f"feed_events_{size}"] = response.data.count(b"BEGIN:VEVENT")
+    token = tokens[max(tokens)]
+    url = f"/calendar/{token}.ics"
+    built, not_modified, raw = [], [], []
+    SERIALISED.clear()                    # the first build makes every event anew
+    started = clock.perf_counter()
+    calendar = Calendar.from_ical(client.get(url).data)
+    found["feed_1000_cold_ms"] = round(_ms(started), 2)
+    for _ in range(repeat):
+        started = clock.perf_counter()
+        response = client.get(url)
+        built.append(_ms(started))
+        etag = response.headers["ETag"]
+        started = clock.perf_counter()
+        again = client.get(url, headers={"If-None-Match": etag})
+        not_modified.append(_ms(started))
+        assert again.status_code == 304, again.status_code
+        started = clock.perf_counter()
+        calendar.to_ical()
+        raw.append(_ms(started))
+    feed_ms, raw_ms = statistics.median(built), statistics.median(raw)
+    found.update({"feed_1000_ms": round(feed_ms, 2), "feed_raw_1000_ms": round(raw_ms, 2),
+                  "feed_vs_raw_ratio": round(feed_ms / raw_ms, 2),
+                  "feed_304_ms": round(statistics.median(not_modified), 2)})
+    return found
