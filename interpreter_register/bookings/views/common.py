@@ -1,6 +1,7 @@
 """What the request pages share: loading with access checked, times from forms."""
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -34,3 +35,11 @@ def moment(day, clock, field: str):
 
 def register_languages():
     return language_choices(current_language())
+
+
+def cancelled_message(was_late: bool) -> str:
+    """What a requester or a dispatcher is told once a request is cancelled."""
+    if was_late:
+        return _("The request is cancelled. The cancellation was late under the service's "
+                 "policy.")
+    return _("The request is cancelled.")

@@ -25,7 +25,7 @@ from ..models import OPEN_CONDITION, OPEN_STATUSES, InterpretingRequest, Request
 from ..services import booking as booking_service
 from ..services import requests as request_service
 from . import dispatch_bp as bp
-from .common import moment, register_languages
+from .common import cancelled_message, moment, register_languages
 
 SOON = timedelta(hours=48)
 
@@ -165,9 +165,7 @@ def cancel(request_id):
     late = request_service.cancellation_is_late(item, utcnow())
     saved = save_form(form, lambda: request_service.cancel_request(current_user, item,
                                                                    form.reason.data),
-                      lambda was_late: _("The request is cancelled. The cancellation was late "
-                                         "under the service's policy.") if was_late
-                      else _("The request is cancelled."), _back(request_id))
+                      cancelled_message, _back(request_id))
     return saved or render_template("requests/cancel.html", item=item, form=form, late=late,
                                     back=_back(request_id))
 

@@ -19,7 +19,7 @@ from ..models import Booking, InterpretingRequest, OrganisationBar
 from ..services import availability
 from ..services import requests as service
 from . import requests_bp as bp
-from .common import load_request, moment, register_languages
+from .common import cancelled_message, load_request, moment, register_languages
 
 
 @bp.route("")
@@ -80,9 +80,7 @@ def cancel(request_id):
     late = service.cancellation_is_late(item, utcnow())
     saved = save_form(form, lambda: service.cancel_request(current_user, item,
                                                            form.reason.data),
-                      lambda was_late: _("The request is cancelled. The cancellation was late "
-                                         "under the service's policy.") if was_late
-                      else _("The request is cancelled."),
+                      cancelled_message,
                       url_for("requests.show", request_id=item.id))
     return saved or render_template("requests/cancel.html", item=item, form=form, late=late)
 
