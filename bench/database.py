@@ -59,9 +59,14 @@ def empty(url: str) -> None:
 
 def fresh_app(url: str) -> Flask:
     """An app on a new database, migrated to the latest revision."""
+    empty(url)
+    return migrated_app(url)
+
+
+def migrated_app(url: str) -> Flask:
+    """An app on the database at ``url``, migrated to the latest revision (data kept)."""
     from flask_migrate import upgrade
 
-    empty(url)
     app = app_for(url)
     with app.app_context():
         upgrade(directory=str(HERE.parent / "migrations"))

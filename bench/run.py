@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import generate as generator
 from . import load, measure
-from .database import DATA, SQLITE_URL, app_for, fresh_app, postgresql_url
+from .database import DATA, SQLITE_URL, fresh_app, migrated_app, postgresql_url
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -73,7 +73,11 @@ def prepare(url: str, scale: float, seed: int, reuse: bool, out):
         saved = json.loads(marker.read_text())
         if saved["scale"] == scale and saved["seed"] == seed:
             print(f"  reusing the data generated at scale {scale:g}", file=out)
-            return app_for(url), saved
+            # Indexes added since the data was generated are made, and analysed.
+            app = migrated_app(url)
+            with app.app_context():
+                generator.settle()
+            return app, saved
     app = fresh_app(url)
     with app.app_context():
         made = generator.generate(scale, seed, out=out)

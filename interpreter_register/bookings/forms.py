@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from ..core.forms import choices
+from ..core.forms import LongSelect, choices
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE
 from ..organisations.forms import POSTCODE_MESSAGE
@@ -49,7 +49,7 @@ def language_options(register_languages, ui: str):
 
 
 class RequestForm(FlaskForm):
-    language = SelectField(_l("Language of the client"),
+    language = SelectField(_l("Language of the client"), widget=LongSelect(),
                            validators=[DataRequired(message=_l("Choose the language."))])
     working_language = SelectField(_l("Working language"))
     modality = RadioField(_l("How"), validators=[DataRequired()])
@@ -116,7 +116,7 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    language = SelectField(_l("Language"), default="")
+    language = SelectField(_l("Language"), default="", widget=LongSelect())
     day = DateField(_l("Day"), validators=[Optional()])
     modality = SelectField(_l("How"), default="")
     status = SelectField(_l("Status"), default="")

@@ -1,9 +1,12 @@
 """Forms and form helpers every area uses."""
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms.widgets import Select, html_params
 
 from .i18n import UI_LANGUAGES
 
@@ -11,6 +14,49 @@ from .i18n import UI_LANGUAGES
 def choices(pairs) -> list[SelectChoice]:
     """Options for a select field from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LongSelect(Select):
+    """A select of hundreds of options (the register's languages), rendered from a cache.
+
+    WTForms builds and escapes every option on every page; with six hundred languages
+    that cost the dispatcher's queue more than its fifty rows (docs/scaling.md). Here the
+    options are rendered once per list of choices and only the chosen one is marked.
+    """
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if field.flags.required and "required" not in kwargs:
+            kwargs["required"] = True
+        key = tuple((c.value, str(c.label), c.optgroup and str(c.optgroup),
+                     tuple(sorted(c.render_kw.items()))) for c in field.choices)
+        parts, positions = _rendered_options(key)
+        chosen = positions.get(str(field.data)) if field.data is not None else None
+        if chosen is not None:
+            parts = list(parts)
+            parts[chosen] = parts[chosen].replace("<option ", "<option selected ", 1)
+        # html_params and _rendered_options escape every attribute and label.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>"  # noqa: S704
+                      f"{''.join(parts)}</select>")
+
+
+@lru_cache(maxsize=32)
+def _rendered_options(key: tuple) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The options' HTML (optgroups included) and where each value's option sits."""
+    parts, positions, group = [], {}, None
+    for value, label, optgroup, render_kw in key:
+        if optgroup != group:
+            if group is not None:
+                parts.append("</optgroup>")
+            if optgroup is not None:
+                parts.append(f"<optgroup {html_params(label=optgroup)}>")
+            group = optgroup
+        positions.setdefault(str(value), len(parts))
+        parts.append(f"<option {html_params(value=value, **dict(render_kw))}>"
+                     f"{escape(label or value)}</option>")
+    if group is not None:
+        parts.append("</optgroup>")
+    return tuple(parts), positions
 
 
 class LanguageForm(FlaskForm):

@@ -52,10 +52,11 @@ def current_language() -> str:
     return get_locale().language
 
 
-def language_label(code: str, ui_language: str | None = None) -> str:
-    """Any language code named in the reader's UI language (néerlandais, Niederländisch, ...)."""
+def language_label(code: str, ui_language: str | None = None, own: str | None = None) -> str:
+    """Any language code named in the reader's UI language (néerlandais, Niederländisch, ...),
+    capitalised as in a list; ``own`` is a name the register keeps in place of the locale's."""
     ui_language = ui_language or current_language()
-    name = Locale.parse(ui_language).languages.get(code, code)
+    name = own or Locale.parse(ui_language).languages.get(code, code)
     return name[:1].upper() + name[1:]
 
 

@@ -17,6 +17,8 @@ from .scoring import Ranking, score
 from .settings import MatchingPolicy
 from .settings import current_policy as matching_policy
 
+TIERS = {tier.value: tier for tier in Tier}
+
 
 @dataclass
 class Ranked:
@@ -82,16 +84,18 @@ def candidates(request: InterpretingRequest, policy: MatchingPolicy | None = Non
     near = queries.nearby_bookings(shape, values)
     leave = queries.leave_on_the_day(shape, values)
     notes = queries.certificate_notes(shape, values)
+    # Unpacked by position, in the order of candidates_statement: a language can have a
+    # thousand holders, and reading each fact by name cost more than the query.
     found = [Candidate(
-        person_id=row.id, name=f"{row.first_name} {row.last_name}", tier=Tier(row.tier),
-        active=row.active, gender=row.gender, postcode=row.postcode,
-        works_this_way=bool(row.works_this_way), serves_region=bool(row.serves_region),
-        specialised=bool(row.specialised), available=bool(row.available),
-        hours_that_day=bool(row.hours_that_day), leave=leave.get(row.id),
-        bookings=tuple(near.get(row.id, ())), barred=bool(row.barred),
-        declined=bool(row.declined), continuity=bool(row.continuity),
-        recent_bookings=row.recent_bookings, certificate_note=notes.get(row.id))
-        for row in rows]
+        person_id=person_id, name=f"{first_name} {last_name}", tier=TIERS[tier],
+        active=active, gender=gender, postcode=postcode, works_this_way=bool(works),
+        serves_region=bool(serves), specialised=bool(specialised), available=hours == 2,
+        hours_that_day=hours > 0, leave=leave.get(person_id),
+        bookings=tuple(near.get(person_id, ())), barred=bool(barred),
+        declined=bool(declined), continuity=bool(continuity), recent_bookings=recent,
+        certificate_note=notes.get(person_id))
+        for (person_id, first_name, last_name, active, gender, postcode, tier, works, serves,
+             specialised, hours, barred, declined, continuity, recent) in rows]
     return slot, found
 
 

@@ -15,7 +15,20 @@ from datetime import timedelta
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import Date, Integer, Time, bindparam, case, false, func, not_, select, true
+from sqlalchemy import (
+    Date,
+    Integer,
+    Time,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    not_,
+    select,
+    true,
+)
 from sqlalchemy.orm import selectinload
 
 from ..bookings.models import (
@@ -110,23 +123,37 @@ def _holders(shape: Shape):
     return select(Qualification.person_id).where(*_pair(shape)).correlate(None)
 
 
+def _looked_up(statement):
+    """EXISTS, looked up on an index for each holder.
+
+    PostgreSQL plans an EXISTS in the select list as a hashed subplan when it expects
+    hundreds of rows: it reads the whole table (every person's modalities, every
+    availability slot) on each matching, which cost more than the holders themselves at
+    the median pair. A scalar subquery is never hashed, so its cost follows the holders.
+    """
+    return func.coalesce(statement.with_only_columns(true()).limit(1).scalar_subquery(),
+                         false())
+
+
 def _has(model, column, name):
-    return (select(model.person_id).where(model.person_id == Person.id,
-                                          column == bindparam(name)).exists())
+    return _looked_up(select(model.person_id).where(model.person_id == Person.id,
+                                                    column == bindparam(name)))
 
 
 @cache
 def candidates_statement(shape: Shape):
     """One row per holder of the pair: who they are, the pair's tier, and the facts."""
-    available = hours_that_day = true()
+    # 2: a range of that weekday covers the slot; 1: hours that day, none covering it;
+    # 0: no hours that day. One lookup of the person's ranges that weekday answers both.
+    hours = literal(2)
     if shape.timed:
-        weekday = WeeklyAvailability.weekday == bindparam("weekday", type_=Integer())
-        hours_that_day = select(WeeklyAvailability.id).where(
-            WeeklyAvailability.person_id == Person.id, weekday).exists()
-        available = select(WeeklyAvailability.id).where(
-            WeeklyAvailability.person_id == Person.id, weekday,
-            WeeklyAvailability.starts <= bindparam("local_start", type_=Time()),
-            WeeklyAvailability.ends >= bindparam("local_end", type_=Time())).exists()
+        covers = and_(WeeklyAvailability.starts <= bindparam("local_start", type_=Time()),
+                      WeeklyAvailability.ends >= bindparam("local_end", type_=Time()))
+        hours = func.coalesce(
+            select(func.max(case((covers, 2), else_=1)))
+            .where(WeeklyAvailability.person_id == Person.id,
+                   WeeklyAvailability.weekday == bindparam("weekday", type_=Integer()))
+            .scalar_subquery(), 0)
     continuity = false()
     if shape.case:
         continuity = Person.id.in_(
@@ -153,7 +180,7 @@ def candidates_statement(shape: Shape):
                 else true()).label("serves_region"),
                (_has(PersonDomain, PersonDomain.domain, "domain") if shape.domain
                 else false()).label("specialised"),
-               available.label("available"), hours_that_day.label("hours_that_day"),
+               hours.label("hours"),
                Person.id.in_(select(OrganisationBar.person_id).where(
                    OrganisationBar.organisation_id == bindparam("organisation")))
                .label("barred"),

@@ -18,7 +18,7 @@ class Exclusion:
 
 def clashes(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Clash]:
     """Live bookings that overlap the slot, or leave no travel time between two places."""
-    if slot.starts_at is None:
+    if slot.starts_at is None or not candidate.bookings:
         return []
     buffer = timedelta(minutes=buffer_minutes)
     found = []

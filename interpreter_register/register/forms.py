@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..auth.forms import EMAIL_MESSAGE
-from ..core.forms import choices
+from ..core.forms import LongSelect, choices
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, Province
 from ..organisations.forms import POSTCODE_MESSAGE, CheckboxListField
@@ -86,7 +86,7 @@ class PersonForm(ContactForm):
 
 class QualificationForm(FlaskForm):
     kind = SelectField(_l("Work"))
-    language = SelectField(_l("Language"))
+    language = SelectField(_l("Language"), widget=LongSelect())
     working_language = SelectField(_l("Working language"))
     direction = SelectField(_l("Direction (translation only)"))
     specialist_revisor = BooleanField(_l("Specialist revisor for this pair (translation only)"))
@@ -182,7 +182,7 @@ class StaffSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Name"))
-    language = SelectField(_l("Language"), default="")
+    language = SelectField(_l("Language"), default="", widget=LongSelect())
     certificate = StringField(_l("Certificate number"))
     status = SelectField(_l("Certificate status"), default="")
     expiring = IntegerField(_l("Certificates expiring within (days)"),
@@ -200,7 +200,7 @@ class PublicSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    language = SelectField(_l("Language"), default="")
+    language = SelectField(_l("Language"), default="", widget=LongSelect())
     working_language = SelectField(_l("Working language"), default="")
     kind = SelectField(_l("Interpreter or translator"), default="")
     modality = SelectField(_l("How"), default="")

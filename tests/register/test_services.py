@@ -13,6 +13,7 @@ from interpreter_register.extensions import db
 from interpreter_register.register.models import (
     Certificate,
     Direction,
+    Language,
     Modality,
     Person,
     QualificationKind,
@@ -234,3 +235,16 @@ def test_settings_are_checked_and_audited(app_ctx):
     [entry] = entries(entity="setting")
     assert entry.changes == {"value": [5, 4]} and entry.actor_id == staff.id
     assert current_policy().positives_needed == 4
+
+
+def test_language_choices_follow_additions_and_renames_at_once(app_ctx):
+    staff = create_user("register_staff")
+    people.add_language(staff, "ar")
+    assert ("ar", "Arabic") in people.language_choices("en")
+    assert ("ar", "Arabe") in people.language_choices("fr")
+
+    people.add_language(staff, "ti")
+    assert [code for code, _name in people.language_choices("en")] == ["ar", "ti"]
+    people.rename_language(staff, db.session.get(Language, "ar"), {"en": "standard arabic"})
+    assert people.language_choices("en") == (("ar", "Standard arabic"), ("ti", "Tigrinya"))
+    assert ("ar", "Arabe") in people.language_choices("fr"), "the French name is the locale's"

@@ -5,11 +5,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...core.i18n import current_language
 from ...core.rules import RuleError
 from ...core.time import NonexistentLocalTime, brussels_to_utc
 from ...extensions import db
-from ...register.services.people import language_choices
 from ..models import InterpretingRequest
 
 
@@ -32,9 +30,6 @@ def moment(day, clock, field: str):
         raise RuleError(_l("This time does not exist on that day: the clocks go forward "
                            "from 02:00 to 03:00."), field) from error
 
-
-def register_languages():
-    return language_choices(current_language())
 
 
 def cancelled_message(was_late: bool) -> str:

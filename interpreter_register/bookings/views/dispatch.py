@@ -19,13 +19,14 @@ from ...extensions import db
 from ...matching.engine import match, other_pairs
 from ...matching.explain import exclusion_text, reason_text
 from ...register.models import Modality
+from ...register.services.people import language_choices
 from ..forms import OfferForm, PersonChoiceForm, QueueFilterForm, ReasonForm, RescheduleForm
 from ..history import event_text
 from ..models import OPEN_CONDITION, OPEN_STATUSES, InterpretingRequest, RequestStatus
 from ..services import booking as booking_service
 from ..services import requests as request_service
 from . import dispatch_bp as bp
-from .common import cancelled_message, moment, register_languages
+from .common import cancelled_message, moment
 
 SOON = timedelta(hours=48)
 
@@ -41,7 +42,7 @@ def _handled(request_id: int) -> InterpretingRequest:
 @bp.route("")
 @roles_required(Role.DISPATCHER)
 def queue():
-    form = QueueFilterForm(request.args, languages=register_languages())
+    form = QueueFilterForm(request.args, languages=language_choices())
     form.validate()
     mine = InterpretingRequest.service_id == current_user.service_id
     statement = (select(InterpretingRequest).where(mine)

@@ -13,13 +13,14 @@ from ...core.permissions import check, roles_required
 from ...core.time import utcnow
 from ...extensions import db
 from ...register.models import Direction, Domain, Gender, Modality, Person
+from ...register.services.people import language_choices
 from ..forms import BarForm, ReasonForm, RequestForm
 from ..history import event_text
 from ..models import Booking, InterpretingRequest, OrganisationBar
 from ..services import availability
 from ..services import requests as service
 from . import requests_bp as bp
-from .common import cancelled_message, load_request, moment, register_languages
+from .common import cancelled_message, load_request, moment
 
 
 @bp.route("")
@@ -52,7 +53,7 @@ def _details(form: RequestForm) -> service.RequestDetails:
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.REQUESTER)
 def create():
-    form = RequestForm(languages=register_languages(), ui=current_language())
+    form = RequestForm(languages=language_choices(), ui=current_language())
     if request.method == "GET":
         form.working_language.data = current_user.organisation.working_language
         form.modality.data = Modality.ON_SITE.value

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from babel import Locale
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,9 +39,7 @@ class Language(Audited, db.Model):
 
     def name(self, ui_language: str) -> str:
         """The language's name in a UI language, capitalised as in a list or a heading."""
-        own = getattr(self, f"name_{ui_language}", None)
-        name = own or Locale.parse(ui_language).languages.get(self.code) or self.code
-        return name[:1].upper() + name[1:]
+        return language_label(self.code, ui_language, getattr(self, f"name_{ui_language}", None))
 
 
 class Person(Audited, db.Model):

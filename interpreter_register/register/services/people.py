@@ -1,15 +1,17 @@
 """Keeping people and languages in the register. Every change is audited."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import phonenumbers
 from babel import Locale
 from babel.core import get_global
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 
 from ...auth.models import Role
 from ...core import audit
+from ...core.i18n import current_language, language_label
 from ...core.regions import Province
 from ...core.rules import RuleError
 from ...extensions import db
@@ -204,8 +206,20 @@ def rename_language(acting, language: Language, names: dict) -> None:
     db.session.flush()
 
 
-def language_choices(ui_language: str) -> list[tuple[str, str]]:
-    """The register's languages as (code, name) in the reader's language, by name."""
-    languages = db.session.scalars(select(Language)).all()
-    return sorted(((lang.code, lang.name(ui_language)) for lang in languages),
-                  key=lambda pair: pair[1].casefold())
+def language_choices(ui_language: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The register's languages as (code, name) in the reader's language, by name.
+
+    Only codes and the register's own names are read; the naming and sorting are done
+    once per set of languages (at ten times the sector's scale they were two thirds of
+    the dispatcher's queue page, see docs/scaling.md).
+    """
+    ui_language = ui_language or current_language()
+    own = Language.__table__.c.get(f"name_{ui_language}")
+    rows = db.session.execute(select(Language.code, own if own is not None else null()))
+    return _named_languages(ui_language, tuple(map(tuple, rows)))
+
+
+@lru_cache(maxsize=8)
+def _named_languages(ui_language: str, rows: tuple) -> tuple[tuple[str, str], ...]:
+    named = ((code, language_label(code, ui_language, own)) for code, own in rows)
+    return tuple(sorted(named, key=lambda pair: pair[1].casefold()))

@@ -9,7 +9,6 @@ from ...core.time import today_in_brussels
 from ...extensions import db
 from ..models import Person, Qualification
 from ..policy import current_policy
-from ..services.people import language_choices
 from ..services.search import with_credentials
 
 STAFF = (Role.ADMIN, Role.REGISTER_STAFF)
@@ -31,6 +30,3 @@ def page_context() -> dict:
     return {"today": today_in_brussels(), "policy": current_policy(),
             "ui": current_language()}
 
-
-def languages_for_select() -> list[tuple[str, str]]:
-    return language_choices(current_language())

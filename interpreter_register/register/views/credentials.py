@@ -29,8 +29,9 @@ from ..models import (
     Verdict,
 )
 from ..services import credentials as service
+from ..services.people import language_choices
 from . import bp
-from .common import STAFF, languages_for_select, load_person, load_qualification
+from .common import STAFF, load_person, load_qualification
 
 
 def _back_to(person_id: int) -> str:
@@ -41,7 +42,7 @@ def _back_to(person_id: int) -> str:
 @roles_required(*STAFF)
 def add_qualification(person_id):
     person = load_person(person_id)
-    form = QualificationForm(languages=languages_for_select())
+    form = QualificationForm(languages=language_choices())
     kind = QualificationKind(form.kind.data) if form.kind.data else None
     saved = save_form(form, lambda: service.add_qualification(
         current_user, person, kind, form.language.data, form.working_language.data,

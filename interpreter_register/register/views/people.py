@@ -15,15 +15,16 @@ from ..forms import ContactForm, PersonForm, StaffSearchForm
 from ..history import history_of
 from ..models import CertificateStatus, Domain, Gender, Modality
 from ..services import people as service
+from ..services.people import language_choices
 from ..services.search import StaffSearch, staff_search
 from . import bp
-from .common import READERS, STAFF, languages_for_select, load_person, page_context
+from .common import READERS, STAFF, load_person, page_context
 
 
 @bp.route("/people")
 @roles_required(*READERS)
 def index():
-    form = StaffSearchForm(request.args, languages=languages_for_select())
+    form = StaffSearchForm(request.args, languages=language_choices())
     context = page_context()
     criteria = StaffSearch()
     if form.validate():

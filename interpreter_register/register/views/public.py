@@ -6,17 +6,17 @@ from ...core.regions import Province, is_postcode, province_of
 from ...extensions import db
 from ..forms import PublicSearchForm
 from ..models import Modality, QualificationKind
-from ..services.people import display_phone
+from ..services.people import display_phone, language_choices
 from ..services.search import PublicSearch, matching_qualifications, public_search
 from . import public_bp
-from .common import languages_for_select, page_context
+from .common import page_context
 
 PAGE_SIZE = 20
 
 
 @public_bp.route("/public-register")
 def search():
-    form = PublicSearchForm(request.args, languages=languages_for_select())
+    form = PublicSearchForm(request.args, languages=language_choices())
     searched = bool(request.args) and form.validate()
     criteria = PublicSearch()
     if searched:
