@@ -1,5 +1,7 @@
 """Forms for requests, the dispatchers' actions, offers, availability and leave."""
 
+from functools import lru_cache
+
 from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -33,19 +36,24 @@ WORKING_LANGUAGES = ("nl", "fr", "de")
 
 def language_options(register_languages, ui: str):
     """The register's languages first, then every other language the locale data names."""
-    known = {code for code, _name in register_languages}
+    first = _l("Languages in the register")
+    rest = _l("Other languages")
+    others = _other_languages(ui, frozenset(code for code, _name in register_languages))
+    return ([SelectChoice("", _l("— choose the language —"))]
+            + [SelectChoice(code, name, optgroup=first) for code, name in register_languages]
+            + [SelectChoice(code, name, optgroup=rest) for code, name in others])
+
+
+@lru_cache(maxsize=16)
+def _other_languages(ui: str, known: frozenset) -> tuple[tuple[str, str], ...]:
+    """The languages outside the register, named and sorted once per UI language and set
+    of register languages (several hundred names from the locale data)."""
     others = [(code, name[:1].upper() + name[1:])
               for code, name in Locale.parse(ui).languages.items()
               if "_" not in code and code not in known and code not in WORKING_LANGUAGES]
     others += [(code, names[ui] if ui in names else names["en"])
                for code, names in REGISTER_LANGUAGE_NAMES.items() if code not in known]
-    from wtforms import SelectChoice
-    first = _l("Languages in the register")
-    rest = _l("Other languages")
-    return ([SelectChoice("", _l("— choose the language —"))]
-            + [SelectChoice(code, name, optgroup=first) for code, name in register_languages]
-            + [SelectChoice(code, name, optgroup=rest)
-               for code, name in sorted(others, key=lambda p: p[1].casefold())])
+    return tuple(sorted(others, key=lambda pair: pair[1].casefold()))
 
 
 class RequestForm(FlaskForm):

@@ -228,3 +228,30 @@ def test_the_language_must_be_chosen(app, ghent, client_for):
         **FORM, "language": "", "day": future_day().isoformat()}).get_data(as_text=True)
     assert 'id="language-error"' in body and "Kies de taal." in body
     assert requests_of(app, ghent.organisation) == []
+
+
+def _language_groups(body: str) -> dict[str, list[str]]:
+    """The request form's language list: option labels per optgroup."""
+    select = body.split('name="language"', 1)[1].split("</select>", 1)[0]
+    return {label: re.findall(r"<option [^>]*>([^<]*)</option>", options)
+            for label, options in re.findall(
+                r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S)}
+
+
+def test_a_language_added_to_the_register_moves_up_in_the_request_form(app, ghent,
+                                                                        client_for):
+    from interpreter_register.register.services.people import add_language
+
+    client = client_for(ghent.requester)
+    groups = _language_groups(client.get("/requests/new").get_data(as_text=True))
+    assert "Arabisch" in groups["Talen in het register"]
+    assert "Swahili" in groups["Andere talen"] and "Swahili" not in groups[
+        "Talen in het register"]
+    assert groups["Andere talen"] == sorted(groups["Andere talen"], key=str.casefold)
+
+    with app.app_context():
+        add_language(None, "sw")
+        db.session.commit()
+    groups = _language_groups(client.get("/requests/new").get_data(as_text=True))
+    assert "Swahili" in groups["Talen in het register"]
+    assert "Swahili" not in groups["Andere talen"]
