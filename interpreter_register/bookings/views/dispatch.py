@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from ...auth.models import Role
 from ...core.database import serialised_writes
 from ...core.edge import one_click, save_form
+from ...core.i18n import current_language
 from ...core.permissions import roles_required
 from ...core.time import brussels_to_utc, to_brussels, today_in_brussels, utcnow
 from ...extensions import db
@@ -42,7 +43,7 @@ def _handled(request_id: int) -> InterpretingRequest:
 @bp.route("")
 @roles_required(Role.DISPATCHER)
 def queue():
-    form = QueueFilterForm(request.args, languages=language_choices())
+    form = QueueFilterForm(request.args, languages=language_choices(current_language()))
     form.validate()
     mine = InterpretingRequest.service_id == current_user.service_id
     statement = (select(InterpretingRequest).where(mine)

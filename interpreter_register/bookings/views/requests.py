@@ -53,7 +53,7 @@ def _details(form: RequestForm) -> service.RequestDetails:
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.REQUESTER)
 def create():
-    form = RequestForm(languages=language_choices(), ui=current_language())
+    form = RequestForm(languages=language_choices(current_language()), ui=current_language())
     if request.method == "GET":
         form.working_language.data = current_user.organisation.working_language
         form.modality.data = Modality.ON_SITE.value

@@ -11,7 +11,7 @@ from sqlalchemy import func, null, select
 
 from ...auth.models import Role
 from ...core import audit
-from ...core.i18n import current_language, language_label
+from ...core.i18n import language_label
 from ...core.regions import Province
 from ...core.rules import RuleError
 from ...extensions import db
@@ -206,14 +206,13 @@ def rename_language(acting, language: Language, names: dict) -> None:
     db.session.flush()
 
 
-def language_choices(ui_language: str | None = None) -> tuple[tuple[str, str], ...]:
+def language_choices(ui_language: str) -> tuple[tuple[str, str], ...]:
     """The register's languages as (code, name) in the reader's language, by name.
 
     Only codes and the register's own names are read; the naming and sorting are done
     once per set of languages (at ten times the sector's scale they were two thirds of
     the dispatcher's queue page, see docs/scaling.md).
     """
-    ui_language = ui_language or current_language()
     own = Language.__table__.c.get(f"name_{ui_language}")
     rows = db.session.execute(select(Language.code, own if own is not None else null()))
     return _named_languages(ui_language, tuple(map(tuple, rows)))

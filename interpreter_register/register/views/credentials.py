@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ...bookings.services.booking import awaiting_revision, translation_pair
 from ...core.edge import one_click, save_form
+from ...core.i18n import current_language
 from ...core.permissions import roles_required
 from ...core.time import today_in_brussels
 from ...extensions import db
@@ -42,7 +43,7 @@ def _back_to(person_id: int) -> str:
 @roles_required(*STAFF)
 def add_qualification(person_id):
     person = load_person(person_id)
-    form = QualificationForm(languages=language_choices())
+    form = QualificationForm(languages=language_choices(current_language()))
     kind = QualificationKind(form.kind.data) if form.kind.data else None
     saved = save_form(form, lambda: service.add_qualification(
         current_user, person, kind, form.language.data, form.working_language.data,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ...auth.models import Role
 from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm
+from ...core.i18n import current_language
 from ...core.permissions import check, roles_required
 from ...core.regions import Province
 from ...extensions import db
@@ -24,7 +25,7 @@ from .common import READERS, STAFF, load_person, page_context
 @bp.route("/people")
 @roles_required(*READERS)
 def index():
-    form = StaffSearchForm(request.args, languages=language_choices())
+    form = StaffSearchForm(request.args, languages=language_choices(current_language()))
     context = page_context()
     criteria = StaffSearch()
     if form.validate():

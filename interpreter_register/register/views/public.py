@@ -2,6 +2,7 @@
 
 from flask import render_template, request
 
+from ...core.i18n import current_language
 from ...core.regions import Province, is_postcode, province_of
 from ...extensions import db
 from ..forms import PublicSearchForm
@@ -16,7 +17,7 @@ PAGE_SIZE = 20
 
 @public_bp.route("/public-register")
 def search():
-    form = PublicSearchForm(request.args, languages=language_choices())
+    form = PublicSearchForm(request.args, languages=language_choices(current_language()))
     searched = bool(request.args) and form.validate()
     criteria = PublicSearch()
     if searched:
