@@ -18,7 +18,7 @@ from interpreter_register.auth.models import User
 from interpreter_register.bookings.models import InterpretingRequest, RequestStatus
 from interpreter_register.calendar.events import SERIALISED
 from interpreter_register.extensions import db
-from interpreter_register.matching.engine import match
+from interpreter_register.bookings.matching.engine import match
 from interpreter_register.register.models import Person, Qualification, QualificationKind
 
 

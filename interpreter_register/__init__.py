@@ -29,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .cli import register_commands
     register_commands(app)
+    # The mails about requests and bookings: receivers of the bookings area's signals.
+    from .notifications import bookings as _notifications  # noqa: F401
     return app
 
 
@@ -46,13 +48,13 @@ def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
     from .auth import models as _auth  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
+    from .bookings.matching import settings as _matching  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
     from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
     from .jobs import settings as _job_settings  # noqa: F401
-    from .matching import settings as _matching  # noqa: F401
     from .organisations import models as _organisations  # noqa: F401
     from .register import models as _register  # noqa: F401
     from .register import policy as _policy  # noqa: F401
@@ -89,40 +91,43 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .auth.admin_views import bp as users_bp
     from .auth.views import bp as auth_bp
-    from .bookings.views import dispatch_bp, portal_bp, requests_bp
+    from .bookings.views import dispatch_bp, portal_bp, requests_bp, revisions_bp
     from .calendar.views import bp as calendar_bp
     from .core.views import bp as core_bp
+    from .home.views import bp as home_bp
     from .jobs.views import bp as jobs_bp
     from .organisations.views import bp as organisations_bp
     from .register.views import bp as register_bp
     from .register.views import public_bp
     from .reports.views import bp as reports_bp
+    from .users.views import bp as users_bp
 
-    for blueprint in (core_bp, auth_bp, users_bp, organisations_bp, register_bp, public_bp,
-                      requests_bp, dispatch_bp, portal_bp, calendar_bp, jobs_bp, reports_bp):
+    for blueprint in (core_bp, home_bp, auth_bp, users_bp, organisations_bp, register_bp,
+                      public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
+                      calendar_bp, jobs_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 
 def _take_write_lock_for_changes(app: Flask) -> None:
-    """On SQLite, a request that may change data takes the write lock when its transaction
-    begins, and so waits its turn instead of failing halfway with "database is locked";
+    """A request that may change data runs inside ``writes_first``: on SQLite it holds the
+    write lock from its first statement, so it waits its turn instead of failing halfway;
     reading requests run side by side. (PostgreSQL needs none of this.)"""
     from flask import g, request
 
-    from .core.database import reset_write_first, write_first
+    from .core.database import writes_first
 
     @app.before_request
     def _writes_first():
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            g.write_first_token = write_first(True)
+            g.writes_first = writes_first()
+            g.writes_first.__enter__()
 
     @app.teardown_request
     def _reset(_error):
-        token = g.pop("write_first_token", None)
-        if token is not None:
-            reset_write_first(token)
+        held = g.pop("writes_first", None)
+        if held is not None:
+            held.__exit__(None, None, None)
 
 
 def _register_hooks(app: Flask) -> None:
@@ -150,8 +155,10 @@ def _register_hooks(app: Flask) -> None:
                                  external_url=external_url,
                                  offered_languages=offered_languages,
                                  language_form=LanguageForm)
+    from .bookings.wording import request_summary
     from .register.services.people import display_phone
 
+    app.jinja_env.globals["request_summary"] = request_summary
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date,
                                  time=format_time, phone=display_phone)
     install_fast_gettext(app.jinja_env)

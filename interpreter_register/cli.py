@@ -91,11 +91,12 @@ def create_user(email, name, role, language):
     from flask import current_app
 
     from .auth.models import Role
-    from .auth.services import UserDetails, make_token
-    from .auth.services import create_user as create
+    from .auth.services import make_token
     from .core.outbox import deliver_pending
     from .core.rules import RuleError
     from .core.urls import external_url
+    from .users.services import UserDetails
+    from .users.services import create_user as create
 
     try:
         user = create(None, UserDetails(email=email, name=name, role=Role(role), locale=language))

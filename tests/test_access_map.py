@@ -33,8 +33,8 @@ REPORT_READERS = only("admin", "register_staff", "dispatcher", "requester", "con
                       "other_contact_person")
 
 ACCESS = {
-    ("core.home", "GET"): everyone(),
-    ("core.switch_language", "POST"): everyone(),
+    ("home.index", "GET"): everyone(),
+    ("auth.switch_language", "POST"): everyone(),
     ("core.health", "GET"): everyone(),
     # The URL names the register's policy (see the test below for the matching policy).
     ("core.policy_settings", "GET"): REGISTER,
@@ -108,8 +108,8 @@ ACCESS = {
     ("register.record_step", "POST"): REGISTER,
     ("register.open_revision", "GET"): REGISTER,
     ("register.open_revision", "POST"): REGISTER,
-    ("register.record_revision", "GET"): REGISTER,
-    ("register.record_revision", "POST"): REGISTER,
+    ("revisions.record", "GET"): REGISTER,
+    ("revisions.record", "POST"): REGISTER,
     ("register.languages", "GET"): REGISTER,
     ("register.add_language", "GET"): REGISTER,
     ("register.add_language", "POST"): REGISTER,
@@ -193,9 +193,9 @@ def _routes(app):
 
 
 def offer_token(app, offer) -> str:
-    from interpreter_register.bookings.notify import offer_serializer
+    from interpreter_register.bookings.links import offer_link
     with app.app_context():
-        return offer_serializer().dumps({"offer": offer.id})
+        return offer_link(offer).rsplit("/", 1)[1]
 
 
 def feed_token(app, world) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.database import UTCDateTime, enum_type
+from ..core.mail import Recipient
 from ..core.time import utcnow
 from ..extensions import db
 
@@ -35,8 +36,19 @@ ROLE_LABELS = {
     Role.INTERPRETER: _l("Interpreter / translator"),
 }
 
-# Roles of the people who work in the register or the services, as opposed to their clients.
-STAFF_ROLES = frozenset({Role.ADMIN, Role.REGISTER_STAFF, Role.DISPATCHER})
+# The role groups, named once: every access check in views, services, models and
+# templates is said in these words (or in a model's ``can_*``), never as a list of roles.
+# Who changes the register (people, certificates, languages, its policy).
+REGISTER_KEEPERS = frozenset({Role.ADMIN, Role.REGISTER_STAFF})
+# Who reads the register: its keepers, and dispatchers, who match from it.
+REGISTER_READERS = REGISTER_KEEPERS | {Role.DISPATCHER}
+# The people who work in the register or the services, as opposed to their clients;
+# they may also choose English.
+STAFF_ROLES = REGISTER_READERS
+# Who has a calendar of bookings: their own, their organisation's, their service's.
+CALENDAR_ROLES = frozenset({Role.INTERPRETER, Role.REQUESTER, Role.DISPATCHER})
+# Who reads reports: everyone but interpreters, each within their scope.
+REPORT_READERS = STAFF_ROLES | {Role.REQUESTER}
 
 
 def _new_session_token() -> str:
@@ -121,7 +133,11 @@ class User(UserMixin, db.Model):
         self.active = True
         self.deactivated_at = None
 
-    # Roles and permissions
+    # Roles and permissions, in the words of the role groups above
+    def has_role(self, *roles_or_groups) -> bool:
+        return any(self.role == r if isinstance(r, Role) else self.role in r
+                   for r in roles_or_groups)
+
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
@@ -130,18 +146,61 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
+    @property
+    def keeps_register(self) -> bool:
+        return self.role in REGISTER_KEEPERS
+
+    @property
+    def reads_register(self) -> bool:
+        return self.role in REGISTER_READERS
+
+    @property
+    def is_dispatcher(self) -> bool:
+        return self.role == Role.DISPATCHER
+
+    @property
+    def is_requester(self) -> bool:
+        return self.role == Role.REQUESTER
+
+    @property
+    def is_interpreter(self) -> bool:
+        return self.role == Role.INTERPRETER
+
+    @property
+    def has_calendar(self) -> bool:
+        return self.role in CALENDAR_ROLES
+
+    @property
+    def reads_reports(self) -> bool:
+        return self.role in REPORT_READERS
+
+    def dispatches_for(self, service_id: int | None) -> bool:
+        """A dispatcher of this interpreting service."""
+        return self.is_dispatcher and service_id is not None and self.service_id == service_id
+
+    def requests_for(self, organisation_id: int | None) -> bool:
+        """A requester of this organisation."""
+        return (self.is_requester and organisation_id is not None
+                and self.organisation_id == organisation_id)
+
+    def is_person(self, person_id: int | None) -> bool:
+        """The interpreter's account of this person of the register."""
+        return self.is_interpreter and person_id is not None and self.person_id == person_id
 
     def can_manage_colleagues(self) -> bool:
-        return self.active and self.role == Role.REQUESTER and self.is_contact_person
+        return self.active and self.is_requester and self.is_contact_person
 
     def can_manage_user(self, other: "User") -> bool:
         """Administrators manage everyone; a contact person the requesters of their organisation."""
         if self.is_admin:
             return True
-        return (self.can_manage_colleagues() and other.role == Role.REQUESTER
+        return (self.can_manage_colleagues() and other.is_requester
                 and other.organisation_id == self.organisation_id and other.id != self.id)
+
+
+def recipient_of_user(user: User) -> Recipient:
+    """A user's address and chosen language, for ``send_mail``."""
+    return Recipient(user.email, user.locale)
 
 
 class LoginAttempt(db.Model):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..core.forms import ConfirmForm, safe_next
+from ..core.forms import ConfirmForm, LanguageForm, safe_next
 from ..core.i18n import offered_languages
 from ..extensions import db
 from . import services
@@ -15,7 +15,7 @@ from .forms import (
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
-    language_choices,
+    ui_language_choices,
 )
 
 bp = Blueprint("auth", __name__)
@@ -44,7 +44,7 @@ def _log_in(user, remember: bool = False) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data,
@@ -52,7 +52,7 @@ def login():
         if result.outcome == "ok":
             _log_in(result.user, remember=form.remember.data)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         db.session.commit()  # the failed attempt counts towards throttling
         form.form_errors.append(_login_failure_message(result))
     return render_template("auth/login.html", form=form)
@@ -110,15 +110,30 @@ def _choose_password(token: str, purpose: str):
             _log_in(user)
             db.session.commit()
             flash(_("Your password is set. Welcome!"), "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("home.index"))
     return render_template("auth/choose_password.html", form=form, purpose=purpose, user=user)
+
+
+@bp.route("/language", methods=["POST"])
+def switch_language():
+    """The language switcher on every page: for this session, and the user's own setting."""
+    form = LanguageForm()
+    back = safe_next(form.next.data, url_for("home.index"))
+    if form.validate_on_submit() and form.language.data in offered_languages(current_user):
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            services.set_language(current_user, form.language.data)
+            db.session.commit()
+    else:
+        flash(_("This language is not available."), "warning")
+    return redirect(back)
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     form = AccountForm(obj=current_user)
-    form.locale.choices = language_choices(languages=offered_languages(current_user))
+    form.locale.choices = ui_language_choices(languages=offered_languages(current_user))
     if form.validate_on_submit():
         services.update_own_account(current_user, form.name.data, form.locale.data, {
             "mail_offers": form.mail_offers.data, "mail_bookings": form.mail_bookings.data,

@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from ..bookings.models import Booking, BookingStatus
-from ..core.i18n import language_label, locale_for
+from ..bookings.wording import summary
+from ..core.i18n import locale_for
 from ..core.time import to_brussels
 from ..core.urls import url_builder
 from ..register.models import Tier
@@ -58,16 +59,6 @@ class EventFacts:
     service: tuple | None       # id, name, e-mail
     person_name: str
     person_email: str | None
-
-
-def _summary(facts: EventFacts, ui: str) -> str:
-    language, working = facts.language_name, language_label(facts.working_language, ui)
-    if facts.is_translation:
-        pair = (f"{working} → {language}" if facts.direction.value == "from_working"
-                else f"{language} → {working}")
-        return _("Translation %(pair)s", pair=pair)
-    return _("Interpreting %(pair)s — %(how)s", pair=f"{language} ↔ {working}",
-             how=str(facts.modality.label).lower())
 
 
 def _location(facts: EventFacts) -> str:
@@ -163,8 +154,8 @@ class EventMaker:
         return self.link_to(endpoint, request_id=facts.request_id)
 
     def summary(self, facts: EventFacts) -> str:
-        return self._once(("summary", facts.language_name, facts.working_language,
-                           facts.modality, facts.direction), lambda: _summary(facts, self.ui))
+        key = (facts.language_name, facts.working_language, facts.modality, facts.direction)
+        return self._once(("summary", *key), lambda: summary(*key, self.ui))
 
     def description(self, facts: EventFacts, summary: str, link: str) -> str:
         lines = [summary]

@@ -7,6 +7,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest
+from ..core.permissions import require
 from ..core.time import today_in_brussels, utcnow
 from ..extensions import db
 from ..register.models import Person
@@ -21,11 +22,11 @@ REFRESH_MINUTES = 60
 
 def owner_of(user) -> tuple[FeedOwner, int] | None:
     """Whose bookings a user's feed shows: their own, their organisation's, their service's."""
-    if user.role == "interpreter" and user.person_id:
+    if user.is_interpreter and user.person_id:
         return FeedOwner.PERSON, user.person_id
-    if user.role == "requester" and user.organisation_id:
+    if user.is_requester and user.organisation_id:
         return FeedOwner.ORGANISATION, user.organisation_id
-    if user.role == "dispatcher" and user.service_id:
+    if user.is_dispatcher and user.service_id:
         return FeedOwner.SERVICE, user.service_id
     return None
 
@@ -47,8 +48,7 @@ def feed_of(user) -> CalendarFeed | None:
 def create_feed(acting) -> CalendarFeed:
     """A new secret address for the user's calendar; any earlier one stops working."""
     owner = owner_of(acting)
-    if owner is None:
-        raise PermissionError("no calendar for this role")
+    require(owner is not None, "no calendar for this role")
     revoke_feed(acting)
     feed = CalendarFeed(owner=owner[0], owner_id=owner[1], token=new_token(),
                         language=acting.locale if acting.locale in ("nl", "fr", "de", "en")

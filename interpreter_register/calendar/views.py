@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.models import Role
+from ..auth.models import CALENDAR_ROLES
 from ..bookings.models import Booking
 from ..core.edge import one_click
 from ..core.forms import ConfirmForm
@@ -21,22 +21,11 @@ bp = Blueprint("calendar", __name__)
 ICS = "text/calendar; charset=utf-8"
 
 
-def _audience(booking: Booking, user) -> str | None:
-    """How a user sees a booking, or None when they may not see it at all."""
-    if user.role == "interpreter" and user.person_id == booking.person_id:
-        return "person"
-    if user.role == "requester" and user.organisation_id == booking.request.organisation_id:
-        return "requester"
-    if user.role == "dispatcher" and user.service_id == booking.request.service_id:
-        return "service"
-    return None
-
-
 @bp.route("/bookings/<int:booking_id>.ics")
 @login_required
 def download(booking_id):
     booking = db.session.get(Booking, booking_id)
-    audience = _audience(booking, current_user) if booking else None
+    audience = booking.audience_for(current_user) if booking else None
     if audience is None:
         abort(404)
     text = calendar_document([booking_event(booking, audience, current_language())]).to_ical()
@@ -72,11 +61,8 @@ def feed(token):
     return response
 
 
-CALENDAR_ROLES = (Role.INTERPRETER, Role.REQUESTER, Role.DISPATCHER)
-
-
 @bp.route("/calendar")
-@roles_required(*CALENDAR_ROLES)
+@roles_required(CALENDAR_ROLES)
 def page():
     subscription = services.feed_of(current_user)
     url = external_url("calendar.feed", token=subscription.token) if subscription else None
@@ -87,7 +73,7 @@ def page():
 
 
 @bp.route("/calendar/feed", methods=["POST"])
-@roles_required(*CALENDAR_ROLES)
+@roles_required(CALENDAR_ROLES)
 def create():
     return one_click(lambda: services.create_feed(current_user),
                      _("Your calendar address is ready. Any earlier address no longer works."),
@@ -95,7 +81,7 @@ def create():
 
 
 @bp.route("/calendar/feed/revoke", methods=["POST"])
-@roles_required(*CALENDAR_ROLES)
+@roles_required(CALENDAR_ROLES)
 def revoke():
     return one_click(lambda: services.revoke_feed(current_user),
                      _("The calendar address no longer works."), url_for("calendar.page"))

@@ -71,29 +71,17 @@ def configure_engine(engine: Engine) -> None:
 _write_first: ContextVar[bool] = ContextVar("write_first", default=False)
 
 
-def write_first(enabled: bool):
-    """Make this context's SQLite transactions take the write lock at BEGIN (from a request
-    that changes data, say); returns the token to reset it with."""
-    return _write_first.set(enabled)
-
-
-def reset_write_first(token) -> None:
-    _write_first.reset(token)
-
-
 @contextmanager
-def serialised_writes(session):
-    """Run a read-check-write (a booking) so that no one writes in between.
+def writes_first():
+    """SQLite transactions begun inside take the write lock at BEGIN (BEGIN IMMEDIATE).
 
-    SQLite gets BEGIN IMMEDIATE: the write lock is taken before anything is read, and a
-    second booking waits for the first to commit. (A read transaction that tried to write
-    later would fail with "database is locked" instead of waiting.) PostgreSQL needs
-    nothing here: the services lock the person's row, and an exclusion constraint backs
-    them up. The transaction the request may have begun by reading is ended first.
+    The one mechanism that serialises writers on SQLite: every web request that may change
+    data runs inside it (see ``create_app``), and so do the scheduled jobs. A read-check-
+    write (a booking: is the person free? then insert) thus never interleaves with another
+    writer, and a writer waits its turn instead of failing halfway with "database is
+    locked". Readers run side by side (WAL). PostgreSQL needs none of this: the services
+    lock the person's row, and an exclusion constraint backs them up.
     """
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("serialised_writes would drop changes not committed yet")
-    session.rollback()
     token = _write_first.set(True)
     try:
         yield

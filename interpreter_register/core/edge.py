@@ -1,12 +1,9 @@
 """The request edge: one service call, one commit, a message for the user, a redirect."""
 
-from contextlib import nullcontext
-
 from flask import flash, redirect
 from flask_babel import gettext as _
 
 from ..extensions import db
-from .database import serialised_writes
 from .forms import ConfirmForm
 from .rules import RuleError, show_on_form
 
@@ -33,23 +30,22 @@ def save_form(form, save, done, back):
     return redirect(back(saved) if callable(back) else back)
 
 
-def one_click(action, done, back: str, form=None, serialised: bool = False):
+def one_click(action, done, back: str, form=None):
     """A button that does one thing (deactivate, book, ...): run it, say how it went.
 
-    ``done`` is the message, or a function of what the action returned. ``serialised``
-    runs it where no one else writes in between (bookings); the action then loads what
-    it needs itself.
+    ``done`` is the message, or a function of what the action returned. (Like every
+    request that changes data, it runs holding SQLite's write lock from its first
+    statement: see ``core.database.writes_first``.)
     """
     if not (form or ConfirmForm()).validate_on_submit():
         flash(_("The form was incomplete; nothing was done."), "warning")
         return redirect(back)
-    with serialised_writes(db.session) if serialised else nullcontext():
-        try:
-            result = action()
-        except RuleError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
-        else:
-            db.session.commit()
-            flash(done(result) if callable(done) else done, "success")
+    try:
+        result = action()
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.session.commit()
+        flash(done(result) if callable(done) else done, "success")
     return redirect(back)

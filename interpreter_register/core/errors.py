@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
+from .permissions import Forbidden
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,12 @@ def handle_csrf_error(_error: CSRFError):
            "nothing was saved. Go back, reload the page and send it again."))
 
 
+def handle_forbidden(_error: Forbidden):
+    """A service or view refused the action: nothing of it is saved."""
+    db.session.rollback()
+    return render_error(403)
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()
     log.error("unhandled error", exc_info=error.original_exception)
@@ -54,5 +61,6 @@ def handle_server_error(error: InternalServerError):
 
 def register_error_handlers(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(Forbidden, handle_forbidden)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -51,10 +51,34 @@ class SettingSpec:
 SPECS: dict[str, SettingSpec] = {}
 
 
+@dataclass(frozen=True)
+class SettingGroup:
+    """The settings of one area (keys starting with ``name.``), its page's title, and who
+    may change them (a function of the user, so that core names no role)."""
+
+    name: str
+    title: object
+    may_change: object
+
+
+GROUPS: dict[str, SettingGroup] = {}
+
+
 def define(key: str, default, label, **options) -> SettingSpec:
     spec = SettingSpec(key, default, label, **options)
     SPECS[key] = spec
     return spec
+
+
+def group(name: str, title, may_change) -> SettingGroup:
+    """Declare an area's settings page: ``may_change(user)`` says who keeps them."""
+    declared = SettingGroup(name, title, may_change)
+    GROUPS[name] = declared
+    return declared
+
+
+def specs_of(name: str) -> list[SettingSpec]:
+    return [spec for key, spec in SPECS.items() if key.startswith(f"{name}.")]
 
 
 class Setting(audit.Audited, db.Model):

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from ..auth.models import Role, User
+from ..bookings.matching.engine import place_key
 from ..bookings.models import (
     Booking,
     BookingStatus,
@@ -14,11 +15,10 @@ from ..bookings.models import (
     RequestStatus,
     UnfilledReason,
 )
-from ..bookings.services import availability, booking, requests
+from ..bookings.services import availability, booking, requests, revisions
 from ..calendar.services import create_feed
 from ..core.time import brussels_to_utc
 from ..extensions import db
-from ..matching.engine import place_key
 from ..register.models import Direction, Domain, Modality, Person, Tier
 from .history import seed_history
 
@@ -97,7 +97,7 @@ def seed_bookings(persons: list[Person], today: date) -> None:
         domain=Domain.SOCIAL_WELFARE, deadline_on=working_day(today, 7), words=350,
         direction=Direction.INTO_WORKING, case_reference="GNT-2026-0537"))
     made = booking.book(dispatcher, delivered, fatima.id)
-    booking.mark_delivered(_user("interpreter@example.org"), made, today)
+    revisions.mark_delivered(_user("interpreter@example.org"), made, today)
     # Cancelled in time, and cancelled late.
     early = ask(requester, working_day(today, 12), time(10), time(11), language="ps",
                 case_reference="GNT-2026-0536")

@@ -6,6 +6,7 @@ refuse the past, rightly) and the same on every run (a fixed random seed)."""
 import random
 from datetime import date, time, timedelta
 
+from ..bookings.matching.engine import place_key
 from ..bookings.models import (
     Booking,
     BookingStatus,
@@ -15,7 +16,6 @@ from ..bookings.models import (
 )
 from ..core.time import brussels_to_utc
 from ..extensions import db
-from ..matching.engine import place_key
 from ..register.models import Domain, Modality, Person, QualificationKind, Tier
 
 # How often each language is asked for, out of 100: Arabic and Dari most, a long tail,

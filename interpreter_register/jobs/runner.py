@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from ..core.database import serialised_writes
+from ..core.database import writes_first
 from ..core.outbox import deliver_pending
 from ..core.time import utcnow
 from ..extensions import db
@@ -34,8 +34,13 @@ JOBS = {
 
 def run(job_id: str, now: datetime | None = None) -> JobRun:
     """Run one job now (or as if it were ``now``): the work commits as one transaction,
-    the mails go out after it, and the run is recorded either way."""
-    with serialised_writes(db.session):
+    the mails go out after it, and the run is recorded either way. Like a request that
+    changes data, it holds SQLite's write lock from its first statement."""
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("a job must not start with changes not committed yet")
+    # A transaction the caller began by reading would not hold the write lock: end it.
+    db.session.rollback()
+    with writes_first():
         return _run(job_id, now)
 
 

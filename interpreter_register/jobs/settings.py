@@ -4,6 +4,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import settings
 
+settings.group("jobs", _l("Reminders and retention"), lambda user: user.is_admin)
+
 REMINDER_HOURS = settings.define("jobs.reminder_hours", 24,
                                  _l("Hours before a booking that its reminder goes out"),
                                  minimum=1, maximum=168)

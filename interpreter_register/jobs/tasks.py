@@ -4,45 +4,26 @@ pages, and safe to run twice or late (each leaves a marker of what it did)."""
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask import render_template
-from flask_babel import force_locale
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from ..auth.models import Role, User
-from ..bookings.models import (
-    Booking,
-    BookingStatus,
-    FlagReason,
-    InterpretingRequest,
-    OfferStatus,
-    RequestStatus,
-    UnfilledReason,
-)
-from ..bookings.notify import recipient_of
+from ..auth.models import Role, User, recipient_of_user
+from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
 from ..bookings.services import booking as booking_service
-from ..bookings.services.requests import record
+from ..bookings.services import deadlines
+from ..bookings.services.revisions import awaiting_revision
+from ..bookings.wording import request_summary
 from ..core import audit, settings
-from ..core.i18n import locale_for
-from ..core.outbox import queue_mail
+from ..core.i18n import current_language
+from ..core.mail import send_mail
 from ..core.time import to_brussels, today_in_brussels
 from ..extensions import db
-from ..matching.engine import match
 from ..register.models import Certificate, CertificateStatus
 from ..register.services.credentials import mark_expired
 from . import settings as job_settings
 from .models import CertificateWarning
 from .report import Report
-
-
-def _mail(user_or_address, language, kind: str, subject, template: str, **context) -> None:
-    """A job's mail, rendered in the recipient's language."""
-    address = getattr(user_or_address, "email", user_or_address)
-    if not address:
-        return
-    with force_locale(locale_for(language)):
-        queue_mail(address, str(subject) % context.get("subject_values", {}),
-                   render_template(template, **context), kind=kind)
 
 
 def _staff() -> list[User]:
@@ -63,27 +44,23 @@ def send_reminders(now, report: Report) -> None:
 
     def remind(booking: Booking):
         request = booking.request
-        address, language, account = recipient_of(booking.person)
+        account = booking.person.active_account
         if account is None or account.mail_reminders:
-            _mail(address, language or request.working_language, "reminder",
-                  _l("Reminder: %(what)s"), "emails/reminder.txt", request=request,
-                  booking=booking, for_person=True,
-                  subject_values={"what": _what(request, language)})
+            _remind(booking.person.mail_recipient, booking, for_person=True)
         user = request.requester
         if user.active and user.mail_reminders:
-            _mail(user, user.locale, "reminder", _l("Reminder: %(what)s"),
-                  "emails/reminder.txt", request=request, booking=booking, for_person=False,
-                  subject_values={"what": _what(request, user.locale)})
+            _remind(recipient_of_user(user), booking, for_person=False)
         booking.reminded_for = booking.starts_at
     report.each("booking", due.all(), remind, "reminded")
 
 
-def _what(request, language) -> str:
-    from flask_babel import format_datetime
-    ui = language or request.working_language
-    with force_locale(locale_for(ui)):
-        return (f"{request.kind.label} {request.language.name(ui)}, "
-                f"{format_datetime(request.starts_at, 'short')}")
+def _remind(recipient, booking: Booking, for_person: bool) -> None:
+    request = booking.request
+    send_mail(recipient, "reminder", lambda: str(_l("Reminder: %(what)s")) % {
+        "what": f"{request_summary(request, current_language())}, "
+                f"{format_datetime(request.starts_at, 'short')}"},
+        "emails/reminder.txt", language=request.working_language, request=request,
+        booking=booking, for_person=for_person)
 
 
 # --- 2. offers: expiry and waves ----------------------------------------------------------
@@ -106,48 +83,12 @@ def escalate(now, report: Report) -> None:
     start, record them unfilled with the reason (the shortage evidence)."""
     hours = settings.value(job_settings.ESCALATION_HOURS.key)
     urgent_hours = settings.value(job_settings.URGENT_ESCALATION_HOURS.key)
-    open_ = InterpretingRequest.status.in_((RequestStatus.SUBMITTED, RequestStatus.OFFERED))
-    soon = db.session.scalars(select(InterpretingRequest).where(
-        open_, InterpretingRequest.escalated_at.is_(None), InterpretingRequest.due_at > now,
-        InterpretingRequest.due_at <= now + timedelta(hours=max(hours, urgent_hours)))).all()
-    soon = [r for r in soon if r.due_at <= now + timedelta(
-        hours=urgent_hours if r.urgent else hours)]
-    report.each("request", soon, lambda r: _escalate(r, now), "flagged")
-    started = db.session.scalars(select(InterpretingRequest).where(
-        open_, InterpretingRequest.due_at <= now)).all()
-    report.each("request", started, lambda r: _unfilled(r, now), "unfilled")
-
-
-def _escalate(request: InterpretingRequest, now) -> None:
-    request.escalated_at = now
-    if request.flag is None:
-        request.flag = FlagReason.STARTS_SOON
-    record(request, None, "escalated")
-    if request.service is None:
-        return
-    for dispatcher in request.service.dispatchers:
-        if dispatcher.active:
-            _mail(dispatcher, dispatcher.locale, "escalation",
-                  _l("Not booked yet, starts soon: request %(number)s"),
-                  "emails/escalation.txt", request=request,
-                  subject_values={"number": request.number})
-
-
-def _unfilled(request: InterpretingRequest, now) -> None:
-    if request.status == RequestStatus.SUBMITTED and not request.offers and match(
-            request).nobody_holds:
-        reason = UnfilledReason.NO_HOLDER
-    elif any(o.status in (OfferStatus.DECLINED, OfferStatus.EXPIRED, OfferStatus.OPEN)
-             for o in request.offers):
-        reason = UnfilledReason.NO_ONE_ACCEPTED
-    else:
-        reason = UnfilledReason.NO_ONE_AVAILABLE
-    for offer in request.offers:
-        if offer.status == OfferStatus.OPEN:
-            offer.close(OfferStatus.EXPIRED, now)
-    request.move_to(RequestStatus.UNFILLED)
-    request.unfilled_reason, request.flag = reason, None
-    record(request, None, "unfilled", reason=reason.value)
+    soon = [r for r in deadlines.awaiting_requests_due(
+                now + timedelta(hours=max(hours, urgent_hours)), escalated=False)
+            if now < r.due_at <= now + timedelta(hours=urgent_hours if r.urgent else hours)]
+    report.each("request", soon, lambda r: deadlines.escalate(r, now), "flagged")
+    report.each("request", deadlines.awaiting_requests_due(now),
+                lambda r: deadlines.close_unfilled(r, now), "unfilled")
 
 
 # --- 4. certificate expiry ----------------------------------------------------------------
@@ -175,45 +116,29 @@ def watch_certificates(now, report: Report) -> None:
             if days >= lead and (certificate.id, days) not in sent:
                 db.session.add(CertificateWarning(certificate_id=certificate.id,
                                                   days_before=days))
-        address, language, _account = recipient_of(certificate.qualification.person)
-        _mail(address, language, "certificate_warning",
-              _l("Your certificate %(number)s ends on %(day)s"),
-              "emails/certificate_warning.txt", certificate=certificate, for_staff=False,
-              subject_values={"number": certificate.number, "day": _day(certificate, language)})
+        send_mail(certificate.qualification.person.mail_recipient, "certificate_warning",
+                  lambda: str(_l("Your certificate %(number)s ends on %(day)s")) % {
+                      "number": certificate.number,
+                      "day": format_date(certificate.valid_until)},
+                  "emails/certificate_warning.txt", certificate=certificate, for_staff=False)
         warned.append((certificate, lead))
     report.each("certificate", ending, warn, "warned")
     if warned:
         for member in _staff():
-            _mail(member, member.locale, "certificate_digest",
-                  _l("Certificates ending soon"), "emails/certificate_digest.txt",
-                  warned=warned)
+            send_mail(recipient_of_user(member), "certificate_digest",
+                      _l("Certificates ending soon"), "emails/certificate_digest.txt",
+                      warned=warned)
     expired = db.session.scalars(select(Certificate).where(
         Certificate.valid_until < today, Certificate.valid_until >= today - timedelta(days=400)))
     report.each("certificate", expired.all(),
                 lambda c: mark_expired(c, today) is not None, "marked_expired")
 
 
-def _day(certificate, language) -> str:
-    from flask_babel import format_date
-    with force_locale(locale_for(language)):
-        return format_date(certificate.valid_until)
-
-
 # --- 5. completion ------------------------------------------------------------------------
 
 def complete(now, report: Report) -> None:
     """Bookings whose end is past become completed, and so do their requests."""
-    today = today_in_brussels()
-    done = db.session.scalars(select(Booking).where(
-        Booking.status == BookingStatus.CONFIRMED,
-        or_(Booking.ends_at <= now, Booking.deadline_on < today))).all()
-
-    def finish(booking: Booking):
-        booking.status = BookingStatus.COMPLETED
-        if booking.request.status == RequestStatus.BOOKED:
-            booking.request.move_to(RequestStatus.COMPLETED)
-            record(booking.request, None, "completed")
-    report.each("booking", done, finish, "completed")
+    report.each("booking", deadlines.ended_bookings(now), deadlines.complete, "completed")
 
 
 # --- 6. data retention --------------------------------------------------------------------
@@ -245,7 +170,7 @@ def chase_revisions(now, report: Report) -> None:
     register staff, again every as many days as long as they wait."""
     days = settings.value(job_settings.REVISION_FOLLOWUP_DAYS.key)
     today = today_in_brussels()
-    waiting = [b for b in booking_service.awaiting_revision()
+    waiting = [b for b in awaiting_revision()
                if b.delivered_on <= today - timedelta(days=days)
                and (b.revision_chased_at is None
                     or b.revision_chased_at <= now - timedelta(days=days))]
@@ -255,6 +180,6 @@ def chase_revisions(now, report: Report) -> None:
     report.each("booking", waiting, chase, "listed")
     if report.counts["listed"]:
         for member in _staff():
-            _mail(member, member.locale, "revision_followup",
-                  _l("Translations waiting for a revision"), "emails/revision_followup.txt",
-                  waiting=waiting)
+            send_mail(recipient_of_user(member), "revision_followup",
+                      _l("Translations waiting for a revision"), "emails/revision_followup.txt",
+                      waiting=waiting)

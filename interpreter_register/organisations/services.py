@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..auth.models import Role, User
+from ..core.permissions import require
 from ..core.rules import RuleError
 from ..extensions import db
 from .models import (
@@ -18,8 +19,7 @@ from .models import (
 
 
 def _require_admin(acting: User) -> None:
-    if not acting.is_admin:
-        raise PermissionError("only administrators manage organisations and services")
+    require(acting.is_admin, "only administrators manage organisations and services")
 
 
 def _name_taken(model, name: str, current) -> bool:

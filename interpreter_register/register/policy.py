@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import settings
 
+settings.group("register", _l("Register policy"), lambda user: user.keeps_register)
+
 CERTIFICATE_YEARS = settings.define(
     "register.certificate_years", 5, _l("Years a certificate is valid"),
     help=_l("Proposed as the re-certification date when a certificate is issued."),

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.models import Role
+from ..auth.models import REGISTER_KEEPERS, REPORT_READERS, STAFF_ROLES
 from ..bookings.models import UnfilledReason
 from ..core.i18n import current_language, language_label
-from ..core.permissions import roles_required
+from ..core.permissions import require, roles_required
 from ..core.time import today_in_brussels
 from ..extensions import db
 from ..organisations.models import InterpretingService
@@ -20,7 +20,6 @@ from . import charts, exports, figures
 from .periods import period_from
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-STAFF = (Role.ADMIN, Role.REGISTER_STAFF)
 
 
 def percent(value) -> str:
@@ -38,9 +37,9 @@ def number(value) -> str:
 
 def _scope():
     """(service id, organisation id, what the figures cover) for the current user."""
-    if current_user.role == Role.DISPATCHER:
+    if current_user.is_dispatcher:
         return current_user.service_id, None, current_user.service.name
-    if current_user.role == Role.REQUESTER:
+    if current_user.is_requester:
         return None, current_user.organisation_id, current_user.organisation.name
     chosen = request.args.get("service", type=int)
     service = db.session.get(InterpretingService, chosen) if chosen else None
@@ -51,14 +50,14 @@ def _scope():
 def _page(template: str, **context):
     period = period_from(request.args)
     services = (db.session.scalars(select(InterpretingService).order_by(
-        InterpretingService.name)).all() if current_user.role in STAFF else [])
+        InterpretingService.name)).all() if current_user.keeps_register else [])
     return render_template(template, period=period, services=services, percent=percent,
                            number=number, args={k: v for k, v in request.args.items()},
                            **context)
 
 
 @bp.route("")
-@roles_required(*STAFF, Role.DISPATCHER, Role.REQUESTER)
+@roles_required(REPORT_READERS)
 def index():
     return _page("reports/index.html")
 
@@ -84,7 +83,7 @@ def _shortage():
 
 
 @bp.route("/shortage")
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def shortage():
     rows = _shortage()
     ui = current_language()
@@ -116,7 +115,7 @@ def _register_table(overview):
 
 
 @bp.route("/register")
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def register():
     overview = figures.register_overview(current_policy(), today_in_brussels())
     months = [format_date(m, "MMM y") for m, _count in overview.expiries]
@@ -150,7 +149,7 @@ def _service_table(result):
 
 
 @bp.route("/service")
-@roles_required(*STAFF, Role.DISPATCHER)
+@roles_required(STAFF_ROLES)
 def service():
     service_id, organisation_id, scope = _scope()
     result = figures.service_figures(period_from(request.args), service_id, organisation_id)
@@ -180,7 +179,7 @@ def _organisation_table(rows):
 
 
 @bp.route("/organisations")
-@roles_required(*STAFF, Role.DISPATCHER, Role.REQUESTER)
+@roles_required(REPORT_READERS)
 def organisations():
     service_id, organisation_id, scope = _scope()
     rows = figures.per_organisation(period_from(request.args), service_id, organisation_id)
@@ -212,21 +211,20 @@ def _organisations_export(period):
 
 # Each export: who may download it, and the table of the page it belongs to.
 EXPORTS = {
-    "shortage": (STAFF, _shortage_export),
-    "register": (STAFF, _register_export),
-    "service": ((*STAFF, Role.DISPATCHER), _service_export),
-    "organisations": ((*STAFF, Role.DISPATCHER, Role.REQUESTER), _organisations_export),
+    "shortage": (REGISTER_KEEPERS, _shortage_export),
+    "register": (REGISTER_KEEPERS, _register_export),
+    "service": (STAFF_ROLES, _service_export),
+    "organisations": (REPORT_READERS, _organisations_export),
 }
 
 
 @bp.route("/<name>.<fmt>")
-@roles_required(*STAFF, Role.DISPATCHER, Role.REQUESTER)
+@roles_required(REPORT_READERS)
 def export(name, fmt):
     if fmt not in ("csv", "xlsx") or name not in EXPORTS:
         abort(404)
     allowed, build = EXPORTS[name]
-    if current_user.role not in allowed:
-        abort(403)
+    require(current_user.has_role(allowed), f"the {name} export")
     period = period_from(request.args)
     title, headers, rows = build(period)
     stem = period.arguments().get("month") or period.first.isoformat()

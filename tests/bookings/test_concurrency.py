@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from interpreter_register import create_app
 from interpreter_register.bookings.models import Booking, BookingStatus, InterpretingRequest
 from interpreter_register.bookings.services import booking
-from interpreter_register.core.database import serialised_writes
+from interpreter_register.core.database import writes_first
 from interpreter_register.core.rules import RuleError
 from interpreter_register.extensions import db
 from tests.conftest import app_config
@@ -53,7 +53,7 @@ def test_fifty_concurrent_confirmations_give_exactly_one_booking(database_kind, 
             with app.app_context():
                 start.wait()
                 try:
-                    with serialised_writes(db.session):
+                    with writes_first():
                         if n % 2 == 0:
                             offer = db.session.get(booking.Offer, offer_ids[n // 2])
                             booking.accept_offer(None, offer)

@@ -5,8 +5,6 @@ from datetime import UTC, datetime
 import pytest
 
 from interpreter_register.bookings.cancellation import free_until, is_late
-from interpreter_register.bookings.models import InterpretingRequest, InvalidTransition
-from interpreter_register.bookings.models import RequestStatus as S
 from interpreter_register.organisations.models import CancellationRule
 
 DAY_BEFORE = CancellationRule.PREVIOUS_WORKING_DAY
@@ -41,26 +39,3 @@ def test_late_from_the_deadline_on():
     start = utc(2026, 11, 25, 9)
     assert not is_late(utc(2026, 11, 24, 8, 59), start, DAY_BEFORE)
     assert is_late(utc(2026, 11, 24, 9), start, DAY_BEFORE)
-
-
-EVERY = set(S)
-ALLOWED = {
-    S.SUBMITTED: {S.OFFERED, S.BOOKED, S.CANCELLED, S.UNFILLED},
-    S.OFFERED: {S.SUBMITTED, S.BOOKED, S.CANCELLED, S.UNFILLED},
-    S.BOOKED: {S.OFFERED, S.SUBMITTED, S.CANCELLED, S.COMPLETED},
-    S.CANCELLED: set(),
-    S.UNFILLED: set(),
-    S.COMPLETED: set(),
-}
-
-
-@pytest.mark.parametrize("current", list(S))
-@pytest.mark.parametrize("target", list(S))
-def test_request_status_changes_only_where_it_makes_sense(current, target):
-    request = InterpretingRequest(status=current)
-    if target in ALLOWED[current]:
-        request.move_to(target)
-        assert request.status == target
-    else:
-        with pytest.raises(InvalidTransition):
-            request.move_to(target)

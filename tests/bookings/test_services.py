@@ -5,6 +5,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from interpreter_register.bookings.matching.engine import match
 from interpreter_register.bookings.models import (
     BookingStatus,
     FlagReason,
@@ -12,12 +13,18 @@ from interpreter_register.bookings.models import (
     OfferStatus,
     RequestStatus,
 )
-from interpreter_register.bookings.services import availability, booking, requests
+from interpreter_register.bookings.services import (
+    availability,
+    booking,
+    changes,
+    requests,
+    revisions,
+)
 from interpreter_register.core.outbox import OutboxMessage
+from interpreter_register.core.permissions import Forbidden
 from interpreter_register.core.rules import RuleError
 from interpreter_register.core.time import brussels_to_utc, utcnow
 from interpreter_register.extensions import db
-from interpreter_register.matching.engine import match
 from interpreter_register.register.models import (
     Domain,
     Language,
@@ -104,7 +111,7 @@ def test_booking_directly_and_a_second_click_is_answered_clearly(app_ctx, ghent)
 
 def test_only_the_services_dispatchers_book(app_ctx, ghent):
     request = load(create_request(ghent.requester))
-    with pytest.raises(PermissionError):
+    with pytest.raises(Forbidden):
         booking.book(db.session.merge(ghent.other_dispatcher), request, ghent.fatima.id)
 
 
@@ -202,7 +209,7 @@ def test_cancelling_late_and_in_time(app_ctx, ghent):
 
 def test_requesters_cancel_only_their_organisations_requests(app_ctx, ghent):
     request = load(create_request(ghent.requester))
-    with pytest.raises(PermissionError):
+    with pytest.raises(Forbidden):
         requests.cancel_request(db.session.merge(ghent.other_requester), request, "x")
 
 
@@ -212,7 +219,7 @@ def test_rescheduling_keeps_the_person_who_still_can(app_ctx, ghent):
     day = future_day()
     request = load(create_request(ghent.requester, day=day))
     made = booking.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
-    booking.reschedule(db.session.merge(ghent.dispatcher), request,
+    changes.reschedule(db.session.merge(ghent.dispatcher), request,
                        brussels_to_utc(day, time(14)), brussels_to_utc(day, time(15)),
                        "Kouter 1", "9000", "Gent")
     assert made.status == BookingStatus.CONFIRMED and made.sequence == 1
@@ -224,7 +231,7 @@ def test_rescheduling_outside_availability_asks_the_person_again(app_ctx, ghent)
     day = future_day()
     request = load(create_request(ghent.requester, day=day))
     made = booking.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
-    booking.reschedule(db.session.merge(ghent.dispatcher), request,
+    changes.reschedule(db.session.merge(ghent.dispatcher), request,
                        brussels_to_utc(day, time(21)), brussels_to_utc(day, time(22)),
                        "Kouter 1", "9000", "Gent")
     assert made.status == BookingStatus.CANCELLED
@@ -236,7 +243,7 @@ def test_rescheduling_outside_availability_asks_the_person_again(app_ctx, ghent)
 def test_reassigning_releases_the_first_and_books_the_second(app_ctx, ghent):
     request = load(create_request(ghent.requester))
     first = booking.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
-    second = booking.reassign(db.session.merge(ghent.dispatcher), request, ghent.omar.id)
+    second = changes.reassign(db.session.merge(ghent.dispatcher), request, ghent.omar.id)
     assert first.status == BookingStatus.CANCELLED and not first.cancelled_late
     assert second.person_id == ghent.omar.id and request.status == RequestStatus.BOOKED
 
@@ -262,18 +269,18 @@ def test_weekly_availability_refuses_overlaps_and_backwards_ranges(app_ctx, ghen
         availability.set_weekly(user, fatima, [(0, time(12), time(9))])
     availability.set_weekly(user, fatima, [(0, time(9), time(12)), (0, time(13), time(17))])
     assert len(availability.weekly_of(fatima.id)) == 2
-    with pytest.raises(PermissionError):
+    with pytest.raises(Forbidden):
         availability.set_weekly(db.session.merge(ghent.omar_user), fatima, [])
 
 
 def test_an_organisation_bars_a_person_from_its_requests(app_ctx, ghent):
     availability.bar(db.session.merge(ghent.requester), db.session.merge(ghent.fatima), "x")
-    from interpreter_register.matching.engine import match
+    from interpreter_register.bookings.matching.engine import match
     result = match(load(create_request(ghent.requester)))
     assert [c.name for c, r in result.excluded if r[0].code == "barred"] == ["Fatima Haddad"]
     with pytest.raises(RuleError):
         availability.bar(db.session.merge(ghent.requester), db.session.merge(ghent.fatima))
-    with pytest.raises(PermissionError):
+    with pytest.raises(Forbidden):
         availability.bar(db.session.merge(ghent.other_requester), db.session.merge(ghent.omar))
 
 
@@ -295,15 +302,15 @@ def test_a_delivered_translation_waits_for_a_revision_until_one_is_recorded(app_
     user = create_user("interpreter", person=translator)
     request = load(create_request(ghent.requester, modality=Modality.WRITTEN))
     made = booking.book(db.session.merge(ghent.dispatcher), request, translator.id)
-    assert booking.awaiting_revision() == [], "not delivered yet"
-    with pytest.raises(PermissionError):
-        booking.mark_delivered(db.session.merge(ghent.fatima_user), made, future_day())
-    booking.mark_delivered(db.session.merge(user), made, future_day())
-    assert booking.awaiting_revision() == [made]
-    assert booking.translation_pair(made).id == pair.id
+    assert revisions.awaiting_revision() == [], "not delivered yet"
+    with pytest.raises(Forbidden):
+        revisions.mark_delivered(db.session.merge(ghent.fatima_user), made, future_day())
+    revisions.mark_delivered(db.session.merge(user), made, future_day())
+    assert revisions.awaiting_revision() == [made]
+    assert revisions.translation_pair(made).id == pair.id
     with pytest.raises(RuleError):
-        booking.mark_delivered(db.session.merge(user), made, future_day())
+        revisions.mark_delivered(db.session.merge(user), made, future_day())
     credentials.record_revision(None, db.session.merge(track), future_day(),
                                 db.session.merge(revisor), request.number, Verdict.POSITIVE,
                                 booking_id=made.id)
-    assert booking.awaiting_revision() == []
+    assert revisions.awaiting_revision() == []

@@ -6,6 +6,7 @@ from datetime import time, timedelta
 from sqlalchemy import event as sql_event
 from sqlalchemy import select
 
+from interpreter_register.bookings.links import offer_link
 from interpreter_register.bookings.models import (
     Booking,
     InterpretingRequest,
@@ -13,7 +14,6 @@ from interpreter_register.bookings.models import (
     OfferStatus,
     RequestStatus,
 )
-from interpreter_register.bookings.notify import offer_serializer
 from interpreter_register.core.outbox import OutboxMessage
 from interpreter_register.extensions import db
 from interpreter_register.organisations.models import CancellationRule, InterpretingService
@@ -187,7 +187,7 @@ def test_the_signed_link_answers_without_logging_in(app, ghent, client, client_f
                                       data={"people": [ghent.fatima.id]})
     with app.app_context():
         offer = db.session.scalar(select(Offer))
-        token = offer_serializer().dumps({"offer": offer.id})
+        token = offer_link(offer).rsplit("/", 1)[1]
         mail_body = db.session.scalar(select(OutboxMessage.body).where(
             OutboxMessage.kind == "offer"))
     assert "/offers/" in mail_body

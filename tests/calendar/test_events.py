@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from interpreter_register.bookings.models import InterpretingRequest
 from interpreter_register.bookings.services import booking as booking_service
-from interpreter_register.bookings.services import requests
+from interpreter_register.bookings.services import changes, requests
 from interpreter_register.calendar.events import booking_ics
 from interpreter_register.core.time import brussels_to_utc, today_in_brussels
 from interpreter_register.extensions import db
@@ -72,7 +72,7 @@ def test_confirmed_moved_cancelled_keep_one_uid_and_count_up(app_ctx, ghent, boo
     assert first["ORGANIZER"].params["CN"] == "TVGent"
     assert str(first["ATTENDEE"]) == f"mailto:{ghent.fatima_user.email}"
 
-    booking_service.reschedule(db.session.merge(ghent.dispatcher), request,
+    changes.reschedule(db.session.merge(ghent.dispatcher), request,
                                brussels_to_utc(day, time(14)), brussels_to_utc(day, time(15)),
                                "Kouter 1", "9000", "Gent")
     moved = assert_well_formed(booking_ics(made, "person", "nl"))

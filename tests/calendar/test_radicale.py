@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from interpreter_register.bookings.models import InterpretingRequest
 from interpreter_register.bookings.services import booking as booking_service
-from interpreter_register.bookings.services import requests
+from interpreter_register.bookings.services import changes, requests
 from interpreter_register.calendar.events import booking_ics
 from interpreter_register.core.time import brussels_to_utc
 from interpreter_register.extensions import db
@@ -86,7 +86,7 @@ def test_radicale_stores_confirmed_moved_and_cancelled_versions(app_ctx, ghent, 
     assert str(stored["UID"]) == made.uid and stored["SEQUENCE"] == 0
     assert stored.decoded("DTSTART") == brussels_to_utc(day, time(10))
 
-    booking_service.reschedule(db.session.merge(ghent.dispatcher), request,
+    changes.reschedule(db.session.merge(ghent.dispatcher), request,
                                brussels_to_utc(day, time(13)), brussels_to_utc(day, time(14)),
                                "Kouter 1", "9000", "Gent")
     moved = put_and_read()

@@ -246,13 +246,13 @@ def test_one_bad_record_is_recorded_and_the_others_still_get_their_reminder(app_
     day = future_day()
     first, second = booked(ghent, day, time(9), time(10)), booked(ghent, day, time(14),
                                                                   time(15))
-    real = tasks._mail
+    real = tasks._remind
 
-    def broken(recipient, language, kind, subject, template, **context):
-        if context["booking"].id == first.id:
+    def broken(recipient, booking, for_person):
+        if booking.id == first.id:
             raise RuntimeError("the mail template broke")
-        real(recipient, language, kind, subject, template, **context)
-    monkeypatch.setattr(tasks, "_mail", broken)
+        real(recipient, booking, for_person)
+    monkeypatch.setattr(tasks, "_remind", broken)
     with at(brussels_to_utc(day, time(8))):
         finished = run("reminders")
     assert finished.outcome == "partial"

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from interpreter_register.core import settings
 from interpreter_register.core.audit import AuditEntry, AuditMissing
+from interpreter_register.core.permissions import Forbidden
 from interpreter_register.core.regions import Province
 from interpreter_register.core.rules import RuleError
 from interpreter_register.extensions import db
@@ -81,7 +82,7 @@ def test_deactivating_keeps_the_person_and_says_so_in_the_history(app_ctx):
 
 def test_only_register_staff_change_the_register(app_ctx):
     dispatcher = create_user("dispatcher")
-    with pytest.raises(PermissionError):
+    with pytest.raises(Forbidden):
         people.create_person(dispatcher, people.PersonDetails(first_name="X", last_name="Y"))
 
 

@@ -67,3 +67,7 @@ class OrganisationBar(db.Model):
 
     person = relationship("Person")
     organisation = relationship("Organisation")
+
+    def can_be_lifted_by(self, user) -> bool:
+        """The contact person of the organisation that barred."""
+        return user.can_manage_colleagues() and user.organisation_id == self.organisation_id

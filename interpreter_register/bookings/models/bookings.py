@@ -24,6 +24,17 @@ class BookingStatus(Labelled, StrEnum):
 BookingStatus.LABELS = {"confirmed": _l("Confirmed"), "cancelled": _l("Cancelled"),
                         "completed": _l("Completed")}
 
+# Every change of a booking's status: where it may start, where it leads (as for requests).
+BOOKING_TRANSITIONS = {
+    "cancel": ((BookingStatus.CONFIRMED,), BookingStatus.CANCELLED),
+    "complete": ((BookingStatus.CONFIRMED,), BookingStatus.COMPLETED),
+}
+
+
+class InvalidTransition(Exception):
+    """A change of status that makes no sense from where a request, booking or offer
+    stands: a bug in the caller, never a user's mistake (those are ``RuleError``s)."""
+
 
 def _new_uid() -> str:
     return f"{uuid.uuid4().hex}@interpreter-register"
@@ -87,14 +98,74 @@ class Booking(db.Model):
         return self.status != BookingStatus.CANCELLED
 
     @property
+    def is_confirmed(self) -> bool:
+        return self.status == BookingStatus.CONFIRMED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == BookingStatus.CANCELLED
+
+    @property
+    def is_translation(self) -> bool:
+        return self.deadline_on is not None
+
+    @property
     def tier_enum(self) -> Tier:
         return Tier(self.tier)
 
-    def cancel(self, late: bool) -> None:
-        self.status = BookingStatus.CANCELLED
-        self.cancelled_at = utcnow()
+    # --- who sees it, and how -----------------------------------------------------------
+
+    def audience_for(self, user) -> str | None:
+        """How a user sees the booking ("person", "requester", "service"), or None when
+        they may not see it at all."""
+        if user.is_person(self.person_id):
+            return "person"
+        if user.requests_for(self.request.organisation_id):
+            return "requester"
+        if user.dispatches_for(self.request.service_id):
+            return "service"
+        return None
+
+    def can_be_seen_by(self, user) -> bool:
+        return self.audience_for(user) is not None
+
+    def can_be_delivered_by(self, user) -> bool:
+        """Only the translator marks their translation delivered."""
+        return user.is_person(self.person_id)
+
+    # --- the lifecycle: the only code that changes ``status`` -------------------------
+
+    def _move(self, transition: str) -> None:
+        sources, target = BOOKING_TRANSITIONS[transition]
+        if self.status not in sources:
+            raise InvalidTransition(f"booking {transition}: {self.status} → {target}")
+        self.status = target
+
+    def cancel(self, late: bool, now: datetime | None = None) -> None:
+        """The request is cancelled: late or not, by the service's policy."""
+        self._move("cancel")
+        self.cancelled_at = now or utcnow()
         self.cancelled_late = late
         self.sequence += 1
+
+    def release(self, now: datetime | None = None) -> None:
+        """The person no longer has it (someone else does, or a new time they cannot
+        keep): it leaves their calendar; never a late cancellation."""
+        self.cancel(False, now)
+
+    def move(self, starts_at: datetime, ends_at: datetime, place: str | None) -> None:
+        """A new time (and place); calendars must see the change."""
+        self.starts_at, self.ends_at, self.place = starts_at, ends_at, place
+        self.sequence += 1
+
+    def complete(self) -> None:
+        self._move("complete")
+
+    def deliver(self, day: date) -> None:
+        """The translator delivered the translation on ``day``."""
+        if not self.is_translation or not self.is_live:
+            raise InvalidTransition("only a live translation is delivered")
+        self.delivered_on = day
 
 
 class OfferStatus(Labelled, StrEnum):
@@ -108,6 +179,13 @@ class OfferStatus(Labelled, StrEnum):
 OfferStatus.LABELS = {"open": _l("Open"), "accepted": _l("Accepted"),
                       "declined": _l("Declined"), "withdrawn": _l("Withdrawn"),
                       "expired": _l("Expired")}
+# An offer is answered or closed once, while it is open; after that it stays as it is.
+OFFER_TRANSITIONS = {
+    "accept": ((OfferStatus.OPEN,), OfferStatus.ACCEPTED),
+    "decline": ((OfferStatus.OPEN,), OfferStatus.DECLINED),
+    "withdraw": ((OfferStatus.OPEN,), OfferStatus.WITHDRAWN),
+    "expire": ((OfferStatus.OPEN,), OfferStatus.EXPIRED),
+}
 
 
 class Offer(db.Model):
@@ -135,9 +213,39 @@ class Offer(db.Model):
     def __repr__(self) -> str:
         return f"<Offer {self.id} person={self.person_id} {self.status}>"
 
-    def is_open_at(self, moment: datetime) -> bool:
-        return self.status == OfferStatus.OPEN and moment < self.expires_at
+    @property
+    def is_open(self) -> bool:
+        return self.status == OfferStatus.OPEN
 
-    def close(self, status: OfferStatus, moment: datetime | None = None) -> None:
-        self.status = status
+    @property
+    def was_withdrawn(self) -> bool:
+        """Someone else was booked, or the request no longer needs anyone."""
+        return self.status == OfferStatus.WITHDRAWN
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.is_open and moment < self.expires_at
+
+    def can_be_answered_by(self, user) -> bool:
+        """The person it was offered to (logged in; the signed link stands for them too)."""
+        return user.is_person(self.person_id)
+
+    def _close(self, transition: str, moment: datetime | None) -> None:
+        sources, target = OFFER_TRANSITIONS[transition]
+        if self.status not in sources:
+            raise InvalidTransition(f"offer {transition}: {self.status} → {target}")
+        self.status = target
         self.answered_at = moment or utcnow()
+
+    def accept(self, now: datetime | None = None) -> None:
+        self._close("accept", now)
+
+    def decline(self, reason: str | None, now: datetime | None = None) -> None:
+        self._close("decline", now)
+        self.decline_reason = (reason or "").strip()[:300] or None
+
+    def withdraw(self, now: datetime | None = None) -> None:
+        """Someone else was booked, or the request no longer needs anyone."""
+        self._close("withdraw", now)
+
+    def expire(self, now: datetime | None = None) -> None:
+        self._close("expire", now)

@@ -13,6 +13,7 @@ from ...core.time import to_brussels, utcnow
 from ...extensions import db
 from ...register.models import Direction, Domain, Gender, Modality, QualificationKind
 from ...register.models.enums import Labelled
+from .bookings import InvalidTransition
 
 
 class RequestStatus(Labelled, StrEnum):
@@ -28,28 +29,30 @@ RequestStatus.LABELS = {"submitted": _l("Submitted"), "offered": _l("Offered"),
                         "booked": _l("Booked"), "cancelled": _l("Cancelled"),
                         "unfilled": _l("Unfilled"), "completed": _l("Completed")}
 
-# The moves a request may make; anything else is a mistake the model refuses.
+# Waiting for someone to be booked: offers may be sent, a person booked directly.
+AWAITING_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.OFFERED)
+OPEN_STATUSES = (*AWAITING_STATUSES, RequestStatus.BOOKED)
+
+# Every change of a request's status, by name: the statuses it may start from and the one
+# it leads to. The lifecycle methods of the same names are the only code that changes
+# ``status``; anything else is a mistake the model refuses.
 TRANSITIONS = {
-    RequestStatus.SUBMITTED: {RequestStatus.OFFERED, RequestStatus.BOOKED,
-                              RequestStatus.CANCELLED, RequestStatus.UNFILLED},
-    # Back to submitted when every offer was declined, withdrawn or ran out.
-    RequestStatus.OFFERED: {RequestStatus.SUBMITTED, RequestStatus.BOOKED,
-                            RequestStatus.CANCELLED, RequestStatus.UNFILLED},
-    # Offered again when a new time is not covered and the person is asked again.
-    RequestStatus.BOOKED: {RequestStatus.OFFERED, RequestStatus.SUBMITTED,
-                           RequestStatus.CANCELLED, RequestStatus.COMPLETED},
-    RequestStatus.CANCELLED: set(),
-    RequestStatus.UNFILLED: set(),
-    RequestStatus.COMPLETED: set(),
+    # Offers go out (a first wave, or the next one).
+    "open_wave": (AWAITING_STATUSES, RequestStatus.OFFERED),
+    "book": (AWAITING_STATUSES, RequestStatus.BOOKED),
+    # Every offer was declined, withdrawn or ran out.
+    "offers_unanswered": ((RequestStatus.OFFERED,), RequestStatus.SUBMITTED),
+    # The booked person no longer has it: replaced, or a new time they cannot keep.
+    "release": ((RequestStatus.BOOKED,), RequestStatus.SUBMITTED),
+    # A new time outside the booked person's hours: they are asked again.
+    "ask_again": ((RequestStatus.BOOKED,), RequestStatus.OFFERED),
+    "cancel": (OPEN_STATUSES, RequestStatus.CANCELLED),
+    "mark_unfilled": (AWAITING_STATUSES, RequestStatus.UNFILLED),
+    "complete": ((RequestStatus.BOOKED,), RequestStatus.COMPLETED),
 }
-OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.OFFERED, RequestStatus.BOOKED)
 # The same, as SQL for the queue's partial index and the query that must use it: neither
 # SQLite nor PostgreSQL uses a partial index for a condition with bound parameters.
 OPEN_CONDITION = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
-
-
-class InvalidTransition(Exception):
-    """A status change that makes no sense from the current status."""
 
 
 class FlagReason(Labelled, StrEnum):
@@ -180,26 +183,163 @@ class InterpretingRequest(db.Model):
     def live_booking(self):
         return next((b for b in self.bookings if b.is_live), None)
 
+    # --- where it stands -----------------------------------------------------------
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def move_to(self, status: RequestStatus) -> None:
-        if status not in TRANSITIONS[self.status]:
-            raise InvalidTransition(f"{self.status} → {status}")
-        self.status = status
+    @property
+    def is_awaiting_booking(self) -> bool:
+        """Nobody booked yet: offers may go out, a person may be booked directly."""
+        return self.status in AWAITING_STATUSES
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == RequestStatus.BOOKED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RequestStatus.CANCELLED
+
+    @property
+    def sends_waves(self) -> bool:
+        """Offers go out tier by tier, and a next wave may still follow."""
+        return self.uses_waves and self.status == RequestStatus.OFFERED
+
+    @property
+    def open_offers(self) -> list:
+        return [offer for offer in self.offers if offer.is_open]
+
+    # --- who may do what --------------------------------------------------------------
 
     def can_be_seen_by(self, user) -> bool:
         """Requesters see their organisation's requests; dispatchers their service's."""
-        if user.role == "requester":
-            return user.organisation_id == self.organisation_id
-        if user.role == "dispatcher":
-            return user.service_id == self.service_id
-        return user.role in ("admin",)
+        return (user.requests_for(self.organisation_id) or user.dispatches_for(self.service_id)
+                or user.is_admin)
 
     def can_be_handled_by(self, user) -> bool:
         """Only the dispatchers of the service it was routed to match and book it."""
-        return user.role == "dispatcher" and user.service_id == self.service_id
+        return user.dispatches_for(self.service_id)
+
+    def can_be_cancelled_by(self, user) -> bool:
+        """Its organisation's requesters and its service's dispatchers."""
+        return user.requests_for(self.organisation_id) or user.dispatches_for(self.service_id)
+
+    # --- the lifecycle: the only code that changes ``status`` -------------------------
+
+    def _allow(self, transition: str) -> RequestStatus:
+        """The status ``transition`` leads to, or InvalidTransition from where the request
+        stands (checked before anything else of the change is done)."""
+        sources, target = TRANSITIONS[transition]
+        if self.status not in sources:
+            raise InvalidTransition(f"{transition}: {self.status} → {target}")
+        return target
+
+    def _move(self, transition: str) -> None:
+        self.status = self._allow(transition)
+
+    def record(self, actor, action: str, **details) -> "RequestEvent":
+        """Keep the request's history: who did what, when (never client data in details)."""
+        event = RequestEvent(request=self, actor_id=getattr(actor, "id", None), action=action,
+                             details_json=json.dumps(details, default=str))
+        db.session.add(event)
+        return event
+
+    def open_wave(self, actor, people: int, in_waves: bool | None = None) -> int:
+        """A wave of offers goes out to ``people``; returns the wave's number."""
+        self._move("open_wave")
+        if in_waves is not None:
+            self.uses_waves = in_waves
+        self.wave += 1
+        self.flag = None
+        self.record(actor, "offered", wave=self.wave, people=people)
+        return self.wave
+
+    def waves_exhausted(self) -> None:
+        """Every tier was offered and nobody accepted: the dispatchers must act."""
+        self.flag = FlagReason.WAVES_EXHAUSTED
+        self.record(None, "waves_exhausted")
+
+    def offers_unanswered(self, actor) -> bool:
+        """When no offer is open any more and nobody accepted, back to the dispatchers,
+        flagged: a request is never silently dropped. Returns whether it went back."""
+        if self.status != RequestStatus.OFFERED or self.open_offers:
+            return False
+        self._move("offers_unanswered")
+        self.flag = FlagReason.NO_ONE_ACCEPTED
+        self.record(actor, "no_one_accepted")
+        return True
+
+    def book(self, actor, booking, now: datetime, action: str = "booked") -> None:
+        """``booking`` is made (directly, or by accepting an offer): the person's own offer
+        is accepted, everyone else's withdrawn."""
+        self._move("book")
+        self.booked_at, self.flag = now, None
+        for offer in self.open_offers:
+            if offer.person_id == booking.person_id:
+                offer.accept(now)
+            else:
+                offer.withdraw(now)
+        self.record(actor, action, person=booking.person.full_name, tier=booking.tier)
+
+    def release(self, actor, booking, now: datetime, action: str) -> None:
+        """The booked person no longer has it (replaced, or moved to a time they cannot
+        keep): back to the queue, flagged."""
+        self._move("release")
+        booking.release(now)
+        self.flag = FlagReason.NO_ONE_ACCEPTED
+        self.record(actor, action, person=booking.person.full_name)
+
+    def ask_again(self, actor, booking, now: datetime) -> None:
+        """A new time outside the booked person's weekly hours: their booking ends and they
+        are asked again by an offer."""
+        self._move("ask_again")
+        booking.release(now)
+        self.flag = FlagReason.ASK_AGAIN
+        self.record(actor, "asked_again", person=booking.person.full_name)
+
+    def reschedule(self, actor, starts_at: datetime, ends_at: datetime,
+                   place: tuple[str, str, str] | None = None) -> None:
+        """A new time (and, on site, a new place): (address, postcode, municipality)."""
+        self.starts_at, self.ends_at, self.due_at = starts_at, ends_at, starts_at
+        if place is not None:
+            self.address, self.postcode, self.municipality = place
+        self.record(actor, "rescheduled")
+
+    def cancel(self, actor, reason: str, late: bool, now: datetime) -> None:
+        """Cancelled with its booking (late or not, by the service's policy); open offers
+        are withdrawn."""
+        self._allow("cancel")
+        booking = self.live_booking
+        if booking is not None:
+            booking.cancel(late, now)
+        for offer in self.open_offers:
+            offer.withdraw(now)
+        self._move("cancel")
+        self.cancelled_at, self.cancel_reason, self.cancelled_late = now, reason, late
+        self.flag = None
+        self.record(actor, "cancelled", late=late)
+
+    def mark_unfilled(self, reason: "UnfilledReason", now: datetime) -> None:
+        """Its time came and nobody was booked: the shortage evidence, with the reason."""
+        self._allow("mark_unfilled")
+        for offer in self.open_offers:
+            offer.expire(now)
+        self._move("mark_unfilled")
+        self.unfilled_reason, self.flag = reason, None
+        self.record(None, "unfilled", reason=reason.value)
+
+    def escalate(self, now: datetime) -> None:
+        """It starts soon and nobody is booked: flagged to its dispatchers, once."""
+        self.escalated_at = now
+        if self.flag is None:
+            self.flag = FlagReason.STARTS_SOON
+        self.record(None, "escalated")
+
+    def complete(self, actor=None) -> None:
+        self._move("complete")
+        self.record(actor, "completed")
 
 
 class RequestEvent(db.Model):

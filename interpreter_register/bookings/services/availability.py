@@ -5,6 +5,7 @@ from datetime import date, time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from ...core.permissions import require
 from ...core.rules import RuleError
 from ...extensions import db
 from ...register.models import Person
@@ -12,12 +13,7 @@ from ..models import Leave, OrganisationBar, WeeklyAvailability
 
 
 def _may_keep(acting, person: Person) -> None:
-    """The interpreter themselves, or register staff for them."""
-    if acting.role in ("admin", "register_staff"):
-        return
-    if acting.role == "interpreter" and acting.person_id == person.id:
-        return
-    raise PermissionError("not allowed to change this person's availability")
+    require(person.can_be_kept_by(acting), "not allowed to change this person's availability")
 
 
 def weekly_of(person_id: int) -> list[WeeklyAvailability]:
@@ -74,8 +70,7 @@ def remove_leave(acting, leave: Leave) -> None:
 
 def bar(acting, person: Person, reason: str | None = None) -> OrganisationBar:
     """The contact person records that their organisation does not want this person."""
-    if not acting.can_manage_colleagues():
-        raise PermissionError("only an organisation's contact person bars interpreters")
+    require(acting.can_manage_colleagues(), "only a contact person bars interpreters")
     existing = db.session.scalar(select(OrganisationBar).where(
         OrganisationBar.organisation_id == acting.organisation_id,
         OrganisationBar.person_id == person.id))
@@ -89,7 +84,6 @@ def bar(acting, person: Person, reason: str | None = None) -> OrganisationBar:
 
 
 def unbar(acting, entry: OrganisationBar) -> None:
-    if not (acting.can_manage_colleagues() and entry.organisation_id == acting.organisation_id):
-        raise PermissionError("only the organisation's contact person lifts a bar")
+    require(entry.can_be_lifted_by(acting), "only the organisation's contact person lifts a bar")
     db.session.delete(entry)
     db.session.flush()

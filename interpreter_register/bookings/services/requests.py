@@ -1,12 +1,12 @@
 """Requests: a social worker asks, the request goes to the right service, may be cancelled."""
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ...core.permissions import require
 from ...core.regions import is_postcode
 from ...core.rules import RuleError
 from ...core.time import brussels_to_utc, utcnow
@@ -14,21 +14,9 @@ from ...extensions import db
 from ...organisations.services import services_serving
 from ...register.models import Direction, Domain, Gender, Language, Modality
 from ...register.services.people import add_language, check_language_code, normalise_phone
-from .. import notify
+from .. import signals
 from ..cancellation import is_late
-from ..models import (
-    FlagReason,
-    InterpretingRequest,
-    OfferStatus,
-    RequestEvent,
-    RequestStatus,
-)
-
-
-def record(request: InterpretingRequest, actor, action: str, **details) -> None:
-    """Keep the request's history: who did what, when (never client data in details)."""
-    db.session.add(RequestEvent(request=request, actor_id=getattr(actor, "id", None),
-                                action=action, details_json=json.dumps(details, default=str)))
+from ..models import FlagReason, InterpretingRequest
 
 
 @dataclass
@@ -54,7 +42,8 @@ class RequestDetails:
     urgent: bool = False
 
 
-def _check(details: RequestDetails, now: datetime) -> None:
+def check_details(details: RequestDetails, now: datetime) -> None:
+    """What a request must say, by its way of working; refuses the first thing missing."""
     if details.modality == Modality.WRITTEN:
         if details.deadline_on is None:
             raise RuleError(_l("Give the deadline of the translation."), "deadline_on")
@@ -132,15 +121,14 @@ def route(request: InterpretingRequest) -> None:
 
 def create_request(acting, details: RequestDetails, now: datetime | None = None):
     """A requester asks for an interpreter or a translation for their organisation."""
-    if acting.role != "requester":
-        raise PermissionError("only requesters ask")
-    _check(details, now or utcnow())
+    require(acting.is_requester, "only requesters ask")
+    check_details(details, now or utcnow())
     request = InterpretingRequest(organisation=acting.organisation, requester=acting)
     _apply(request, details)
     route(request)
     db.session.add(request)
     db.session.flush()
-    record(request, acting, "submitted")
+    request.record(acting, "submitted")
     return request
 
 
@@ -159,26 +147,16 @@ def cancel_request(acting, request: InterpretingRequest, reason: str,
                    now: datetime | None = None) -> bool:
     """Cancel a request (and its booking); returns whether the cancellation was late."""
     now = now or utcnow()
-    if not (request.can_be_seen_by(acting) and acting.role in ("requester", "dispatcher")):
-        raise PermissionError("not allowed to cancel this request")
+    require(request.can_be_cancelled_by(acting), "not allowed to cancel this request")
     if not request.is_open:
         raise RuleError(_l("This request can no longer be cancelled."))
     if not (reason or "").strip():
         raise RuleError(_l("Say why the request is cancelled."), "reason")
     late = cancellation_is_late(request, now)
     booking = request.live_booking
-    if booking is not None:
-        booking.cancel(late)
-    for offer in request.offers:
-        if offer.status == OfferStatus.OPEN:
-            offer.close(OfferStatus.WITHDRAWN, now)
-    request.move_to(RequestStatus.CANCELLED)
-    request.cancelled_at, request.cancel_reason = now, reason.strip()[:300]
-    request.cancelled_late = late
-    request.flag = None
-    record(request, acting, "cancelled", late=late)
+    request.cancel(acting, reason.strip()[:300], late, now)
     db.session.flush()
-    notify.cancelled(request, booking, by_requester=acting.role == "requester")
+    signals.request_cancelled.send(request, booking=booking, by_requester=acting.is_requester)
     return late
 
 

@@ -1,31 +1,30 @@
 """Dispatchers: the queue of their service, the matching panel, booking and offers."""
 
-from contextlib import nullcontext
-from datetime import time, timedelta
+from datetime import timedelta
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import joinedload
 
 from ...auth.models import Role
-from ...core.database import serialised_writes
 from ...core.edge import one_click, save_form
 from ...core.i18n import current_language
 from ...core.permissions import roles_required
-from ...core.time import brussels_to_utc, to_brussels, today_in_brussels, utcnow
+from ...core.time import to_brussels, today_in_brussels, utcnow
 from ...extensions import db
-from ...matching.engine import match, other_pairs
-from ...matching.explain import exclusion_text, reason_text
 from ...register.models import Modality
 from ...register.services.people import language_choices
 from ..forms import OfferForm, PersonChoiceForm, QueueFilterForm, ReasonForm, RescheduleForm
 from ..history import event_text
-from ..models import OPEN_CONDITION, OPEN_STATUSES, InterpretingRequest, RequestStatus
+from ..matching.engine import match, other_pairs
+from ..matching.explain import exclusion_text, reason_text
+from ..models import OPEN_STATUSES, InterpretingRequest, RequestStatus
 from ..services import booking as booking_service
+from ..services import changes
+from ..services import queue as queue_service
 from ..services import requests as request_service
+from ..services.queue import QueueFilter
 from . import dispatch_bp as bp
 from .common import cancelled_message, moment
 
@@ -45,37 +44,16 @@ def _handled(request_id: int) -> InterpretingRequest:
 def queue():
     form = QueueFilterForm(request.args, languages=language_choices(current_language()))
     form.validate()
-    mine = InterpretingRequest.service_id == current_user.service_id
-    statement = (select(InterpretingRequest).where(mine)
-                 .order_by(InterpretingRequest.due_at, InterpretingRequest.id)
-                 .options(joinedload(InterpretingRequest.organisation)))
-    status = form.status.data or ""
-    if status == "":
-        statement = statement.where(text(f"requests.{OPEN_CONDITION}"))
-    elif status != "all":
-        statement = statement.where(InterpretingRequest.status == status)
-    filtered = status != "" or form.language.data or form.modality.data or form.day.data
-    if form.language.data:
-        statement = statement.where(InterpretingRequest.language_code == form.language.data)
-    if form.modality.data:
-        statement = statement.where(InterpretingRequest.modality == form.modality.data)
-    if form.day.data and not form.day.errors:
-        start = brussels_to_utc(form.day.data, time(0))
-        statement = statement.where(InterpretingRequest.due_at >= start,
-                                    InterpretingRequest.due_at < start + timedelta(days=1))
-    # Open requests only: the service's history (every completed request) is not counted
-    # on each visit to the queue.
-    counts = dict(db.session.execute(
-        select(InterpretingRequest.status, func.count())
-        .where(mine, InterpretingRequest.status.in_(OPEN_STATUSES))
-        .group_by(InterpretingRequest.status)).all())
-    page = db.paginate(statement, per_page=50, error_out=False, count=bool(filtered))
-    if not filtered:
-        page.total = sum(counts.values())
+    filters = QueueFilter(status=form.status.data or "", language=form.language.data or "",
+                          modality=form.modality.data or "",
+                          day=form.day.data if not form.day.errors else None)
+    found = queue_service.queue(current_user.service_id, filters,
+                                request.args.get("page", 1, type=int))
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("dispatch/queue.html", form=form, page=page, counts=counts,
-                           statuses=list(RequestStatus), open_statuses=OPEN_STATUSES,
-                           arguments=arguments, soon=utcnow() + SOON)
+    return render_template("dispatch/queue.html", form=form, page=found.page,
+                           counts=found.counts, statuses=list(RequestStatus),
+                           open_statuses=OPEN_STATUSES, arguments=arguments,
+                           soon=utcnow() + SOON)
 
 
 @bp.route("/requests/<int:request_id>")
@@ -97,19 +75,20 @@ def _back(request_id: int) -> str:
 @roles_required(Role.DISPATCHER)
 def book(request_id):
     form = PersonChoiceForm()
+    item = _handled(request_id)
     return one_click(
-        lambda: booking_service.book(current_user, _handled(request_id), int(form.person.data)),
+        lambda: booking_service.book(current_user, item, int(form.person.data)),
         lambda booking: _("%(name)s is booked.", name=booking.person.full_name),
-        _back(request_id), form=form, serialised=True)
+        _back(request_id), form=form)
 
 
 @bp.route("/requests/<int:request_id>/offers", methods=["POST"])
 @roles_required(Role.DISPATCHER)
 def offers(request_id):
-    form = OfferForm()
+    form, item = OfferForm(), _handled(request_id)
     return one_click(
-        lambda: booking_service.send_offers(current_user, _handled(request_id),
-                                            form.people.data or None, form.waves.data),
+        lambda: booking_service.send_offers(current_user, item, form.people.data or None,
+                                            form.waves.data),
         lambda sent: ngettext("The offer is sent to %(num)d person.",
                               "The offer is sent to %(num)d people.", len(sent)),
         _back(request_id), form=form)
@@ -118,8 +97,9 @@ def offers(request_id):
 @bp.route("/requests/<int:request_id>/next-wave", methods=["POST"])
 @roles_required(Role.DISPATCHER)
 def next_wave(request_id):
+    item = _handled(request_id)
     return one_click(
-        lambda: booking_service.next_wave(_handled(request_id), acting=current_user),
+        lambda: booking_service.next_wave(item, acting=current_user),
         lambda sent: ngettext("The next wave went to %(num)d person.",
                               "The next wave went to %(num)d people.", len(sent)) if sent
         else _("There is no next wave: every tier was offered."),
@@ -129,12 +109,11 @@ def next_wave(request_id):
 @bp.route("/requests/<int:request_id>/reassign", methods=["POST"])
 @roles_required(Role.DISPATCHER)
 def reassign(request_id):
-    form = PersonChoiceForm()
+    form, item = PersonChoiceForm(), _handled(request_id)
     return one_click(
-        lambda: booking_service.reassign(current_user, _handled(request_id),
-                                         int(form.person.data)),
+        lambda: changes.reassign(current_user, item, int(form.person.data)),
         lambda booking: _("%(name)s is booked instead.", name=booking.person.full_name),
-        _back(request_id), form=form, serialised=True)
+        _back(request_id), form=form)
 
 
 @bp.route("/requests/<int:request_id>/reschedule", methods=["GET", "POST"])
@@ -148,13 +127,11 @@ def reschedule(request_id):
         local_start, local_end = to_brussels(item.starts_at), to_brussels(item.ends_at)
         form.day.data, form.starts.data = local_start.date(), local_start.time()
         form.ends.data = local_end.time()
-    with serialised_writes(db.session) if request.method == "POST" else nullcontext():
-        item = _handled(request_id)
-        saved = save_form(form, lambda: booking_service.reschedule(
-            current_user, item, moment(form.day.data, form.starts.data, "starts"),
-            moment(form.day.data, form.ends.data, "ends"), form.address.data,
-            form.postcode.data, form.municipality.data),
-            _("The request is moved."), _back(request_id))
+    saved = save_form(form, lambda: changes.reschedule(
+        current_user, item, moment(form.day.data, form.starts.data, "starts"),
+        moment(form.day.data, form.ends.data, "ends"), form.address.data,
+        form.postcode.data, form.municipality.data),
+        _("The request is moved."), _back(request_id))
     return saved or render_template("dispatch/reschedule.html", item=item, form=form,
                                     on_site=item.modality == Modality.ON_SITE)
 

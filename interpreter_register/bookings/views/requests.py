@@ -9,7 +9,7 @@ from ...auth.models import Role
 from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm, choices
 from ...core.i18n import current_language
-from ...core.permissions import check, roles_required
+from ...core.permissions import require, roles_required
 from ...core.time import utcnow
 from ...extensions import db
 from ...register.models import Direction, Domain, Gender, Modality, Person
@@ -92,7 +92,7 @@ def cancel(request_id):
 @bp.route("/barred", methods=["GET", "POST"])
 @roles_required(Role.REQUESTER)
 def barred():
-    check(current_user.can_manage_colleagues())
+    require(current_user.can_manage_colleagues())
     form = BarForm()
     form.person.choices = choices((p.id, p.full_name)
                                   for p in people_booked_for(current_user.organisation_id))
@@ -110,9 +110,9 @@ def barred():
 @bp.route("/barred/<int:bar_id>/lift", methods=["POST"])
 @roles_required(Role.REQUESTER)
 def lift_bar(bar_id):
-    check(current_user.can_manage_colleagues())
+    require(current_user.can_manage_colleagues())
     entry = db.session.get(OrganisationBar, bar_id)
-    if entry is None or entry.organisation_id != current_user.organisation_id:
+    if entry is None or not entry.can_be_lifted_by(current_user):
         abort(404)
     return one_click(lambda: availability.unbar(current_user, entry),
                      _("The bar is lifted."), url_for("requests.barred"))

@@ -109,5 +109,10 @@ class CertificateStatusChange(Audited, db.Model):
     def audit_key(self):
         return "certificate", self.certificate_id
 
+    @property
+    def reinstates(self) -> bool:
+        """The decision made the certificate valid again (after a suspension)."""
+        return self.status == CertificateStatus.VALID
+
     def audit_person_id(self) -> int:
         return self.certificate.qualification.person_id

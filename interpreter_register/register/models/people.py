@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...core.audit import Audited
 from ...core.database import UTCDateTime, enum_type
 from ...core.i18n import language_label
+from ...core.mail import Recipient
 from ...core.regions import Province
 from ...core.time import utcnow
 from ...extensions import db
@@ -124,9 +125,26 @@ class Person(Audited, db.Model):
 
     def can_be_seen_by(self, user) -> bool:
         """Staff and dispatchers read the register; an interpreter reads their own record."""
-        if user.role in ("admin", "register_staff", "dispatcher"):
-            return True
-        return user.role == "interpreter" and user.person_id == self.id
+        return user.reads_register or user.is_person(self.id)
+
+    def can_be_kept_by(self, user) -> bool:
+        """Availability, leave and contact data: the person themselves, or register staff."""
+        return user.keeps_register or user.is_person(self.id)
+
+    @property
+    def mail_recipient(self):
+        """Where to write to the person and in which language: their account's address and
+        language while they have an active one, else the register's address (language
+        unknown: the mail then speaks the request's working language)."""
+        account = self.account
+        if account is not None and account.active:
+            return Recipient(account.email, account.locale)
+        return Recipient(self.email, None)
+
+    @property
+    def active_account(self):
+        account = self.account
+        return account if account is not None and account.active else None
 
 
 def _replace(rows: list, model, attribute: str, wanted: set) -> None:

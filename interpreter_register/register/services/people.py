@@ -9,22 +9,21 @@ from babel.core import get_global
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, null, select
 
-from ...auth.models import Role
 from ...core import audit
 from ...core.i18n import language_label
+from ...core.permissions import require
 from ...core.regions import Province
 from ...core.rules import RuleError
 from ...extensions import db
 from ..languages import REGISTER_LANGUAGE_NAMES
 from ..models import Domain, Gender, Language, Modality, Person
 
-STAFF = (Role.ADMIN, Role.REGISTER_STAFF)
-
 
 def require_staff(acting) -> None:
-    """Only register staff and administrators change the register."""
-    if acting is not None and acting.role not in STAFF:
-        raise PermissionError("only register staff change the register")
+    """Only register staff and administrators change the register (``None``: the system,
+    for imports and scheduled jobs)."""
+    if acting is not None:
+        require(acting.keeps_register, "only register staff change the register")
 
 
 # --- people ------------------------------------------------------------------------------
@@ -136,8 +135,7 @@ class ContactDetails:
 
 
 def update_own_contact(acting, person: Person, details: ContactDetails) -> Person:
-    if acting.person_id != person.id:
-        raise PermissionError("interpreters change only their own contact data")
+    require(acting.is_person(person.id), "interpreters change only their own contact data")
     _check_email_free(details.email, person)
     before = person.audit_snapshot()
     _apply_contact(person, details)

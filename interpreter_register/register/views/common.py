@@ -3,16 +3,12 @@
 from flask import abort
 from sqlalchemy import select
 
-from ...auth.models import Role
 from ...core.i18n import current_language
 from ...core.time import today_in_brussels
 from ...extensions import db
 from ..models import Person, Qualification
 from ..policy import current_policy
 from ..services.search import with_credentials
-
-STAFF = (Role.ADMIN, Role.REGISTER_STAFF)
-READERS = (*STAFF, Role.DISPATCHER)
 
 
 def load_person(person_id: int) -> Person:

@@ -4,7 +4,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...bookings.services.booking import awaiting_revision, translation_pair
+from ...auth.models import REGISTER_KEEPERS
 from ...core.edge import one_click, save_form
 from ...core.i18n import current_language
 from ...core.permissions import roles_required
@@ -15,7 +15,6 @@ from ..forms import (
     CertificateForm,
     CertificateStatusForm,
     QualificationForm,
-    RevisionForm,
     RevisionTrackForm,
     StepForm,
 )
@@ -23,16 +22,14 @@ from ..models import (
     Certificate,
     CertificateStatus,
     Direction,
-    Person,
     QualificationKind,
     StepResult,
     TrackStep,
-    Verdict,
 )
 from ..services import credentials as service
 from ..services.people import language_choices
 from . import bp
-from .common import STAFF, load_person, load_qualification
+from .common import load_person, load_qualification
 
 
 def _back_to(person_id: int) -> str:
@@ -40,7 +37,7 @@ def _back_to(person_id: int) -> str:
 
 
 @bp.route("/people/<int:person_id>/qualifications/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def add_qualification(person_id):
     person = load_person(person_id)
     form = QualificationForm(languages=language_choices(current_language()))
@@ -54,7 +51,7 @@ def add_qualification(person_id):
 
 
 @bp.route("/qualifications/<int:qualification_id>/revisor", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def toggle_revisor(qualification_id):
     qualification = load_qualification(qualification_id)
     flag = not qualification.specialist_revisor
@@ -65,7 +62,7 @@ def toggle_revisor(qualification_id):
 
 
 @bp.route("/qualifications/<int:qualification_id>/certificates/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def issue_certificate(qualification_id):
     qualification = load_qualification(qualification_id)
     form = CertificateForm()
@@ -85,7 +82,7 @@ def _load_certificate(certificate_id: int) -> Certificate:
 
 
 @bp.route("/certificates/<int:certificate_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def edit_certificate(certificate_id):
     certificate = _load_certificate(certificate_id)
     form = CertificateForm(obj=certificate)
@@ -100,7 +97,7 @@ def edit_certificate(certificate_id):
 
 
 @bp.route("/certificates/<int:certificate_id>/status", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def change_status(certificate_id):
     certificate = _load_certificate(certificate_id)
     form = CertificateStatusForm()
@@ -115,7 +112,7 @@ def change_status(certificate_id):
 
 
 @bp.route("/qualifications/<int:qualification_id>/steps/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def record_step(qualification_id):
     qualification = load_qualification(qualification_id)
     form = StepForm()
@@ -132,7 +129,7 @@ def record_step(qualification_id):
 
 
 @bp.route("/qualifications/<int:qualification_id>/revision", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def open_revision(qualification_id):
     qualification = load_qualification(qualification_id)
     form = RevisionTrackForm()
@@ -143,30 +140,3 @@ def open_revision(qualification_id):
         _("The revision protocol is started for this pair."), _back_to(qualification.person_id))
     return saved or render_template("register/revision_track_form.html", form=form,
                                     qualification=qualification)
-
-
-@bp.route("/qualifications/<int:qualification_id>/revisions/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def record_revision(qualification_id):
-    qualification = load_qualification(qualification_id)
-    track = qualification.revision_track or abort(404)
-    day = today_in_brussels()
-    waiting = [b for b in awaiting_revision(qualification.person_id)
-               if translation_pair(b) is qualification]
-    form = RevisionForm(revisors=service.same_pair_people(qualification), bookings=waiting)
-    if request.method == "GET":
-        form.revised_on.data = day
-        chosen = next((b for b in waiting if b.id == request.args.get("booking", type=int)),
-                      None)
-        if chosen is not None:
-            form.booking.data = chosen.id
-            form.translation.data = chosen.request.number
-    revisor = db.session.get(Person, form.revisor.data or 0)
-    saved = save_form(form, lambda: service.record_revision(
-        current_user, track, form.revised_on.data, revisor, form.translation.data,
-        Verdict(form.verdict.data), form.remarks.data, form.booking.data or None),
-        _("The revision is recorded."), _back_to(qualification.person_id))
-    return saved or render_template("register/revision_form.html", form=form,
-                                    qualification=qualification, track=track,
-                                    standing=track.standing(day, policy.current_policy()))
-

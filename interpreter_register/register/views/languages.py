@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ...auth.models import REGISTER_KEEPERS
 from ...core.edge import save_form
 from ...core.i18n import current_language
 from ...core.permissions import roles_required
@@ -13,11 +14,10 @@ from ..forms import LanguageForm, LanguageNamesForm
 from ..models import Language, Person, Qualification
 from ..services import people as service
 from . import bp
-from .common import STAFF
 
 
 @bp.route("/languages")
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def languages():
     counts = dict(db.session.execute(
         select(Qualification.language_code, func.count(func.distinct(Qualification.person_id)))
@@ -31,7 +31,7 @@ def languages():
 
 
 @bp.route("/languages/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def add_language():
     form = LanguageForm()
     saved = save_form(form, lambda: service.add_language(current_user, form.code.data,
@@ -41,7 +41,7 @@ def add_language():
 
 
 @bp.route("/languages/<code>", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def edit_language(code):
     language = db.session.get(Language, code) or abort(404)
     form = LanguageNamesForm(obj=language)

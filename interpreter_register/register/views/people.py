@@ -5,11 +5,11 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...auth.models import Role
+from ...auth.models import REGISTER_KEEPERS, REGISTER_READERS, Role
 from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm
 from ...core.i18n import current_language
-from ...core.permissions import check, roles_required
+from ...core.permissions import require, roles_required
 from ...core.regions import Province
 from ...extensions import db
 from ..forms import ContactForm, PersonForm, StaffSearchForm
@@ -19,11 +19,11 @@ from ..services import people as service
 from ..services.people import language_choices
 from ..services.search import StaffSearch, staff_search
 from . import bp
-from .common import READERS, STAFF, load_person, page_context
+from .common import load_person, page_context
 
 
 @bp.route("/people")
-@roles_required(*READERS)
+@roles_required(REGISTER_READERS)
 def index():
     form = StaffSearchForm(request.args, languages=language_choices(current_language()))
     context = page_context()
@@ -37,7 +37,7 @@ def index():
     page = db.paginate(staff_search(criteria, context["today"]), per_page=25, error_out=False)
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("register/people.html", form=form, page=page, arguments=arguments,
-                           can_change=current_user.role in STAFF, **context)
+                           can_change=current_user.keeps_register, **context)
 
 
 def _details(form: PersonForm) -> service.PersonDetails:
@@ -53,7 +53,7 @@ def _details(form: PersonForm) -> service.PersonDetails:
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def create():
     form = PersonForm()
     if request.method == "GET":
@@ -66,11 +66,11 @@ def create():
 
 
 @bp.route("/people/<int:person_id>")
-@roles_required(*READERS, Role.INTERPRETER)
+@roles_required(REGISTER_READERS, Role.INTERPRETER)
 def person(person_id):
     person = load_person(person_id)
-    check(person.can_be_seen_by(current_user))
-    staff = current_user.role in STAFF
+    require(person.can_be_seen_by(current_user))
+    staff = current_user.keeps_register
     # Dispatchers read what matching needs; the audit trail is for register staff.
     history = history_of(person.id) if staff else None
     return render_template("register/person.html", person=person, history=history,
@@ -79,7 +79,7 @@ def person(person_id):
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def edit(person_id):
     person = load_person(person_id)
     form = PersonForm(obj=person)
@@ -95,7 +95,7 @@ def edit(person_id):
 
 
 @bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def deactivate(person_id):
     person = load_person(person_id)
     return one_click(lambda: service.set_person_active(current_user, person, False),
@@ -105,7 +105,7 @@ def deactivate(person_id):
 
 
 @bp.route("/people/<int:person_id>/reactivate", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def reactivate(person_id):
     person = load_person(person_id)
     return one_click(lambda: service.set_person_active(current_user, person, True),

@@ -3,6 +3,7 @@
 from flask import Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
+from ...auth.models import REGISTER_KEEPERS
 from ...core.permissions import roles_required
 from ...core.time import today_in_brussels
 from ...extensions import db
@@ -10,11 +11,10 @@ from ..forms import ImportForm
 from ..models import ImportRun
 from ..services import transfer as service
 from . import bp
-from .common import STAFF
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def import_file():
     form = ImportForm()
     if form.validate_on_submit():
@@ -26,7 +26,7 @@ def import_file():
 
 
 @bp.route("/imports/<int:run_id>")
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def import_result(run_id):
     run = db.session.get(ImportRun, run_id) or abort(404)
     return render_template("register/import_result.html", run=run)
@@ -39,13 +39,13 @@ def _download(data: bytes, mimetype: str, extension: str) -> Response:
 
 
 @bp.route("/export.csv")
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def export_csv():
     return _download(service.export_csv(), "text/csv; charset=utf-8", "csv")
 
 
 @bp.route("/export.xlsx")
-@roles_required(*STAFF)
+@roles_required(REGISTER_KEEPERS)
 def export_xlsx():
     return _download(service.export_xlsx(),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")

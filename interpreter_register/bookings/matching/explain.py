@@ -3,8 +3,8 @@
 from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 
-from ..core.i18n import current_language
-from ..register.models import Tier
+from ...core.i18n import current_language
+from ...register.models import Tier
 from .rules import Exclusion
 from .scoring import Reason
 

@@ -6,7 +6,7 @@ Pure functions of the facts; each reason carries a code and what the explanation
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from ..register.models import Modality, Tier
+from ...register.models import Modality, Tier
 from .facts import Candidate, Clash, Slot, overlaps
 
 

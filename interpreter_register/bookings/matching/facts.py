@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from ..core.regions import Province
-from ..register.models import Direction, Domain, Gender, Modality, QualificationKind, Tier
+from ...core.regions import Province
+from ...register.models import Direction, Domain, Gender, Modality, QualificationKind, Tier
 
 
 def overlaps(start, end, other_start, other_end) -> bool:

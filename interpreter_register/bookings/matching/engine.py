@@ -6,11 +6,11 @@ The facts come from a fixed number of statements, whatever the number of people
 
 from dataclasses import dataclass, field
 
-from ..bookings.models import InterpretingRequest
-from ..core.regions import province_of
-from ..core.time import to_brussels
-from ..register.models import Tier
-from ..register.policy import current_policy as register_policy
+from ...core.regions import province_of
+from ...core.time import to_brussels
+from ...register.models import Tier
+from ...register.policy import current_policy as register_policy
+from ..models import InterpretingRequest
 from . import queries, rules
 from .facts import Candidate, Slot
 from .scoring import Ranking, score

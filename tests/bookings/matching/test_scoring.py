@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from interpreter_register.bookings.matching.facts import Candidate, Slot
+from interpreter_register.bookings.matching.scoring import score
+from interpreter_register.bookings.matching.settings import Weights
 from interpreter_register.core.regions import Province
-from interpreter_register.matching.facts import Candidate, Slot
-from interpreter_register.matching.scoring import score
-from interpreter_register.matching.settings import Weights
 from interpreter_register.register.models import (
     Direction,
     Domain,

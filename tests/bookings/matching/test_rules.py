@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from interpreter_register.bookings.matching.facts import Candidate, Clash, Slot, overlaps
+from interpreter_register.bookings.matching.rules import exclusions, hold_back_lower_tiers
 from interpreter_register.core.regions import Province
-from interpreter_register.matching.facts import Candidate, Clash, Slot, overlaps
-from interpreter_register.matching.rules import exclusions, hold_back_lower_tiers
 from interpreter_register.register.models import Direction, Modality, QualificationKind, Tier
 
 DAY = date(2027, 3, 12)  # a Friday

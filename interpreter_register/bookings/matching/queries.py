@@ -31,20 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from ..bookings.models import (
-    Booking,
-    BookingStatus,
-    InterpretingRequest,
-    Leave,
-    Offer,
-    OfferStatus,
-    OrganisationBar,
-    WeeklyAvailability,
-)
-from ..core.database import UTCDateTime
-from ..core.time import utcnow
-from ..extensions import db
-from ..register.models import (
+from ...core.database import UTCDateTime
+from ...core.time import utcnow
+from ...extensions import db
+from ...register.models import (
     Certificate,
     CertificateStatus,
     Person,
@@ -54,9 +44,19 @@ from ..register.models import (
     Qualification,
     QualificationKind,
 )
-from ..register.policy import RegisterPolicy
-from ..register.services.search import certificate_status_is, latest_decision_on
-from ..register.sql import tier_of_qualification
+from ...register.policy import RegisterPolicy
+from ...register.services.search import certificate_status_is, latest_decision_on
+from ...register.sql import tier_of_qualification
+from ..models import (
+    Booking,
+    BookingStatus,
+    InterpretingRequest,
+    Leave,
+    Offer,
+    OfferStatus,
+    OrganisationBar,
+    WeeklyAvailability,
+)
 from .facts import Clash, Slot
 
 # An interpreting assignment lies within one day (the forms ask for one day, a start and

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from ..core import settings
+from ...core import settings
+
+settings.group("matching", _l("Matching and offers"), lambda user: user.is_admin)
 
 TRAVEL_BUFFER = settings.define(
     "matching.travel_buffer_minutes", 30,

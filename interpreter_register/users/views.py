@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from ..auth.models import Role, User
 from ..core.edge import one_click, save_form
 from ..core.forms import ConfirmForm
-from ..core.permissions import check, roles_required
+from ..core.permissions import require, roles_required
 from ..extensions import db
 from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of
 from ..register.models import Person
 from . import services
 from .forms import ColleagueForm, UserForm
-from .models import Role, User
 
 bp = Blueprint("users", __name__)
 
@@ -95,7 +95,7 @@ def edit(user_id):
 def _user_action(user_id: int, action, done_message: str, back: str):
     """A one-click action on a user (deactivate, reactivate, invite), for whoever may."""
     user = _get_user(user_id)
-    check(current_user.can_manage_user(user))
+    require(current_user.can_manage_user(user))
     return one_click(lambda: action(current_user, user), done_message % {"name": user.name},
                      back)
 
@@ -126,7 +126,7 @@ def invite(user_id):
 @bp.route("/organisation/colleagues")
 @roles_required(Role.REQUESTER)
 def colleagues():
-    check(current_user.can_manage_colleagues())
+    require(current_user.can_manage_colleagues())
     return render_template("users/colleagues.html", colleagues=colleagues_of(current_user),
                            confirm=ConfirmForm())
 
@@ -134,7 +134,7 @@ def colleagues():
 @bp.route("/organisation/colleagues/new", methods=["GET", "POST"])
 @roles_required(Role.REQUESTER)
 def invite_colleague():
-    check(current_user.can_manage_colleagues())
+    require(current_user.can_manage_colleagues())
     form = ColleagueForm()
     saved = save_form(form, lambda: services.create_user(current_user, services.UserDetails(
         email=form.email.data, name=form.name.data, role=Role.REQUESTER,

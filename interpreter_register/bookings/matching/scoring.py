@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from ..core.regions import province_of
-from ..register.models import Modality, Tier
+from ...core.regions import province_of
+from ...register.models import Modality, Tier
 from .facts import Candidate, Slot
 from .settings import Weights
 

@@ -6,12 +6,12 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import event
 
-from interpreter_register.bookings.models import InterpretingRequest, Offer, OfferStatus
+from interpreter_register.bookings.matching.engine import match, other_pairs, problems_for
+from interpreter_register.bookings.models import InterpretingRequest, Offer
 from interpreter_register.bookings.services import booking
 from interpreter_register.core.regions import Province
 from interpreter_register.core.time import utcnow
 from interpreter_register.extensions import db
-from interpreter_register.matching.engine import match, other_pairs, problems_for
 from interpreter_register.register.models import Domain, Modality, Tier
 from tests.fixtures.factories import (
     create_bar,
@@ -176,7 +176,7 @@ def test_bars_leave_and_declines_are_read_for_this_request(app_ctx, ghent):
     create_leave(ghent.fatima, first_day=load(item).day, days=1)
     other = interpreter("Dina", "Declined")
     offer = create_offer(item, other)
-    load_offer(offer).close(OfferStatus.DECLINED, utcnow())
+    load_offer(offer).decline(None, utcnow())
     db.session.commit()
     result = match(load(item))
     assert excluded(result) == {"Omar Mansour": ["barred"], "Fatima Haddad": ["leave"],

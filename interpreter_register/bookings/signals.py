@@ -1,0 +1,26 @@
+"""What happens to requests, offers and bookings, announced to whoever must tell someone.
+
+The bookings area changes the database and sends these signals; it does not write mail or
+calendar data itself, which live in layers above it (``notifications``, ``calendar``). The
+receivers run in the same transaction, so what they queue leaves only if the change is
+committed. Each signal is sent with the changed object as its sender.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+offer_sent = _signals.signal("offer-sent", doc="An offer went to a person (sender: the Offer).")
+booking_confirmed = _signals.signal(
+    "booking-confirmed", doc="A person is booked (sender: the Booking).")
+booking_moved = _signals.signal(
+    "booking-moved", doc="A booking kept its person but got a new time or place "
+                         "(sender: the Booking).")
+booking_released = _signals.signal(
+    "booking-released", doc="The booked person no longer has the booking: replaced, or "
+                            "moved to a time they cannot keep (sender: the Booking).")
+request_cancelled = _signals.signal(
+    "request-cancelled", doc="A request was cancelled (sender: the request; booking: its "
+                             "booking or None; by_requester: who cancelled).")
+request_escalated = _signals.signal(
+    "request-escalated", doc="An unbooked request starts soon (sender: the request).")

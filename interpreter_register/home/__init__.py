@@ -1,0 +1,1 @@
+"""The home page of each role: what that role works on, one page each."""

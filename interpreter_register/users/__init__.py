@@ -1,0 +1,1 @@
+"""User administration: administrators manage every account, contact persons their colleagues."""
