@@ -564,8 +564,14 @@ class Generator:
             w.insert(InterpretingRequest, requests)
             w.insert(Booking, bookings)
             token = f"bench-feed-{size}"
-            w.insert(CalendarFeed, [dict(token=token, owner="person", owner_id=person_id,
-                                         language="nl", created_at=self.now)])
+            user_id = w.ids(User, 1)[0]
+            w.insert(User, [dict(id=user_id, email=f"feed{size}@bench.example.org",
+                                 name=f"Feed {size}", role="interpreter", person_id=person_id,
+                                 locale="nl", password_hash=self.password_hash, active=True,
+                                 session_token=f"bench-{user_id:08d}", created_at=self.now,
+                                 is_contact_person=False)], "users")
+            w.insert(CalendarFeed, [dict(token=token, user_id=user_id, owner="person",
+                                         owner_id=person_id, created_at=self.now)])
             tokens[size] = token
         self.progress("calendar feeds of 10 and 1,000 bookings")
         return tokens

@@ -26,7 +26,8 @@ def _pybabel(*args: str) -> None:
 @translate.command("extract")
 def translate_extract():
     """Collect every marked string into translations/messages.pot."""
-    _pybabel("extract", "-F", "translations/babel.cfg", "-k", "_l", "--no-location",
+    _pybabel("extract", "-F", "translations/babel.cfg", "-k", "_l", "-k", "_p:1c,2",
+             "--no-location", "--width", "100",
              "--sort-output", "--project", "interpreter-register",
              "-o", "translations/messages.pot", ".")
 
@@ -39,6 +40,7 @@ def translate_update():
         po = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
         verb = "update" if po.exists() else "init"
         _pybabel(verb, "-i", "translations/messages.pot", "-d", "translations", "-l", language,
+                 "--width", "100",
                  *(("--no-fuzzy-matching", "--ignore-obsolete") if verb == "update" else ()))
 
 
@@ -71,11 +73,11 @@ def seed_demo():
 
 def demo_feed_url() -> str | None:
     from .auth.models import User
-    from .calendar.services import feed_of
+    from .calendar.services import feeds_of
     from .core.urls import external_url
 
     user = db.session.scalar(db.select(User).where(User.email == "interpreter@example.org"))
-    feed = feed_of(user) if user else None
+    feed = next(iter(feeds_of(user).values()), None) if user else None
     return external_url("calendar.feed", token=feed.token) if feed else None
 
 

@@ -29,7 +29,7 @@ from ..core.regions import POSTCODE
 from ..organisations.forms import POSTCODE_MESSAGE
 from ..register.languages import REGISTER_LANGUAGE_NAMES
 from ..register.models import Direction, Domain, Gender, Modality
-from .models import RequestStatus
+from .models import RequestStatus, WithdrawalReason
 
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
@@ -179,8 +179,30 @@ class AvailabilityForm(FlaskForm):
 
 class LeaveForm(FlaskForm):
     first_day = DateField(_l("First day"), validators=[DataRequired()])
+    from_time = TimeField(_l("From (optional, for part of a day)"), validators=[Optional()])
     last_day = DateField(_l("Last day"), validators=[DataRequired()])
+    until_time = TimeField(_l("Until (optional, for part of a day)"), validators=[Optional()])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=200)])
+    # The bookings the leave falls on, as the page listed them when the person confirmed.
+    withdraw = HiddenField(default="")
+
+    def confirmed_bookings(self) -> frozenset[int]:
+        return frozenset(int(part) for part in (self.withdraw.data or "").split(",")
+                         if part.strip().isdigit())
+
+
+class WithdrawForm(FlaskForm):
+    """An interpreter can no longer come; the reason stays with the service."""
+
+    reason = RadioField(_l("Why"), validators=[DataRequired(message=_l("Say why."))])
+    note = TextAreaField(_l("A word for the interpreting service (optional)"),
+                         validators=[Optional(), Length(max=300)],
+                         description=_l("Only the service reads it. No client data."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = choices((r.value, r.label) for r in WithdrawalReason
+                                      if r != WithdrawalReason.LEAVE)
 
 
 class BarForm(FlaskForm):

@@ -5,27 +5,32 @@ from flask_babel import ngettext
 
 from .models import RequestEvent
 
+# Every action a request's history records, with its words; ``d`` is the event's
+# details, ``p`` the person it names (a test holds the code's actions to this table).
+TEXTS = {
+    "submitted": lambda d, p: _("Request sent"),
+    "offered": lambda d, p: ngettext("Offered to %(num)d person (wave %(wave)d)",
+                                     "Offered to %(num)d people (wave %(wave)d)",
+                                     d.get("people", 0), wave=d.get("wave", 1)),
+    "booked": lambda d, p: _("%(person)s booked", person=p),
+    "accepted": lambda d, p: _("%(person)s accepted the offer", person=p),
+    "declined": lambda d, p: _("%(person)s declined the offer", person=p),
+    "no_one_accepted": lambda d, p: _("No one accepted: back in the queue"),
+    "waves_exhausted": lambda d, p: _("Every wave of offers was sent; no one accepted"),
+    "cancelled": lambda d, p: _("Cancelled (late)") if d.get("late") else _("Cancelled"),
+    "rescheduled": lambda d, p: _("Moved to another time or place"),
+    "asked_again": lambda d, p: _("%(person)s asked again for the new time", person=p),
+    "released": lambda d, p: _("%(person)s could not keep the new time", person=p),
+    "unassigned": lambda d, p: _("%(person)s replaced", person=p),
+    "withdrawn": lambda d, p: _("%(person)s withdrew: back in the queue", person=p),
+    "offer_withdrawn": lambda d, p: _("The offer to %(person)s was withdrawn", person=p),
+    "delivered": lambda d, p: _("The translation was delivered"),
+    "escalated": lambda d, p: _("Starts soon and not booked: the dispatchers were warned"),
+    "completed": lambda d, p: _("Completed"),
+    "unfilled": lambda d, p: _("Unfilled"),
+}
+
 
 def event_text(event: RequestEvent) -> str:
     details = event.details
-    person = details.get("person", "")
-    texts = {
-        "submitted": lambda: _("Request sent"),
-        "offered": lambda: ngettext("Offered to %(num)d person (wave %(wave)d)",
-                                    "Offered to %(num)d people (wave %(wave)d)",
-                                    details.get("people", 0), wave=details.get("wave", 1)),
-        "booked": lambda: _("%(person)s booked", person=person),
-        "accepted": lambda: _("%(person)s accepted the offer", person=person),
-        "declined": lambda: _("%(person)s declined the offer", person=person),
-        "no_one_accepted": lambda: _("No one accepted: back in the queue"),
-        "waves_exhausted": lambda: _("Every wave of offers was sent; no one accepted"),
-        "cancelled": lambda: (_("Cancelled (late)") if details.get("late")
-                              else _("Cancelled")),
-        "rescheduled": lambda: _("Moved to another time or place"),
-        "asked_again": lambda: _("%(person)s asked again for the new time", person=person),
-        "released": lambda: _("%(person)s could not keep the new time", person=person),
-        "unassigned": lambda: _("%(person)s replaced", person=person),
-        "completed": lambda: _("Completed"),
-        "unfilled": lambda: _("Unfilled"),
-    }
-    return texts[event.action]() if event.action in texts else event.action
+    return TEXTS[event.action](details, details.get("person", ""))

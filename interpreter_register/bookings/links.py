@@ -1,7 +1,14 @@
-"""Signed links in mails, for people who answer without logging in."""
+"""Signed links in mails, for people who answer or work without logging in.
+
+An offer's link opens the offer until it is answered or expires. A booking's link opens
+the booking with everything the person needs (address, number to call, notes) and lets
+them withdraw; it names the booking's calendar UID too, so it is void once the booking
+ended early (cancelled, given to someone else, withdrawn). Both are signed with the
+application's secret; neither grants anything else.
+"""
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..core.urls import external_url
 
@@ -23,3 +30,29 @@ def offer_id_from(token: str) -> int | None:
         return None
     offer_id = data.get("offer") if isinstance(data, dict) else None
     return offer_id if isinstance(offer_id, int) else None
+
+
+def _booking_serializer() -> URLSafeSerializer:
+    # Not timed: the same booking always gets the same link, so that the calendar event
+    # that carries it does not change with every feed; the booking's state decides.
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="booking-access")
+
+
+def booking_token(booking) -> str:
+    return _booking_serializer().dumps({"booking": booking.id, "uid": booking.uid})
+
+
+def booking_link(booking) -> str:
+    """A signed link to a booking's own page, for a person without an account."""
+    return external_url("portal.booking_by_link", token=booking_token(booking))
+
+
+def booking_claim_from(token: str) -> tuple[int, str] | None:
+    """(booking id, calendar UID) a link was signed for, or None if not signed by us."""
+    try:
+        data = _booking_serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("booking"), int):
+        return None
+    return data["booking"], str(data.get("uid"))

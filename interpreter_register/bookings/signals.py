@@ -11,16 +11,28 @@ from blinker import Namespace
 _signals = Namespace()
 
 offer_sent = _signals.signal("offer-sent", doc="An offer went to a person (sender: the Offer).")
+offer_withdrawn = _signals.signal(
+    "offer-withdrawn", doc="An open offer was taken back because the person may no longer "
+                           "take it (barred, suspended, deactivated; sender: the Offer).")
 booking_confirmed = _signals.signal(
     "booking-confirmed", doc="A person is booked (sender: the Booking).")
+booking_reassigned = _signals.signal(
+    "booking-reassigned", doc="A dispatcher gave a booked request to someone else (sender: "
+                              "the new Booking; previous: the one that ended).")
 booking_moved = _signals.signal(
     "booking-moved", doc="A booking kept its person but got a new time or place "
                          "(sender: the Booking).")
+request_moved = _signals.signal(
+    "request-moved", doc="A request nobody is booked for got a new time or place (sender: "
+                         "the request).")
 booking_released = _signals.signal(
-    "booking-released", doc="The booked person no longer has the booking: replaced, or "
-                            "moved to a time they cannot keep (sender: the Booking).")
+    "booking-released", doc="The booked person no longer has the booking: moved to a time "
+                            "they cannot keep, or they withdrew (sender: the Booking; its "
+                            "ended_reason says which).")
 request_cancelled = _signals.signal(
     "request-cancelled", doc="A request was cancelled (sender: the request; booking: its "
-                             "booking or None; by_requester: who cancelled).")
+                             "booking or None; by: the user who cancelled).")
+request_unfilled = _signals.signal(
+    "request-unfilled", doc="Its time came and nobody was booked (sender: the request).")
 request_escalated = _signals.signal(
     "request-escalated", doc="An unbooked request starts soon (sender: the request).")

@@ -17,7 +17,7 @@ def summary(language_name: str, working_language: str, modality: Modality,
                 else f"{language_name} → {working}")
         return _("Translation %(pair)s", pair=pair)
     return _("Interpreting %(pair)s — %(how)s", pair=f"{language_name} ↔ {working}",
-             how=str(modality.label).lower())
+             how=Modality.IN_SENTENCE[modality.value])
 
 
 def request_summary(request, ui: str) -> str:

@@ -1,8 +1,11 @@
-"""Bookings as iCalendar (RFC 5545) events, in the reader's language.
+"""Requests and bookings as iCalendar (RFC 5545) events, in the reader's language.
 
-One event per booking, identified by the booking's UID for its whole life; SEQUENCE
-counts the changes a recipient must see. No client data goes in: no case reference, no
-notes, nothing that names the client.
+Two kinds of event (docs/calendar.md): the interpreter sees one event per booking (the
+booking's UID; it ends when they no longer have it); the requester, the organisation and
+the service see one event per request (the request's calendar UID), from its first
+booking to its end, naming whoever is booked now, TENTATIVE while a replacement is
+sought. SEQUENCE counts the changes a recipient must see. No client data goes in: no
+case reference, no notes, nothing that names the client.
 """
 
 import threading
@@ -16,6 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
+from ..bookings.links import booking_link
 from ..bookings.models import Booking, BookingStatus
 from ..bookings.wording import summary
 from ..core.i18n import locale_for
@@ -26,15 +30,16 @@ from .vtimezone import TZID, brussels_vtimezone
 
 PRODID = "-//Interpreter register//Bookings//EN"
 
-# Whose calendar an event is for decides the link back and how much it names.
+# Whose calendar an event is for decides the kind of event, the link back and how much it
+# names: "person" sees bookings, "requester" and "service" see requests.
 AUDIENCES = ("person", "requester", "service")
 
 
 @dataclass(frozen=True, slots=True)
 class EventFacts:
-    """Everything a booking's event shows, and nothing else: an event is made from these
-    facts alone, so two bookings with equal facts have byte-equal events, and the facts
-    can key a cache of serialised events without missing a change."""
+    """Everything an event shows, and nothing else: an event is made from these facts
+    alone, so two equal sets of facts give byte-equal events, and the facts can key a
+    cache of serialised events without missing a change."""
 
     uid: str
     stamp: datetime
@@ -43,9 +48,9 @@ class EventFacts:
     starts_at: datetime | None
     ends_at: datetime | None
     deadline_on: date | None
-    cancelled: bool
-    tier: int
-    booking_id: int
+    status: str                 # CONFIRMED, TENTATIVE (a replacement sought), CANCELLED
+    tier: int | None
+    booking_id: int | None      # the interpreter's event; None for a request's
     request_id: int
     request_number: str
     language_name: str          # in the reader's language
@@ -57,8 +62,10 @@ class EventFacts:
     organisation_id: int
     organisation_name: str
     service: tuple | None       # id, name, e-mail
-    person_name: str
+    person_name: str | None     # who is booked; None while a replacement is sought
     person_email: str | None
+    requester: tuple            # name, e-mail
+    link: str | None            # the person's own way in, when they have no account
 
 
 def _location(facts: EventFacts) -> str:
@@ -125,16 +132,10 @@ class EventMaker:
             self._shared[key] = make()
         return self._shared[key]
 
-    def facts(self, booking: Booking) -> EventFacts:
-        request, person = booking.request, booking.person
+    def _shared_facts(self, request) -> dict:
         service = request.service
-        return EventFacts(
-            uid=booking.uid, stamp=booking.updated_at or booking.confirmed_at,
-            created=booking.confirmed_at, sequence=booking.sequence,
-            starts_at=booking.starts_at, ends_at=booking.ends_at,
-            deadline_on=booking.deadline_on,
-            cancelled=booking.status == BookingStatus.CANCELLED, tier=booking.tier,
-            booking_id=booking.id, request_id=request.id, request_number=request.number,
+        return dict(
+            request_id=request.id, request_number=request.number,
             language_name=self._once(("language", request.language_code),
                                      lambda: request.language.name(self.ui)),
             working_language=request.working_language, modality=request.modality,
@@ -144,10 +145,45 @@ class EventMaker:
             organisation_id=request.organisation_id,
             organisation_name=request.organisation.name,
             service=(service.id, service.name, service.email) if service else None,
-            person_name=person.full_name,
-            person_email=person.account.email if person.account else person.email)
+            requester=(request.requester.name, request.requester.email))
+
+    def facts(self, subject) -> EventFacts:
+        """The facts of a booking (the interpreter's event) or of a request (everyone
+        else's), as this maker's audience sees it."""
+        if self.audience == "person":
+            return self.booking_facts(subject)
+        return self.request_facts(subject)
+
+    def booking_facts(self, booking: Booking) -> EventFacts:
+        request, person = booking.request, booking.person
+        return EventFacts(
+            uid=booking.uid, stamp=booking.updated_at or booking.confirmed_at,
+            created=booking.confirmed_at, sequence=booking.sequence,
+            starts_at=booking.starts_at, ends_at=booking.ends_at,
+            deadline_on=booking.deadline_on,
+            status="CANCELLED" if booking.status == BookingStatus.CANCELLED else "CONFIRMED",
+            tier=booking.tier, booking_id=booking.id,
+            person_name=person.full_name, person_email=person.mail_recipient.address,
+            link=None if person.active_account else booking_link(booking),
+            **self._shared_facts(request))
+
+    def request_facts(self, request) -> EventFacts:
+        booking = request.live_booking
+        person = booking.person if booking is not None else None
+        first = request.bookings[0]
+        return EventFacts(
+            uid=request.calendar_uid, stamp=request.updated_at,
+            created=first.confirmed_at, sequence=request.calendar_sequence,
+            starts_at=request.starts_at, ends_at=request.ends_at,
+            deadline_on=request.deadline_on, status=request.calendar_status,
+            tier=booking.tier if booking else None, booking_id=None,
+            person_name=person.full_name if person else None,
+            person_email=person.mail_recipient.address if person else None, link=None,
+            **self._shared_facts(request))
 
     def link(self, facts: EventFacts) -> str:
+        if facts.link:
+            return facts.link
         if self.audience == "person":
             return self.link_to("portal.booking", booking_id=facts.booking_id)
         endpoint = "requests.show" if self.audience == "requester" else "dispatch.show"
@@ -161,7 +197,8 @@ class EventMaker:
         lines = [summary]
         if self.audience != "person":
             lines.append(_("Interpreter: %(name)s (%(tier)s)", name=facts.person_name,
-                           tier=Tier(facts.tier).label))
+                           tier=Tier(facts.tier).label) if facts.person_name else
+                         _("The interpreting service is looking for an interpreter."))
         if self.audience != "requester":
             lines.append(self._once(("for", facts.organisation_name), lambda: _(
                 "For: %(organisation)s", organisation=facts.organisation_name)))
@@ -194,20 +231,26 @@ class EventMaker:
         location = _location(facts)
         if location:
             event.add("LOCATION", location)
-        event.add("STATUS", "CANCELLED" if facts.cancelled else "CONFIRMED")
+        event.add("STATUS", facts.status)
         event.add("URL", link)
+        # iTIP addressing (RFC 5546): the service organises; the interpreter and the
+        # requester attend.
         if facts.service is not None:
             _id, name, email = facts.service
             event.add("ORGANIZER", self._once(("organizer", facts.service), lambda: _address(
                 email or "noreply@invalid", name)))
+        cancelled = facts.status == "CANCELLED"
         if facts.person_email:
             event.add("ATTENDEE", _address(
                 facts.person_email, facts.person_name, ROLE="REQ-PARTICIPANT",
-                PARTSTAT="DECLINED" if facts.cancelled else "ACCEPTED"))
+                PARTSTAT="DECLINED" if cancelled else "ACCEPTED"))
+        requester_name, requester_email = facts.requester
+        event.add("ATTENDEE", _address(requester_email, requester_name, ROLE="REQ-PARTICIPANT",
+                                       PARTSTAT="DECLINED" if cancelled else "ACCEPTED"))
         return event
 
-    def serialised(self, booking: Booking) -> bytes:
-        facts = self.facts(booking)
+    def serialised(self, subject) -> bytes:
+        facts = self.facts(subject)
         key = (self.audience, self.ui, current_app.config["BASE_URL"], facts)
         found = SERIALISED.get(key)
         if found is None:
@@ -216,24 +259,25 @@ class EventMaker:
         return found
 
 
-def booking_events(bookings, audience: str, ui: str) -> list[Event]:
-    """The events of bookings as one audience sees them, in the UI language ``ui``."""
+def events_of(subjects, audience: str, ui: str) -> list[Event]:
+    """The events of bookings (audience "person") or requests (the others), as the
+    audience sees them, in the UI language ``ui``."""
     with force_locale(locale_for(ui)):
         maker = EventMaker(audience, ui)
-        return [maker.event(maker.facts(booking)) for booking in bookings]
+        return [maker.event(maker.facts(subject)) for subject in subjects]
 
 
-def booking_event(booking: Booking, audience: str, ui: str) -> Event:
-    return booking_events([booking], audience, ui)[0]
+def event_of(subject, audience: str, ui: str) -> Event:
+    return events_of([subject], audience, ui)[0]
 
 
-def feed_ics(bookings, audience: str, ui: str, refresh_minutes: int) -> bytes:
+def feed_ics(subjects, audience: str, ui: str, refresh_minutes: int) -> bytes:
     """A subscription feed in the subscriber's language: the calendar icalendar makes,
     with each event serialised by icalendar too, or taken from the serialised events of
     an earlier feed when its facts have not changed."""
     with force_locale(locale_for(ui)):
         maker = EventMaker(audience, ui)
-        events = b"".join(maker.serialised(booking) for booking in bookings)
+        events = b"".join(maker.serialised(subject) for subject in subjects)
         document = calendar_document([], name=_("Bookings"),
                                      refresh_minutes=refresh_minutes).to_ical()
     # Components follow the calendar's properties and the VTIMEZONE, so the events go
@@ -265,6 +309,7 @@ def calendar_document(events, method: str | None = None, name: str | None = None
     return document
 
 
-def booking_ics(booking: Booking, audience: str, ui: str, method: str | None = None) -> str:
-    return calendar_document([booking_event(booking, audience, ui)],
+def event_ics(subject, audience: str, ui: str, method: str | None = None) -> str:
+    """One event as a calendar document: a download, or with ``method`` an iTIP message."""
+    return calendar_document([event_of(subject, audience, ui)],
                              method=method).to_ical().decode()

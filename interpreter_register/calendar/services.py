@@ -1,84 +1,124 @@
-"""Feeds: which bookings a feed holds, its version for conditional requests, its token."""
+"""Feeds: each user's own secret addresses, what each feed holds, and its version for
+conditional requests."""
 
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from ..bookings.models import Booking, BookingStatus, InterpretingRequest
+from ..auth import signals as auth_signals
+from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
+from ..core.i18n import UI_LANGUAGES
 from ..core.permissions import require
 from ..core.time import today_in_brussels, utcnow
 from ..extensions import db
-from ..register.models import Person
-from .models import CalendarFeed, FeedOwner, new_token
+from ..organisations.models import InterpretingService, Organisation
+from ..register.models import Language, Person
+from .models import CalendarFeed, FeedScope, new_token
 
 PAST_DAYS = 30
 AHEAD_DAYS = 365
-# Cancelled bookings stay in a feed (as CANCELLED) this long, so clients remove them.
+# Cancelled events stay in a feed (as CANCELLED) this long, so clients remove them.
 CANCELLED_DAYS = 30
 REFRESH_MINUTES = 60
 
 
-def owner_of(user) -> tuple[FeedOwner, int] | None:
-    """Whose bookings a user's feed shows: their own, their organisation's, their service's."""
+def scopes_for(user) -> list[FeedScope]:
+    """The feeds a user may have: an interpreter their bookings; a requester their own
+    requests or their organisation's; a dispatcher their service's."""
     if user.is_interpreter and user.person_id:
-        return FeedOwner.PERSON, user.person_id
+        return [FeedScope.PERSON]
     if user.is_requester and user.organisation_id:
-        return FeedOwner.ORGANISATION, user.organisation_id
+        return [FeedScope.OWN, FeedScope.ORGANISATION]
     if user.is_dispatcher and user.service_id:
-        return FeedOwner.SERVICE, user.service_id
-    return None
+        return [FeedScope.SERVICE]
+    return []
+
+
+def _owner_id(user, scope: FeedScope) -> int:
+    return {FeedScope.PERSON: user.person_id, FeedScope.OWN: user.id,
+            FeedScope.ORGANISATION: user.organisation_id,
+            FeedScope.SERVICE: user.service_id}[scope]
 
 
 def audience_of(feed: CalendarFeed) -> str:
-    return {FeedOwner.PERSON: "person", FeedOwner.ORGANISATION: "requester",
-            FeedOwner.SERVICE: "service"}[feed.owner]
+    """Interpreters see their bookings; the others see requests (docs/calendar.md)."""
+    return {FeedScope.PERSON: "person", FeedScope.OWN: "requester",
+            FeedScope.ORGANISATION: "requester", FeedScope.SERVICE: "service"}[feed.owner]
 
 
-def feed_of(user) -> CalendarFeed | None:
-    owner = owner_of(user)
-    if owner is None:
-        return None
-    return db.session.scalar(select(CalendarFeed).where(
-        CalendarFeed.owner == owner[0], CalendarFeed.owner_id == owner[1],
-        CalendarFeed.revoked_at.is_(None)))
+def feeds_of(user) -> dict[FeedScope, CalendarFeed]:
+    """The user's live feed of each scope."""
+    return {feed.owner: feed for feed in db.session.scalars(select(CalendarFeed).where(
+        CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None)))}
 
 
-def create_feed(acting) -> CalendarFeed:
-    """A new secret address for the user's calendar; any earlier one stops working."""
-    owner = owner_of(acting)
-    require(owner is not None, "no calendar for this role")
-    revoke_feed(acting)
-    feed = CalendarFeed(owner=owner[0], owner_id=owner[1], token=new_token(),
-                        language=acting.locale if acting.locale in ("nl", "fr", "de", "en")
-                        else "nl", created_by_id=acting.id)
+def create_feed(acting, scope: FeedScope = None) -> CalendarFeed:
+    """A new secret address for one of the user's calendars; their earlier one of the
+    same scope stops working."""
+    scopes = scopes_for(acting)
+    scope = FeedScope(scope) if scope else (scopes[0] if scopes else None)
+    require(scope in scopes, "no such calendar for this role")
+    revoke_feed(acting, scope)
+    feed = CalendarFeed(user_id=acting.id, owner=scope, owner_id=_owner_id(acting, scope),
+                        token=new_token())
     db.session.add(feed)
     db.session.flush()
     return feed
 
 
-def revoke_feed(acting) -> None:
-    current = feed_of(acting)
+def revoke_feed(acting, scope: FeedScope) -> None:
+    current = feeds_of(acting).get(FeedScope(scope))
     if current is not None:
         current.revoked_at = utcnow()
         db.session.flush()
 
 
-def active_feed(token: str) -> CalendarFeed | None:
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token,
-                                                        CalendarFeed.revoked_at.is_(None)))
+@auth_signals.user_deactivated.connect
+def revoke_feeds_of(user, **_) -> None:
+    """A leaver's feeds stop for good (a reactivated account makes new ones)."""
+    for feed in feeds_of(user).values():
+        feed.revoked_at = utcnow()
+    db.session.flush()
 
 
-def _owned(feed: CalendarFeed):
-    if feed.owner == FeedOwner.PERSON:
-        return Booking.person_id == feed.owner_id
-    column = (InterpretingRequest.organisation_id if feed.owner == FeedOwner.ORGANISATION
-              else InterpretingRequest.service_id)
-    return Booking.request_id.in_(select(InterpretingRequest.id).where(column == feed.owner_id))
+def feed_by_token(token: str) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token)
+                             .options(joinedload(CalendarFeed.user)))
 
 
-def _window(now: datetime):
+def is_live(feed: CalendarFeed) -> bool:
+    """Revoked, or its user, organisation or service deactivated: the feed is gone."""
+    user = feed.user
+    if feed.revoked_at is not None or not user.active:
+        return False
+    if feed.owner in (FeedScope.OWN, FeedScope.ORGANISATION):
+        return bool(user.organisation and user.organisation.active)
+    if feed.owner == FeedScope.SERVICE:
+        return bool(user.service and user.service.active)
+    return True
+
+
+def language_of(feed: CalendarFeed) -> str:
+    """The feed speaks its owner's language of the moment."""
+    return feed.user.locale if feed.user.locale in UI_LANGUAGES else "nl"
+
+
+# --- what a feed holds ------------------------------------------------------------------
+
+def _bookings_owned(feed: CalendarFeed):
+    return Booking.person_id == feed.owner_id
+
+
+def _requests_owned(feed: CalendarFeed):
+    column = {FeedScope.OWN: InterpretingRequest.requester_id,
+              FeedScope.ORGANISATION: InterpretingRequest.organisation_id,
+              FeedScope.SERVICE: InterpretingRequest.service_id}[feed.owner]
+    return column == feed.owner_id
+
+
+def _booking_window(now: datetime):
     """From a month back to a year ahead; cancelled ones only for a month after."""
     today = today_in_brussels()
     first, last = now - timedelta(days=PAST_DAYS), now + timedelta(days=AHEAD_DAYS)
@@ -90,27 +130,72 @@ def _window(now: datetime):
     return and_(when, recent)
 
 
-def feed_version(feed: CalendarFeed, now: datetime | None = None) -> tuple[str, datetime | None]:
-    """(ETag, last modification) from one small query, without building the feed. The day
-    is in the ETag: the window moves at midnight."""
-    now = now or utcnow()
-    count, latest = db.session.execute(
-        select(func.count(), func.max(Booking.updated_at))
-        .where(_owned(feed), _window(now))).one()
-    if latest is not None and latest.tzinfo is None:
-        latest = latest.replace(tzinfo=now.tzinfo)
-    seed = f"{feed.token}|{feed.language}|{count}|{latest}|{today_in_brussels()}"
-    return hashlib.sha256(seed.encode()).hexdigest()[:32], latest
+def _request_window(now: datetime):
+    """Requests that had a booking, due from a month back to a year ahead; ended ones
+    (cancelled, unfilled) only for a month after."""
+    first, last = now - timedelta(days=PAST_DAYS), now + timedelta(days=AHEAD_DAYS)
+    ended = InterpretingRequest.status.in_((RequestStatus.CANCELLED, RequestStatus.UNFILLED))
+    return and_(exists().where(Booking.request_id == InterpretingRequest.id),
+                InterpretingRequest.due_at >= first, InterpretingRequest.due_at <= last,
+                or_(~ended, InterpretingRequest.updated_at >= now - timedelta(
+                    days=CANCELLED_DAYS)))
 
 
-def feed_bookings(feed: CalendarFeed, now: datetime | None = None) -> list[Booking]:
-    """The feed's bookings with what their events show, in a fixed number of queries."""
+def feed_subjects(feed: CalendarFeed, now: datetime | None = None) -> list:
+    """The feed's bookings (an interpreter's) or requests (everyone else's), with what
+    their events show, in a fixed number of queries."""
     now = now or utcnow()
-    request = joinedload(Booking.request)
+    if feed.owner == FeedScope.PERSON:
+        request = joinedload(Booking.request)
+        return db.session.scalars(
+            select(Booking).where(_bookings_owned(feed), _booking_window(now))
+            .options(request.joinedload(InterpretingRequest.language),
+                     request.joinedload(InterpretingRequest.organisation),
+                     request.joinedload(InterpretingRequest.service),
+                     request.joinedload(InterpretingRequest.requester),
+                     joinedload(Booking.person).selectinload(Person.account))
+            .order_by(Booking.starts_at, Booking.deadline_on, Booking.id)).unique().all()
     return db.session.scalars(
-        select(Booking).where(_owned(feed), _window(now))
-        .options(request.joinedload(InterpretingRequest.language),
-                 request.joinedload(InterpretingRequest.organisation),
-                 request.joinedload(InterpretingRequest.service),
-                 joinedload(Booking.person).selectinload(Person.account))
-        .order_by(Booking.starts_at, Booking.deadline_on, Booking.id)).unique().all()
+        select(InterpretingRequest).where(_requests_owned(feed), _request_window(now))
+        .options(joinedload(InterpretingRequest.language),
+                 joinedload(InterpretingRequest.organisation),
+                 joinedload(InterpretingRequest.service),
+                 joinedload(InterpretingRequest.requester),
+                 selectinload(InterpretingRequest.bookings).joinedload(Booking.person)
+                 .selectinload(Person.account))
+        .order_by(InterpretingRequest.due_at, InterpretingRequest.id)).unique().all()
+
+
+def feed_version(feed: CalendarFeed, now: datetime | None = None) -> tuple[str, datetime | None]:
+    """(ETag, last modification) from one small query, without building the feed: the
+    events' own changes, and the names they show (organisation, service, language,
+    interpreter), and the language the feed speaks. The day is in it: the window moves
+    at midnight."""
+    now = now or utcnow()
+    if feed.owner == FeedScope.PERSON:
+        base = (select(Booking.id).join(InterpretingRequest,
+                                        Booking.request_id == InterpretingRequest.id)
+                .join(Person, Booking.person_id == Person.id)
+                .where(_bookings_owned(feed), _booking_window(now)))
+        changed = [Booking.updated_at, Person.updated_at]
+    else:
+        base = (select(InterpretingRequest.id)
+                .outerjoin(Booking, and_(Booking.request_id == InterpretingRequest.id,
+                                         Booking.status != BookingStatus.CANCELLED))
+                .outerjoin(Person, Booking.person_id == Person.id)
+                .where(_requests_owned(feed), _request_window(now)))
+        changed = [InterpretingRequest.updated_at, Person.updated_at]
+    statement = (base.with_only_columns(
+        func.count(), *(func.max(column) for column in changed),
+        func.max(Organisation.updated_at), func.max(InterpretingService.updated_at),
+        func.max(Language.updated_at))
+        .join(Organisation, InterpretingRequest.organisation_id == Organisation.id)
+        .outerjoin(InterpretingService,
+                   InterpretingRequest.service_id == InterpretingService.id)
+        .join(Language, InterpretingRequest.language_code == Language.code))
+    count, *moments = db.session.execute(statement).one()
+    moments = [m if m is None or m.tzinfo else m.replace(tzinfo=now.tzinfo) for m in moments]
+    latest = max((m for m in moments if m is not None), default=None)
+    seed = "|".join(map(str, (feed.token, language_of(feed), count, *moments,
+                              today_in_brussels())))
+    return hashlib.sha256(seed.encode()).hexdigest()[:32], latest

@@ -10,7 +10,7 @@ import logging
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import current_app
 from sqlalchemy import String, Text, event, select
@@ -116,6 +116,9 @@ def _send(message: OutboxMessage) -> None:
     mail["From"] = formataddr((config.get("MAIL_SENDER_NAME", ""), config["MAIL_SENDER"]))
     mail["To"] = message.recipient
     mail["Subject"] = message.subject
+    # When the change was made (not when delivery finally succeeded): clients order the
+    # iTIP messages of one event by it.
+    mail["Date"] = format_datetime(message.created_at)
     mail["Message-ID"] = make_msgid(domain=config["MAIL_SENDER"].rpartition("@")[2])
     mail.set_content(message.body)
     if message.calendar:

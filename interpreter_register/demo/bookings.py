@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from ..auth.models import Role, User
-from ..bookings.matching.engine import place_key
+from ..bookings.matching.engine import match, place_key
 from ..bookings.models import (
     Booking,
     BookingStatus,
@@ -14,12 +14,23 @@ from ..bookings.models import (
     RequestEvent,
     RequestStatus,
     UnfilledReason,
+    WithdrawalReason,
 )
-from ..bookings.services import availability, booking, requests, revisions
+from ..bookings.services import availability, booking, requests, revisions, withdrawals
+from ..calendar.models import FeedScope
 from ..calendar.services import create_feed
 from ..core.time import brussels_to_utc
 from ..extensions import db
-from ..register.models import Direction, Domain, Modality, Person, Tier
+from ..register.models import (
+    CertificateStatus,
+    Direction,
+    Domain,
+    Modality,
+    Person,
+    Qualification,
+    Tier,
+)
+from ..register.services import credentials
 from .history import seed_history
 
 
@@ -53,8 +64,8 @@ def _user(email: str) -> User:
 def seed_bookings(persons: list[Person], today: date) -> None:
     _availability(persons)
     fatima = persons[0]
-    availability.add_leave(_staff(), persons[3], working_day(today, 6), working_day(today, 10),
-                           "Holiday")
+    withdrawals.take_leave(_staff(), persons[3], working_day(today, 6), working_day(today, 10),
+                           note="Holiday")
     requester, colleague = _user("requester@example.org"), _user("uzgent@example.org")
     dispatcher = _user("dispatcher@example.org")
 
@@ -107,10 +118,45 @@ def seed_bookings(persons: list[Person], today: date) -> None:
     booking.book(dispatcher, late, fatima.id)
     requests.cancel_request(colleague, late, "Appointment moved by the hospital",
                             now=brussels_to_utc(working_day(today, 3), time(15)))
+    _changes(ask, persons, requester, dispatcher, today)
     _past(persons, requester, dispatcher, today)
     seed_history(persons, [requester, colleague], dispatcher, working_day(today, -20))
-    # The demo interpreter's calendar feed, to subscribe to from a calendar client.
+    # The demo interpreter's and requester's calendar feeds, to subscribe to from a
+    # calendar client.
     create_feed(_user("interpreter@example.org"))
+    create_feed(requester, FeedScope.OWN)
+
+
+def _changes(ask, persons, requester, dispatcher, today) -> None:
+    """What happens after booking, on the dispatcher's attention list: an interpreter who
+    withdrew (ill), and one whose certificate was suspended after being booked; and an
+    afternoon of leave."""
+    fatima = persons[0]
+    withdrawn = ask(requester, working_day(today, 6), time(10), time(11),
+                    modality=Modality.PHONE, case_reference="GNT-2026-0540")
+    someone = _ranked_other_than(withdrawn, fatima)
+    if someone is not None:
+        made = booking.book(dispatcher, withdrawn, someone)
+        withdrawals.withdraw(None, made, WithdrawalReason.ILLNESS, "Flu, sorry")
+    suspended = ask(requester, working_day(today, 9), time(14), time(15),
+                    modality=Modality.VIDEO, case_reference="GNT-2026-0541")
+    someone = _ranked_other_than(suspended, fatima)
+    if someone is not None:
+        made = booking.book(dispatcher, suspended, someone)
+        pair = db.session.get(Qualification, made.qualification_id)
+        for certificate in pair.certificates:
+            credentials.change_certificate_status(
+                _staff(), certificate, CertificateStatus.SUSPENDED, today,
+                "Complaint under review")
+    withdrawals.take_leave(_staff(), persons[5], working_day(today, 8), working_day(today, 8),
+                           time(13), time(18), note="Training")
+
+
+def _ranked_other_than(request, person) -> int | None:
+    """Someone the matching ranks for the request, other than ``person``."""
+    ranked = [r.candidate.person_id for r in match(request).ranked
+              if r.candidate.person_id != person.id]
+    return ranked[0] if ranked else None
 
 
 def _past(persons, requester, dispatcher, today) -> None:

@@ -5,8 +5,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.models import Role, User
+from ..bookings.services.attention import attention_list
 from ..bookings.services.revisions import awaiting_revision, translation_pair
-from ..core.time import today_in_brussels
+from ..core.time import today_in_brussels, utcnow
 from ..extensions import db
 from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of, services_serving
@@ -48,7 +49,8 @@ def _register_staff_home():
 def _dispatcher_home():
     service = current_user.service
     dispatchers = [u for u in service.dispatchers if u.active]
-    return render_template("home/dispatcher.html", service=service, dispatchers=dispatchers)
+    return render_template("home/dispatcher.html", service=service, dispatchers=dispatchers,
+                           attention=attention_list(service.id, utcnow()))
 
 
 def _requester_home():

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from ..auth.models import Role, User, recipient_of_user
+from ..bookings.links import booking_link
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
 from ..bookings.services import booking as booking_service
 from ..bookings.services import deadlines
@@ -56,11 +57,13 @@ def send_reminders(now, report: Report) -> None:
 
 def _remind(recipient, booking: Booking, for_person: bool) -> None:
     request = booking.request
+    has_account = booking.person.active_account is not None
     send_mail(recipient, "reminder", lambda: str(_l("Reminder: %(what)s")) % {
         "what": f"{request_summary(request, current_language())}, "
                 f"{format_datetime(request.starts_at, 'short')}"},
         "emails/reminder.txt", language=request.working_language, request=request,
-        booking=booking, for_person=for_person)
+        booking=booking, for_person=for_person, has_account=has_account,
+        link=None if has_account or not for_person else booking_link(booking))
 
 
 # --- 2. offers: expiry and waves ----------------------------------------------------------

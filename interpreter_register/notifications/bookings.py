@@ -1,9 +1,15 @@
-"""Mails about offers and bookings, each in its recipient's language.
+"""Mails about offers and bookings, each in its recipient's language: the receivers of the
+bookings area's signals.
+
+Every change tells each party what it means for them, in words (who cancelled; a
+replacement is sought; you are booked), and carries the calendar message that brings
+their calendar up to date (``calendar.itip``). After the words, ``_catch_up`` sends any
+calendar change a party still lacks, so that every party's mail tells the same story as
+their feed, whatever the sequence of changes.
 
 Subjects and bodies say what, when and where in general terms (language pair, day,
-municipality); never the case reference or the notes, which only logged-in people see.
-Booking mails carry the booking as an iTIP invitation or cancellation (RFC 6047), so
-that it lands in, moves in, or leaves the recipient's calendar.
+municipality); never the case reference or the notes. People without an account get the
+signed link to their booking, never an invitation to log in.
 """
 
 from flask_babel import format_date
@@ -11,21 +17,34 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.models import recipient_of_user
 from ..bookings import signals
-from ..bookings.links import offer_link
+from ..bookings.links import booking_link, offer_link
 from ..bookings.wording import request_summary
-from ..calendar.events import booking_ics
+from ..calendar.itip import (
+    Party,
+    calendar_part,
+    interpreter_of,
+    parties_of,
+    pending,
+    requester_of,
+)
 from ..core.i18n import current_language
 from ..core.mail import send_mail
 
 SUBJECTS = {
     "offer": _l("Offer: %(what)s on %(day)s"),
+    "offer_withdrawn": _l("No longer available: %(what)s on %(day)s"),
     "booked": _l("Booked: %(what)s on %(day)s"),
     "cancelled": _l("Cancelled: %(what)s on %(day)s"),
     "rescheduled": _l("Changed: %(what)s on %(day)s"),
+    "released": _l("Changed: %(what)s on %(day)s"),
+    "withdrawn": _l("Withdrawn: %(what)s on %(day)s"),
+    "rebook": _l("Withdrawn, rebook: %(what)s on %(day)s"),
+    "unfilled": _l("No interpreter found: %(what)s on %(day)s"),
+    "updated": _l("Changed: %(what)s on %(day)s"),
 }
-# Which of a user's mail preferences a kind of mail obeys.
-PREFERENCE = {"offer": "mail_offers", "booked": "mail_bookings", "cancelled": "mail_bookings",
-              "rescheduled": "mail_bookings"}
+# Which of a user's mail preferences a kind of mail obeys (offers; everything else about
+# bookings). A dispatcher's mail about their work always goes.
+PREFERENCE = {"offer": "mail_offers", "offer_withdrawn": "mail_offers"}
 
 
 def _subject(kind: str, request):
@@ -34,67 +53,133 @@ def _subject(kind: str, request):
                                           "day": format_date(request.day)}
 
 
-def _send(recipient, account, kind: str, request, booking=None, audience=None, method=None,
-          **context) -> None:
-    """One mail in the recipient's language (else the request's working language), unless
-    their account asked for no mail of this kind."""
-    if account is not None and not getattr(account, PREFERENCE[kind], True):
+def _wants(account, kind: str) -> bool:
+    if account is None:
+        return True
+    return bool(getattr(account, PREFERENCE.get(kind, "mail_bookings"), True))
+
+
+def _tell(party: Party | None, kind: str, request, **context) -> None:
+    """One mail to a party: the words of ``kind``, with the calendar message their calendar
+    lacks (if any). A person without an account gets their booking's own link."""
+    if party is None or not _wants(party.account, kind):
         return
-    calendar = ((method, lambda ui: booking_ics(booking, audience, ui, method=method))
-                if method else None)
-    send_mail(recipient, kind, _subject(kind, request), f"emails/{kind}.txt",
-              language=request.working_language, calendar=calendar, request=request,
-              booking=booking, **context)
+    booking = party.subject if party.audience == "person" else request.live_booking
+    if party.audience == "person" and party.account is None:
+        context.setdefault("link", booking_link(party.subject))
+    send_mail(party.recipient, kind, _subject(kind, request), f"emails/{kind}.txt",
+              language=request.working_language, calendar=calendar_part(party),
+              request=request, booking=booking, for_person=party.audience == "person",
+              has_account=party.account is not None, **context)
 
 
-def _to_person(kind: str, booking, method: str) -> None:
-    person = booking.person
-    _send(person.mail_recipient, person.active_account, kind, booking.request, booking,
-          "person", method, for_person=True)
+def _catch_up(request) -> None:
+    """Whoever's calendar still lacks a change of this request gets it now."""
+    for party in parties_of(request):
+        if pending(party) is not None:
+            _tell(party, "updated", request)
 
 
-def _to_requester(kind: str, request, booking=None, method=None) -> None:
-    user = request.requester
-    if user.active:
-        _send(recipient_of_user(user), user, kind, request, booking, "requester", method,
-              for_person=False)
+def _to_dispatchers(kind: str, request, **context) -> None:
+    if request.service is None:
+        return
+    for dispatcher in request.service.dispatchers:
+        if dispatcher.active:
+            send_mail(recipient_of_user(dispatcher), kind, _subject(kind, request),
+                      f"emails/{kind}.txt", request=request, **context)
 
 
 @signals.offer_sent.connect
 def offer_sent(offer, **_):
     person = offer.person
-    _send(person.mail_recipient, person.active_account, "offer", offer.request, offer=offer,
-          link=offer_link(offer))
+    if _wants(person.active_account, "offer"):
+        send_mail(person.mail_recipient, "offer", _subject("offer", offer.request),
+                  "emails/offer.txt", language=offer.request.working_language,
+                  request=offer.request, offer=offer, link=offer_link(offer),
+                  has_account=person.active_account is not None)
+
+
+@signals.offer_withdrawn.connect
+def offer_withdrawn(offer, **_):
+    """The offer is no longer available (the reason stays with the service)."""
+    person = offer.person
+    if _wants(person.active_account, "offer_withdrawn"):
+        send_mail(person.mail_recipient, "offer_withdrawn",
+                  _subject("offer_withdrawn", offer.request), "emails/offer_withdrawn.txt",
+                  language=offer.request.working_language, request=offer.request,
+                  offer=offer)
 
 
 @signals.booking_confirmed.connect
 def booking_confirmed(booking, **_):
-    _to_person("booked", booking, "REQUEST")
-    _to_requester("booked", booking.request, booking, "REQUEST")
+    request = booking.request
+    _tell(interpreter_of(booking), "booked", request)
+    _tell(requester_of(request), "booked", request)
+    _catch_up(request)
+
+
+@signals.booking_reassigned.connect
+def booking_reassigned(booking, previous=None, **_):
+    """Someone else has it now: the first person's booking ends, the new one is booked,
+    and the requester sees one event that names the new interpreter."""
+    request = booking.request
+    if previous is not None:
+        _tell(interpreter_of(previous), "cancelled", request, by="service")
+    _tell(interpreter_of(booking), "booked", request)
+    _tell(requester_of(request), "booked", request, replaced=True)
+    _catch_up(request)
 
 
 @signals.booking_moved.connect
 def booking_moved(booking, **_):
-    _to_person("rescheduled", booking, "REQUEST")
-    _to_requester("rescheduled", booking.request, booking, "REQUEST")
+    request = booking.request
+    _tell(interpreter_of(booking), "rescheduled", request)
+    _tell(requester_of(request), "rescheduled", request)
+    _catch_up(request)
+
+
+@signals.request_moved.connect
+def request_moved(request, **_):
+    """Nobody is booked for it (yet, or any more): the requester learns the new time, and
+    their calendar follows if it shows the request."""
+    _tell(requester_of(request), "rescheduled", request)
+    _catch_up(request)
 
 
 @signals.booking_released.connect
 def booking_released(booking, **_):
-    """The person no longer has this booking (reassigned, or moved to a time they cannot)."""
-    _to_person("cancelled", booking, "CANCEL")
+    """The person no longer has it: moved to a time they cannot keep, or they withdrew.
+    They get the cancellation; the requester learns that a replacement is sought (not who
+    or why); on a withdrawal the dispatchers are asked to rebook."""
+    request = booking.request
+    withdrawn = booking.ended_reason == "withdrawn"
+    _tell(interpreter_of(booking), "withdrawn" if withdrawn else "released", request)
+    _tell(requester_of(request), "released", request)
+    if withdrawn:
+        _to_dispatchers("rebook", request, booking=booking)
+    _catch_up(request)
 
 
 @signals.request_cancelled.connect
-def request_cancelled(request, booking=None, by_requester=False, **_):
-    """A booked request: both get the cancellation, so that it leaves both calendars (also
-    the requester's own, when they cancelled it). An unbooked one: only a requester who
-    did not cancel it themselves is told."""
+def request_cancelled(request, booking=None, by=None, **_):
+    """Everyone whose calendar shows it gets the cancellation, the requester too when
+    they cancelled themselves; the words say who cancelled."""
+    requester = request.requester
+    who = ("you" if by is not None and by.id == requester.id
+           else "colleague" if by is not None and by.is_requester else "service")
     if booking is not None:
-        _to_person("cancelled", booking, "CANCEL")
-        _to_requester("cancelled", request, booking, "CANCEL")
-    elif not by_requester:
-        _to_requester("cancelled", request)
+        _tell(interpreter_of(booking), "cancelled", request, by="service")
+    if booking is not None or who != "you":
+        _tell(requester_of(request), "cancelled", request, by=who,
+              colleague=by.name if who == "colleague" else None)
+    _catch_up(request)
+
+
+@signals.request_unfilled.connect
+def request_unfilled(request, **_):
+    """Its time came and nobody could be booked: the requester must know."""
+    _tell(requester_of(request), "unfilled", request)
+    _catch_up(request)
 
 
 @signals.request_escalated.connect

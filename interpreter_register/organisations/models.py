@@ -77,6 +77,8 @@ class Organisation(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Calendar feeds show its name: a rename must change their version too.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     members = relationship("User", back_populates="organisation")
 
@@ -95,6 +97,8 @@ class InterpretingService(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Calendar feeds show its name: a rename must change their version too.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # The service's cancellation policy (its agreements with organisations).
     cancellation_rule: Mapped[CancellationRule] = mapped_column(
         enum_type(CancellationRule, 30), default=CancellationRule.PREVIOUS_WORKING_DAY)

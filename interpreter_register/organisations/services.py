@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..auth import signals as auth_signals
 from ..auth.models import Role, User
 from ..core.permissions import require
 from ..core.rules import RuleError
@@ -64,9 +65,7 @@ def set_organisation_active(acting: User, organisation: Organisation, active: bo
     _require_admin(acting)
     organisation.active = active
     if not active:
-        for member in organisation.members:
-            if member.active:
-                member.deactivate()
+        _deactivate(organisation.members)
     db.session.flush()
 
 
@@ -110,10 +109,16 @@ def set_service_active(acting: User, service: InterpretingService, active: bool)
     _require_admin(acting)
     service.active = active
     if not active:
-        for dispatcher in service.dispatchers:
-            if dispatcher.active:
-                dispatcher.deactivate()
+        _deactivate(service.dispatchers)
     db.session.flush()
+
+
+def _deactivate(users) -> None:
+    """The accounts of a deactivated organisation or service stop, and their feeds."""
+    for user in users:
+        if user.active:
+            user.deactivate()
+            auth_signals.user_deactivated.send(user)
 
 
 def merge_ranges(ranges) -> list[tuple[int, int]]:

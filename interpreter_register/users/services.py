@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..auth import signals as auth_signals
 from ..auth.models import Role, User
 from ..auth.services import find_user_by_email, send_invitation
 from ..core.permissions import require
@@ -101,6 +102,7 @@ def deactivate_user(acting: User, user: User) -> None:
         raise RuleError(_l("You cannot deactivate your own account."))
     user.deactivate()
     db.session.flush()
+    auth_signals.user_deactivated.send(user)
 
 
 def reactivate_user(acting: User, user: User) -> None:

@@ -88,14 +88,16 @@ def candidates(request: InterpretingRequest, policy: MatchingPolicy | None = Non
     # thousand holders, and reading each fact by name cost more than the query.
     found = [Candidate(
         person_id=person_id, name=f"{first_name} {last_name}", tier=TIERS[tier],
+        qualification_id=qualification_id,
         active=active, gender=gender, postcode=postcode, works_this_way=bool(works),
         serves_region=bool(serves), specialised=bool(specialised), available=hours == 2,
         hours_that_day=hours > 0, leave=leave.get(person_id),
         bookings=tuple(near.get(person_id, ())), barred=bool(barred),
         declined=bool(declined), continuity=bool(continuity), recent_bookings=recent,
         certificate_note=notes.get(person_id))
-        for (person_id, first_name, last_name, active, gender, postcode, tier, works, serves,
-             specialised, hours, barred, declined, continuity, recent) in rows]
+        for (person_id, first_name, last_name, active, gender, postcode, qualification_id,
+             tier, works, serves, specialised, hours, barred, declined, continuity, recent)
+        in rows]
     return slot, found
 
 
@@ -123,8 +125,11 @@ def match(request: InterpretingRequest, policy: MatchingPolicy | None = None,
     for candidate in held_back:
         result.excluded.append((candidate, [rules.Exclusion(
             "lower_tier", {"tier": candidate.tier, "note": candidate.certificate_note})]))
+    # Certified and reliable people rank by points (the tier is part of them); the lower
+    # tiers, offered only when no one better can, rank by tier first, then points.
     result.ranked = sorted((Ranked(c, score(c, slot, policy.weights)) for c in offered),
-                           key=lambda r: (-r.ranking.points, r.candidate.name))
+                           key=lambda r: (r.candidate.tier if r.lower_tier else 0,
+                                          -r.ranking.points, r.candidate.name))
     result.excluded.sort(key=lambda pair: pair[0].name)
     return result
 

@@ -32,11 +32,22 @@ def exclusion_text(exclusion: Exclusion) -> str:
     if code == "region":
         return _("Does not serve %(province)s", province=params["province"].label
                  if params["province"] else "—")
+    if code == "certificate_suspended":
+        return _("Certificate for this pair suspended since %(date)s",
+                 date=format_date(params["since"]))
+    if code == "certificate_revoked":
+        return _("Certificate for this pair revoked on %(date)s",
+                 date=format_date(params["since"]))
     if code == "barred":
         return _("Barred by this organisation")
     if code == "declined":
         return _("Declined this request")
     if code == "leave":
+        if params.get("from") or params.get("until"):
+            return _("On leave from %(first)s %(start)s to %(last)s %(end)s",
+                     first=format_date(params["first"]), last=format_date(params["last"]),
+                     start=format_time(params["from"], "short") if params["from"] else "",
+                     end=format_time(params["until"], "short") if params["until"] else "")
         return _("On leave from %(first)s to %(last)s", first=format_date(params["first"]),
                  last=format_date(params["last"]))
     if code == "unavailable":
@@ -73,5 +84,7 @@ def reason_text(reason: Reason) -> str:
         "gender_not_met": lambda: _("Not the gender asked"),
         "workload": lambda: ngettext("%(num)d booking recently", "%(num)d bookings recently",
                                      params["count"]),
+        "certificate_expired": lambda: _("certificate ended on %(date)s",
+                                         date=format_date(params["since"])),
     }
     return texts[code]() if code in texts else code

@@ -58,6 +58,7 @@ class Candidate:
     person_id: int
     name: str
     tier: Tier | None = None           # None: does not hold this pair for this work
+    qualification_id: int | None = None  # the pair that makes them eligible
     active: bool = True
     gender: Gender | None = None
     postcode: str | None = None
@@ -66,7 +67,7 @@ class Candidate:
     specialised: bool = False          # in the request's domain
     available: bool = True             # a weekly range of that weekday covers the slot
     hours_that_day: bool = True        # any weekly hours recorded on that weekday
-    leave: tuple | None = None         # (first day, last day)
+    leave: tuple | None = None         # (first day, last day, from time, until time)
     bookings: tuple = ()               # Clash, for bookings near the slot
     barred: bool = False
     declined: bool = False

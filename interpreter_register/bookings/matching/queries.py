@@ -99,7 +99,8 @@ def parameters(request: InterpretingRequest, slot: Slot, register: RegisterPolic
              "case": request.case_reference,
              "since": utcnow() - timedelta(days=workload_days), "person": only}
     if slot.starts_at is not None:
-        found.update(weekday=slot.day.weekday(), local_start=slot.local_start,
+        found.update(slot_start=slot.starts_at, slot_end=slot.ends_at,
+                     weekday=slot.day.weekday(), local_start=slot.local_start,
                      local_end=slot.local_end, window_start=slot.starts_at - margin,
                      window_end=slot.ends_at + margin,
                      earliest=slot.starts_at - margin - LONGEST_BOOKING)
@@ -173,7 +174,8 @@ def candidates_statement(shape: Shape):
                                positives_needed=bindparam("positives", type_=Integer()))
     return (
         select(Person.id, Person.first_name, Person.last_name, Person.active, Person.gender,
-               Person.postcode, tier_of_qualification(register, DAY).label("tier"),
+               Person.postcode, Qualification.id.label("qualification_id"),
+               tier_of_qualification(register, DAY).label("tier"),
                _has(PersonModality, PersonModality.modality, "modality")
                .label("works_this_way"),
                (_has(PersonRegion, PersonRegion.province, "province") if shape.on_site
@@ -209,8 +211,14 @@ def nearby_statement(shape: Shape):
 
 @cache
 def leave_statement(shape: Shape):
-    return select(Leave.person_id, Leave.first_day, Leave.last_day).where(
-        Leave.person_id.in_(_holders(shape)), Leave.first_day <= DAY, Leave.last_day >= DAY)
+    """Leave of the holders that meets the slot (its time; a translation: its day)."""
+    if shape.timed:
+        meets = (Leave.starts_at < bindparam("slot_end", type_=UTCDateTime()),
+                 Leave.ends_at > bindparam("slot_start", type_=UTCDateTime()))
+    else:
+        meets = (Leave.first_day <= DAY, Leave.last_day >= DAY)
+    return select(Leave.person_id, Leave.first_day, Leave.last_day, Leave.from_time,
+                  Leave.until_time).where(Leave.person_id.in_(_holders(shape)), *meets)
 
 
 @cache
@@ -250,7 +258,8 @@ def nearby_bookings(shape: Shape, values: dict) -> dict[int, list[Clash]]:
 
 
 def leave_on_the_day(shape: Shape, values: dict) -> dict[int, tuple]:
-    return {person_id: (first, last) for person_id, first, last
+    """(first day, last day, from, until) of leave that meets the slot, per person."""
+    return {person_id: (first, last, starts, ends) for person_id, first, last, starts, ends
             in db.session.execute(leave_statement(shape), values)}
 
 

@@ -36,6 +36,11 @@ def exclusions(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Ex
     reasons = []
     if not candidate.active:
         reasons.append(Exclusion("inactive"))
+    note = candidate.certificate_note
+    if note is not None and note[0] in ("suspended", "revoked"):
+        # Not a lower tier: a suspended or revoked certificate keeps the person from the
+        # pair's work altogether until the register decides otherwise.
+        reasons.append(Exclusion(f"certificate_{note[0]}", {"since": note[1]}))
     if candidate.tier is None:
         reasons.append(Exclusion("other_pair", {"pairs": candidate.other_pairs}))
     if not candidate.works_this_way:
@@ -47,8 +52,9 @@ def exclusions(candidate: Candidate, slot: Slot, buffer_minutes: int) -> list[Ex
     if candidate.declined:
         reasons.append(Exclusion("declined"))
     if candidate.leave is not None:
-        reasons.append(Exclusion("leave", {"first": candidate.leave[0],
-                                           "last": candidate.leave[1]}))
+        first, last, starts, ends = candidate.leave
+        reasons.append(Exclusion("leave", {"first": first, "last": last, "from": starts,
+                                           "until": ends}))
     elif not candidate.available:
         reasons.append(Exclusion("unavailable", {"recorded": candidate.hours_that_day}))
     for clash in clashes(candidate, slot, buffer_minutes):

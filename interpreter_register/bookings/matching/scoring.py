@@ -55,6 +55,10 @@ def score(candidate: Candidate, slot: Slot, weights: Weights) -> Ranking:
         met = candidate.gender == slot.preferred_gender
         reasons.append(Reason("gender_met" if met else "gender_not_met",
                               weights.gender if met else 0.0))
+    note = candidate.certificate_note
+    if note is not None and note[0] == "expired":
+        # Worth no points (the tier already says it); the dispatcher must see it.
+        reasons.append(Reason("certificate_expired", 0.0, {"since": note[1]}))
     spare = max(0.0, 1 - candidate.recent_bookings / BUSY)
     reasons.append(Reason("workload", round(weights.workload * spare, 1),
                           {"count": candidate.recent_bookings}))

@@ -1,7 +1,14 @@
 """Requests, offers, bookings, and the availability and leave of interpreters."""
 
 from .availability import Leave, OrganisationBar, WeeklyAvailability
-from .bookings import Booking, BookingStatus, InvalidTransition, Offer, OfferStatus
+from .bookings import (
+    Booking,
+    BookingStatus,
+    InvalidTransition,
+    Offer,
+    OfferStatus,
+    WithdrawalReason,
+)
 from .requests import (
     AWAITING_STATUSES,
     OPEN_CONDITION,
@@ -17,4 +24,5 @@ __all__ = [
     "AWAITING_STATUSES", "OPEN_CONDITION", "OPEN_STATUSES", "Booking", "BookingStatus",
     "FlagReason", "InterpretingRequest", "InvalidTransition", "Leave", "Offer", "OfferStatus",
     "OrganisationBar", "RequestEvent", "RequestStatus", "UnfilledReason", "WeeklyAvailability",
+    "WithdrawalReason",
 ]

@@ -34,21 +34,36 @@ class WeeklyAvailability(db.Model):
 
 
 class Leave(db.Model):
-    """Days off, first and last day included, with an optional note for the person."""
+    """Time off: whole days (first and last included) or part of a day (an afternoon),
+    with an optional note for the person. ``starts_at`` and ``ends_at`` are the same span
+    in UTC, for matching and for the bookings it touches."""
 
     __tablename__ = "leave"
-    __table_args__ = (CheckConstraint("last_day >= first_day", name="last_after_first"),)
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="last_after_first"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_leave_person_span", "person_id", "starts_at", "ends_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
+    # Brussels wall-clock times when only part of a day is off (None: the whole day).
+    from_time: Mapped[time | None] = mapped_column(Time)
+    until_time: Mapped[time | None] = mapped_column(Time)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(String(200))
 
     person = relationship("Person")
 
     def covers(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
+
+    @property
+    def whole_days(self) -> bool:
+        return self.from_time is None and self.until_time is None
 
 
 class OrganisationBar(db.Model):

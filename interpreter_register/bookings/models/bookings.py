@@ -24,6 +24,18 @@ class BookingStatus(Labelled, StrEnum):
 BookingStatus.LABELS = {"confirmed": _l("Confirmed"), "cancelled": _l("Cancelled"),
                         "completed": _l("Completed")}
 
+class WithdrawalReason(Labelled, StrEnum):
+    """Why a person withdrew from a booking; it stays with the service."""
+
+    ILLNESS = "illness"
+    EMERGENCY = "emergency"
+    LEAVE = "leave"
+    OTHER = "other"
+
+
+WithdrawalReason.LABELS = {"illness": _l("Illness"), "emergency": _l("Emergency"),
+                           "leave": _l("Leave"), "other": _l("Other reason")}
+
 # Every change of a booking's status: where it may start, where it leads (as for requests).
 BOOKING_TRANSITIONS = {
     "cancel": ((BookingStatus.CONFIRMED,), BookingStatus.CANCELLED),
@@ -36,7 +48,7 @@ class InvalidTransition(Exception):
     stands: a bug in the caller, never a user's mistake (those are ``RuleError``s)."""
 
 
-def _new_uid() -> str:
+def new_uid() -> str:
     return f"{uuid.uuid4().hex}@interpreter-register"
 
 
@@ -73,7 +85,7 @@ class Booking(db.Model):
     revision_needed: Mapped[bool] = mapped_column(default=False)
     delivered_on: Mapped[date | None] = mapped_column(Date)
     # The calendar event's identity: stable for the booking's life.
-    uid: Mapped[str] = mapped_column(String(80), unique=True, default=_new_uid)
+    uid: Mapped[str] = mapped_column(String(80), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0)
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When anything a calendar shows last changed: feeds' ETag and LAST-MODIFIED.
@@ -81,6 +93,17 @@ class Booking(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_late: Mapped[bool | None]
+    # Why the person no longer has it when it ended before its time: "cancelled" (the
+    # request was), "unassigned" (given to someone else), "released" (a new time they
+    # cannot keep), "asked_again", "withdrawn" (by the person). The note is the
+    # interpreter's word to the service on a withdrawal; no client data.
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+    withdrawal_reason: Mapped[WithdrawalReason | None] = mapped_column(
+        enum_type(WithdrawalReason, 20))
+    withdrawal_note: Mapped[str | None] = mapped_column(String(300))
+    # The pair that made the person eligible when booked (its tier is ``tier``): the
+    # attention list compares it with what they hold on the day.
+    qualification_id: Mapped[int | None] = mapped_column(ForeignKey("qualifications.id"))
     # Markers of the scheduled jobs, so that running one twice does nothing twice: the
     # start a reminder was sent for (a new start gets a new reminder), and when register
     # staff were last told the translation still waits for a revision.
@@ -129,6 +152,10 @@ class Booking(db.Model):
     def can_be_seen_by(self, user) -> bool:
         return self.audience_for(user) is not None
 
+    def can_be_withdrawn_by(self, user) -> bool:
+        """Only the booked person withdraws (logged in, or by their booking's link)."""
+        return user.is_person(self.person_id)
+
     def can_be_delivered_by(self, user) -> bool:
         """Only the translator marks their translation delivered."""
         return user.is_person(self.person_id)
@@ -141,17 +168,24 @@ class Booking(db.Model):
             raise InvalidTransition(f"booking {transition}: {self.status} → {target}")
         self.status = target
 
-    def cancel(self, late: bool, now: datetime | None = None) -> None:
+    def cancel(self, late: bool, now: datetime | None = None,
+               reason: str = "cancelled") -> None:
         """The request is cancelled: late or not, by the service's policy."""
         self._move("cancel")
         self.cancelled_at = now or utcnow()
         self.cancelled_late = late
+        self.ended_reason = reason
         self.sequence += 1
 
-    def release(self, now: datetime | None = None) -> None:
-        """The person no longer has it (someone else does, or a new time they cannot
-        keep): it leaves their calendar; never a late cancellation."""
-        self.cancel(False, now)
+    def release(self, reason: str, now: datetime | None = None,
+                withdrawal: tuple[str, str | None] | None = None) -> None:
+        """The person no longer has it (someone else does, a new time they cannot keep, or
+        they withdrew: ``withdrawal`` is then their reason code and note); it leaves their
+        calendar; never a late cancellation."""
+        self.cancel(False, now, reason)
+        if withdrawal is not None:
+            self.withdrawal_reason = withdrawal[0]
+            self.withdrawal_note = (withdrawal[1] or "").strip()[:300] or None
 
     def move(self, starts_at: datetime, ends_at: datetime, place: str | None) -> None:
         """A new time (and place); calendars must see the change."""

@@ -13,7 +13,7 @@ from ...core.time import to_brussels, utcnow
 from ...extensions import db
 from ...register.models import Direction, Domain, Gender, Modality, QualificationKind
 from ...register.models.enums import Labelled
-from .bookings import InvalidTransition
+from .bookings import InvalidTransition, new_uid
 
 
 class RequestStatus(Labelled, StrEnum):
@@ -61,6 +61,8 @@ class FlagReason(Labelled, StrEnum):
     STARTS_SOON = "starts_soon"
     NO_SERVICE = "no_service"
     ASK_AGAIN = "ask_again"
+    WITHDRAWN = "withdrawn"
+    RELEASED = "released"
 
 
 FlagReason.LABELS = {
@@ -69,6 +71,8 @@ FlagReason.LABELS = {
     "starts_soon": _l("Starts soon and is not booked"),
     "no_service": _l("No interpreting service serves this place"),
     "ask_again": _l("The new time is not covered: the interpreter is asked again"),
+    "withdrawn": _l("The interpreter withdrew: book someone else"),
+    "released": _l("The interpreter could not keep the new time: book someone else"),
 }
 
 
@@ -136,6 +140,8 @@ class InterpretingRequest(db.Model):
     status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus, 20),
                                                   default=RequestStatus.SUBMITTED)
     flag: Mapped[FlagReason | None] = mapped_column(enum_type(FlagReason, 30))
+    # Since when the flag stands (the dispatchers' attention list says so).
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unfilled_reason: Mapped[UnfilledReason | None] = mapped_column(enum_type(UnfilledReason, 30))
     # When its dispatchers were warned that it starts soon unbooked (the job's marker).
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -146,6 +152,12 @@ class InterpretingRequest(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     cancelled_late: Mapped[bool | None]
+    # The request as the requester's, the organisation's and the service's calendars show
+    # it: one event for the request's whole life, whoever is booked (docs/calendar.md).
+    calendar_uid: Mapped[str] = mapped_column(String(80), unique=True, default=new_uid)
+    calendar_sequence: Mapped[int] = mapped_column(default=0)
+    # When anything a calendar shows of it last changed: feeds' ETag and LAST-MODIFIED.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organisation = relationship("Organisation")
     requester = relationship("User", foreign_keys=[requester_id])
@@ -203,6 +215,12 @@ class InterpretingRequest(db.Model):
         return self.status == RequestStatus.CANCELLED
 
     @property
+    def is_cancellable(self) -> bool:
+        """Open, and not a translation already delivered."""
+        booking = self.live_booking
+        return self.is_open and not (booking is not None and booking.delivered_on is not None)
+
+    @property
     def sends_waves(self) -> bool:
         """Offers go out tier by tier, and a next wave may still follow."""
         return self.uses_waves and self.status == RequestStatus.OFFERED
@@ -246,65 +264,112 @@ class InterpretingRequest(db.Model):
         db.session.add(event)
         return event
 
+    def _flag(self, reason: FlagReason | None, now: datetime | None = None) -> None:
+        """Put the request on (or, with None, take it off) its dispatchers' attention."""
+        if reason != self.flag:
+            self.flag, self.flagged_at = reason, (now or utcnow()) if reason else None
+
+    def route_to(self, service, now: datetime | None = None) -> None:
+        """The interpreting service that handles it; none serves the place: flagged."""
+        self.service = service
+        self._flag(None if service is not None else FlagReason.NO_SERVICE, now)
+
+    # --- the request's calendar event (requester, organisation, service) --------------
+
+    @property
+    def has_calendar_event(self) -> bool:
+        """Calendars show a request from its first booking on (docs/calendar.md)."""
+        return bool(self.bookings)
+
+    @property
+    def calendar_status(self) -> str:
+        """CONFIRMED while someone is booked; TENTATIVE while a replacement is sought;
+        CANCELLED once it is cancelled or ended unfilled."""
+        if self.live_booking is not None:
+            return "CONFIRMED"
+        if self.status in (RequestStatus.CANCELLED, RequestStatus.UNFILLED):
+            return "CANCELLED"
+        return "TENTATIVE"
+
+    def _calendar_changed(self) -> None:
+        """What the request's event shows changed: its SEQUENCE counts up (RFC 5545)."""
+        if self.has_calendar_event:
+            self.calendar_sequence += 1
+
+    # --- the lifecycle: each change checks ``TRANSITIONS`` and keeps the history -------
+
     def open_wave(self, actor, people: int, in_waves: bool | None = None) -> int:
         """A wave of offers goes out to ``people``; returns the wave's number."""
         self._move("open_wave")
         if in_waves is not None:
             self.uses_waves = in_waves
         self.wave += 1
-        self.flag = None
+        self._flag(None)
         self.record(actor, "offered", wave=self.wave, people=people)
         return self.wave
 
-    def waves_exhausted(self) -> None:
-        """Every tier was offered and nobody accepted: the dispatchers must act."""
-        self.flag = FlagReason.WAVES_EXHAUSTED
+    def waves_exhausted(self, now: datetime | None = None) -> None:
+        """Every tier was offered and nobody accepted: back to the dispatchers, flagged."""
+        self._move("offers_unanswered")
+        self._flag(FlagReason.WAVES_EXHAUSTED, now)
         self.record(None, "waves_exhausted")
 
-    def offers_unanswered(self, actor) -> bool:
+    def offers_unanswered(self, actor, now: datetime | None = None) -> bool:
         """When no offer is open any more and nobody accepted, back to the dispatchers,
         flagged: a request is never silently dropped. Returns whether it went back."""
         if self.status != RequestStatus.OFFERED or self.open_offers:
             return False
         self._move("offers_unanswered")
-        self.flag = FlagReason.NO_ONE_ACCEPTED
+        self._flag(FlagReason.NO_ONE_ACCEPTED, now)
         self.record(actor, "no_one_accepted")
         return True
 
     def book(self, actor, booking, now: datetime, action: str = "booked") -> None:
         """``booking`` is made (directly, or by accepting an offer): the person's own offer
-        is accepted, everyone else's withdrawn."""
+        is accepted, everyone else's withdrawn. After an earlier booking, the calendars
+        see a new interpreter."""
         self._move("book")
-        self.booked_at, self.flag = now, None
+        self.booked_at = now
+        self._flag(None)
         for offer in self.open_offers:
             if offer.person_id == booking.person_id:
                 offer.accept(now)
             else:
                 offer.withdraw(now)
+        if any(other is not booking for other in self.bookings):
+            self.calendar_sequence += 1
         self.record(actor, action, person=booking.person.full_name, tier=booking.tier)
 
-    def release(self, actor, booking, now: datetime, action: str) -> None:
-        """The booked person no longer has it (replaced, or moved to a time they cannot
-        keep): back to the queue, flagged."""
+    def release(self, actor, booking, now: datetime, action: str,
+                flag: FlagReason = FlagReason.RELEASED,
+                withdrawal: tuple[str, str | None] | None = None) -> None:
+        """The booked person no longer has it (replaced, withdrawn, or moved to a time they
+        cannot keep): back to the queue, flagged; the calendars see a replacement sought."""
         self._move("release")
-        booking.release(now)
-        self.flag = FlagReason.NO_ONE_ACCEPTED
-        self.record(actor, action, person=booking.person.full_name)
+        booking.release(action, now, withdrawal)
+        self._flag(flag, now)
+        self._calendar_changed()
+        details = {"reason": withdrawal[0]} if withdrawal else {}
+        self.record(actor, action, person=booking.person.full_name, **details)
 
     def ask_again(self, actor, booking, now: datetime) -> None:
         """A new time outside the booked person's weekly hours: their booking ends and they
         are asked again by an offer."""
         self._move("ask_again")
-        booking.release(now)
-        self.flag = FlagReason.ASK_AGAIN
+        booking.release("asked_again", now)
+        self._flag(FlagReason.ASK_AGAIN, now)
+        self._calendar_changed()
         self.record(actor, "asked_again", person=booking.person.full_name)
 
     def reschedule(self, actor, starts_at: datetime, ends_at: datetime,
                    place: tuple[str, str, str] | None = None) -> None:
         """A new time (and, on site, a new place): (address, postcode, municipality)."""
+        if not self.is_open:
+            raise InvalidTransition(f"reschedule: {self.status}")
         self.starts_at, self.ends_at, self.due_at = starts_at, ends_at, starts_at
         if place is not None:
             self.address, self.postcode, self.municipality = place
+        self._calendar_changed()
         self.record(actor, "rescheduled")
 
     def cancel(self, actor, reason: str, late: bool, now: datetime) -> None:
@@ -318,7 +383,8 @@ class InterpretingRequest(db.Model):
             offer.withdraw(now)
         self._move("cancel")
         self.cancelled_at, self.cancel_reason, self.cancelled_late = now, reason, late
-        self.flag = None
+        self._flag(None)
+        self._calendar_changed()
         self.record(actor, "cancelled", late=late)
 
     def mark_unfilled(self, reason: "UnfilledReason", now: datetime) -> None:
@@ -327,14 +393,16 @@ class InterpretingRequest(db.Model):
         for offer in self.open_offers:
             offer.expire(now)
         self._move("mark_unfilled")
-        self.unfilled_reason, self.flag = reason, None
+        self.unfilled_reason = reason
+        self._flag(None)
+        self._calendar_changed()
         self.record(None, "unfilled", reason=reason.value)
 
     def escalate(self, now: datetime) -> None:
         """It starts soon and nobody is booked: flagged to its dispatchers, once."""
         self.escalated_at = now
         if self.flag is None:
-            self.flag = FlagReason.STARTS_SOON
+            self._flag(FlagReason.STARTS_SOON, now)
         self.record(None, "escalated")
 
     def complete(self, actor=None) -> None:

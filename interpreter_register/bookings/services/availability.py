@@ -10,6 +10,7 @@ from ...core.rules import RuleError
 from ...extensions import db
 from ...register.models import Person
 from ..models import Leave, OrganisationBar, WeeklyAvailability
+from .booking import open_offers_of, withdraw_offers
 
 
 def _may_keep(acting, person: Person) -> None:
@@ -50,18 +51,6 @@ def leave_of(person_id: int, from_day: date | None = None) -> list[Leave]:
     return db.session.scalars(statement).all()
 
 
-def add_leave(acting, person: Person, first_day: date, last_day: date,
-              note: str | None = None) -> Leave:
-    _may_keep(acting, person)
-    if last_day < first_day:
-        raise RuleError(_l("The last day comes before the first."), "last_day")
-    leave = Leave(person_id=person.id, first_day=first_day, last_day=last_day,
-                  note=(note or "").strip() or None)
-    db.session.add(leave)
-    db.session.flush()
-    return leave
-
-
 def remove_leave(acting, leave: Leave) -> None:
     _may_keep(acting, leave.person)
     db.session.delete(leave)
@@ -80,6 +69,8 @@ def bar(acting, person: Person, reason: str | None = None) -> OrganisationBar:
                             reason=(reason or "").strip() or None, created_by_id=acting.id)
     db.session.add(entry)
     db.session.flush()
+    # Their open offers for the organisation are taken back; they are never told why.
+    withdraw_offers(open_offers_of(person.id, organisation_id=acting.organisation_id))
     return entry
 
 

@@ -11,7 +11,7 @@ from ...core.permissions import require
 from ...core.rules import RuleError
 from ...core.time import utcnow
 from ...extensions import db
-from ...register.models import Person, QualificationKind, Tier
+from ...register.models import Person, Qualification, QualificationKind, Tier
 from .. import signals
 from ..matching.engine import match, place_key, problems_for
 from ..matching.explain import exclusion_text
@@ -30,8 +30,8 @@ def lock_person(person_id: int) -> None:
     db.session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
 
 
-def _create_booking(acting, request: InterpretingRequest, person_id: int, tier: Tier, now,
-                    action: str) -> Booking:
+def _create_booking(acting, request: InterpretingRequest, person_id: int, tier: Tier,
+                    qualification_id: int | None, now, action: str) -> Booking:
     """Insert the booking; the database refuses an overlap that slipped past the check."""
     certified = tier == Tier.CERTIFIED
     on_site = request.modality.value == "on_site"
@@ -39,7 +39,8 @@ def _create_booking(acting, request: InterpretingRequest, person_id: int, tier: 
     booking = Booking(
         request_id=request.id, person_id=person_id, starts_at=request.starts_at,
         ends_at=request.ends_at, deadline_on=request.deadline_on, on_site=on_site,
-        place=place_key(request) if on_site else None, tier=int(tier), confirmed_at=now,
+        place=place_key(request) if on_site else None, tier=int(tier),
+        qualification_id=qualification_id, confirmed_at=now,
         confirmed_by_id=getattr(acting, "id", None),
         revision_needed=request.kind == QualificationKind.TRANSLATION and not certified)
     try:
@@ -50,13 +51,18 @@ def _create_booking(acting, request: InterpretingRequest, person_id: int, tier: 
     db.session.expire(request, ["bookings"])
     request.book(acting, booking, now, action)
     db.session.flush()
-    signals.booking_confirmed.send(booking)
     return booking
 
 
 def book(acting, request: InterpretingRequest, person_id: int, now=None) -> Booking:
     """A dispatcher books one person directly: only someone the matching ranks."""
-    now = now or utcnow()
+    booking = book_ranked(acting, request, person_id, now or utcnow())
+    signals.booking_confirmed.send(booking)
+    return booking
+
+
+def book_ranked(acting, request: InterpretingRequest, person_id: int, now) -> Booking:
+    """Book a person the matching ranks for the request (the signal is the caller's)."""
     require_dispatcher(acting, request)
     lock_person(person_id)
     db.session.refresh(request)
@@ -71,8 +77,9 @@ def book(acting, request: InterpretingRequest, person_id: int, now=None) -> Book
                        None) or problems_for(request, person_id)
         raise RuleError(_l("This person cannot take the request: %(why)s",
                            why="; ".join(exclusion_text(r) for r in reasons) or "—"))
-    return _create_booking(acting, request, person_id, ranked[person_id].candidate.tier, now,
-                           "booked")
+    candidate = ranked[person_id].candidate
+    return _create_booking(acting, request, person_id, candidate.tier,
+                           candidate.qualification_id, now, "booked")
 
 
 def new_offer(acting, request: InterpretingRequest, person_id: int, tier, wave: int, now,
@@ -142,7 +149,10 @@ def next_wave(request: InterpretingRequest, now=None, acting=None) -> list[Offer
     ranked = match(request, policy, leave_out=offered).ranked
     best = min((r.candidate.tier for r in ranked), default=None)
     if best is None:
-        request.waves_exhausted()
+        # Nobody left to ask: once the last offers are answered or expired, the
+        # dispatchers must act (not while offers of earlier waves are still open).
+        if not request.open_offers:
+            request.waves_exhausted(now)
         return []
     return _send(acting, request, [r for r in ranked if r.candidate.tier == best][:policy.top_k],
                  now, policy)
@@ -152,11 +162,14 @@ class OfferAnswer(RuleError):
     """An offer that can no longer be answered; the message says why, kindly."""
 
 
+NO_LONGER_AVAILABLE = _l("Thank you, but this offer is no longer available: the request "
+                         "has been given to someone else or no longer needs an interpreter.")
+
+
 def _check_answerable(offer: Offer, now) -> None:
     if offer.status == OfferStatus.WITHDRAWN or (
             offer.is_open and offer.request.status != RequestStatus.OFFERED):
-        raise OfferAnswer(_l("Thank you, but this request has been given to someone else "
-                             "or no longer needs an interpreter."))
+        raise OfferAnswer(NO_LONGER_AVAILABLE)
     if offer.status == OfferStatus.EXPIRED or (offer.is_open and now >= offer.expires_at):
         raise OfferAnswer(_l("This offer has expired."))
     if not offer.is_open:
@@ -177,10 +190,31 @@ def accept_offer(acting, offer: Offer, now=None) -> Booking:
     _check_answerable(offer, now)
     request = offer.request
     problems = problems_for(request, offer.person_id)
+    # What is between the organisation or the register and the service is never told to
+    # the person: a bar, a suspension or a deactivation reads as "no longer available".
+    if any(p.code in PRIVATE_EXCLUSIONS for p in problems):
+        raise OfferAnswer(NO_LONGER_AVAILABLE)
     if problems:
         raise OfferAnswer(_l("You cannot take this request now: %(why)s",
                              why="; ".join(exclusion_text(p) for p in problems)))
-    return _create_booking(acting, request, offer.person_id, Tier(offer.tier), now, "accepted")
+    booking = _create_booking(acting, request, offer.person_id, Tier(offer.tier),
+                              _qualification_of(request, offer.person_id), now, "accepted")
+    signals.booking_confirmed.send(booking)
+    return booking
+
+
+# Exclusions the person is not told about (the service sees them in the matching panel).
+PRIVATE_EXCLUSIONS = frozenset({"barred", "inactive", "certificate_suspended",
+                                "certificate_revoked"})
+
+
+def _qualification_of(request: InterpretingRequest, person_id: int) -> int | None:
+    """The person's qualification for the request's pair (which made them eligible)."""
+    return db.session.scalar(select(Qualification.id).where(
+        Qualification.person_id == person_id,
+        Qualification.language_code == request.language_code,
+        Qualification.working_language == request.working_language,
+        Qualification.kind == request.kind, Qualification.direction == request.direction))
 
 
 def decline_offer(acting, offer: Offer, reason: str | None = None, now=None) -> None:
@@ -191,7 +225,7 @@ def decline_offer(acting, offer: Offer, reason: str | None = None, now=None) -> 
     offer.decline(reason, now)
     offer.request.record(acting, "declined", person=offer.person.full_name)
     if not offer.request.uses_waves:
-        offer.request.offers_unanswered(acting)
+        offer.request.offers_unanswered(acting, now)
     db.session.flush()
 
 
@@ -204,6 +238,39 @@ def expire_offers(now=None) -> int:
         offer.expire(now)
     for request in {offer.request for offer in stale}:
         if not request.uses_waves:
-            request.offers_unanswered(None)
+            request.offers_unanswered(None, now)
     db.session.flush()
     return len(stale)
+
+
+def withdraw_offers(offers, now=None) -> int:
+    """Take back open offers a person may no longer take (a bar, a suspension, a
+    deactivation); each person learns only that the offer is no longer available.
+    Requests left without an open offer go back to their dispatchers, flagged."""
+    now = now or utcnow()
+    withdrawn = [offer for offer in offers if offer.is_open]
+    for offer in withdrawn:
+        offer.withdraw(now)
+        offer.request.record(None, "offer_withdrawn", person=offer.person.full_name)
+    for request in {offer.request for offer in withdrawn}:
+        request.offers_unanswered(None, now)
+    db.session.flush()
+    for offer in withdrawn:
+        signals.offer_withdrawn.send(offer)
+    return len(withdrawn)
+
+
+def open_offers_of(person_id: int, organisation_id: int | None = None, pair=None) -> list[Offer]:
+    """A person's open offers, for one organisation's requests or one language pair (a
+    qualification) only when given."""
+    statement = (select(Offer).join(InterpretingRequest, Offer.request_id == InterpretingRequest.id)
+                 .where(Offer.person_id == person_id, Offer.status == OfferStatus.OPEN))
+    if organisation_id is not None:
+        statement = statement.where(InterpretingRequest.organisation_id == organisation_id)
+    if pair is not None:
+        statement = statement.where(
+            InterpretingRequest.language_code == pair.language_code,
+            InterpretingRequest.working_language == pair.working_language,
+            InterpretingRequest.direction == pair.direction,
+            InterpretingRequest.modality.in_(pair.kind.modalities))
+    return db.session.scalars(statement).all()

@@ -9,8 +9,8 @@ from ...extensions import db
 from .. import signals
 from ..matching.engine import place_key, problems_for
 from ..matching.settings import current_policy
-from ..models import Booking, InterpretingRequest
-from .booking import book, lock_person, new_offer, require_dispatcher
+from ..models import Booking, FlagReason, InterpretingRequest
+from .booking import book_ranked, lock_person, new_offer, require_dispatcher
 from .requests import RequestDetails, check_details
 
 
@@ -35,6 +35,7 @@ def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address
     booking = request.live_booking
     if booking is None:
         db.session.flush()
+        signals.request_moved.send(request)
         return
     lock_person(booking.person_id)
     problems = problems_for(request, booking.person_id)
@@ -48,9 +49,10 @@ def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address
         offer = new_offer(acting, request, booking.person_id, booking.tier, request.wave, now,
                           current_policy())
         db.session.flush()
+        signals.booking_released.send(booking)
         signals.offer_sent.send(offer)
     else:
-        request.release(acting, booking, now, "released")
+        request.release(acting, booking, now, "released", FlagReason.RELEASED)
         db.session.flush()
         signals.booking_released.send(booking)
 
@@ -66,5 +68,6 @@ def reassign(acting, request: InterpretingRequest, person_id: int, now=None) -> 
         raise RuleError(_l("This person is already booked for it."))
     request.release(acting, current, now, "unassigned")
     db.session.flush()
-    signals.booking_released.send(current)
-    return book(acting, request, person_id, now)
+    booking = book_ranked(acting, request, person_id, now)
+    signals.booking_reassigned.send(booking, previous=current)
+    return booking

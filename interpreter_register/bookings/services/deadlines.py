@@ -42,6 +42,7 @@ def close_unfilled(request: InterpretingRequest, now) -> None:
     """Its time came and nobody was booked."""
     request.mark_unfilled(unfilled_reason(request), now)
     db.session.flush()
+    signals.request_unfilled.send(request)
 
 
 def awaiting_requests_due(before, escalated: bool | None = None):

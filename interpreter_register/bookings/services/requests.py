@@ -16,7 +16,7 @@ from ...register.models import Direction, Domain, Gender, Language, Modality
 from ...register.services.people import add_language, check_language_code, normalise_phone
 from .. import signals
 from ..cancellation import is_late
-from ..models import FlagReason, InterpretingRequest
+from ..models import InterpretingRequest
 
 
 @dataclass
@@ -115,8 +115,7 @@ def route(request: InterpretingRequest) -> None:
     """To the service of the place (on site), else of the organisation; the most local."""
     postcode = request.postcode if request.modality == Modality.ON_SITE else None
     services = services_serving(postcode or request.organisation.postcode)
-    request.service = services[0] if services else None
-    request.flag = None if services else FlagReason.NO_SERVICE
+    request.route_to(services[0] if services else None)
 
 
 def create_request(acting, details: RequestDetails, now: datetime | None = None):
@@ -148,7 +147,7 @@ def cancel_request(acting, request: InterpretingRequest, reason: str,
     """Cancel a request (and its booking); returns whether the cancellation was late."""
     now = now or utcnow()
     require(request.can_be_cancelled_by(acting), "not allowed to cancel this request")
-    if not request.is_open:
+    if not request.is_cancellable:
         raise RuleError(_l("This request can no longer be cancelled."))
     if not (reason or "").strip():
         raise RuleError(_l("Say why the request is cancelled."), "reason")
@@ -156,7 +155,7 @@ def cancel_request(acting, request: InterpretingRequest, reason: str,
     booking = request.live_booking
     request.cancel(acting, reason.strip()[:300], late, now)
     db.session.flush()
-    signals.request_cancelled.send(request, booking=booking, by_requester=acting.is_requester)
+    signals.request_cancelled.send(request, booking=booking, by=acting)
     return late
 
 

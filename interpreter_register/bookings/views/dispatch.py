@@ -24,6 +24,7 @@ from ..services import booking as booking_service
 from ..services import changes
 from ..services import queue as queue_service
 from ..services import requests as request_service
+from ..services.attention import attention_list
 from ..services.queue import QueueFilter
 from . import dispatch_bp as bp
 from .common import cancelled_message, moment
@@ -50,10 +51,13 @@ def queue():
     found = queue_service.queue(current_user.service_id, filters,
                                 request.args.get("page", 1, type=int))
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+    # The attention list heads the queue's first page, unfiltered.
+    attention = (attention_list(current_user.service_id, utcnow())
+                 if not filters.narrowed and found.page.page == 1 else None)
     return render_template("dispatch/queue.html", form=form, page=found.page,
                            counts=found.counts, statuses=list(RequestStatus),
                            open_statuses=OPEN_STATUSES, arguments=arguments,
-                           soon=utcnow() + SOON)
+                           soon=utcnow() + SOON, attention=attention)
 
 
 @bp.route("/requests/<int:request_id>")

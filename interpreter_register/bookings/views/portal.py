@@ -10,16 +10,22 @@ from ...auth.models import Role
 from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm
 from ...core.permissions import roles_required
-from ...core.rules import RuleError
+from ...core.rules import RuleError, show_on_form
 from ...core.time import today_in_brussels, utcnow
 from ...extensions import db
 from ...register.models import Person
-from ..forms import AvailabilityForm, DeclineForm, LeaveForm, OfferAnswerForm
-from ..links import offer_id_from
-from ..models import Booking, Leave, Offer
+from ..forms import (
+    AvailabilityForm,
+    DeclineForm,
+    LeaveForm,
+    OfferAnswerForm,
+    WithdrawForm,
+)
+from ..links import booking_claim_from, booking_link, offer_id_from
+from ..models import Booking, Leave, Offer, OfferStatus, WithdrawalReason
 from ..services import availability as availability_service
 from ..services import booking as booking_service
-from ..services import revisions
+from ..services import revisions, withdrawals
 from ..services.queue import interpreter_overview
 from . import portal_bp as bp
 
@@ -102,8 +108,14 @@ def answer_offer(token):
             db.session.commit()
             flash(booked_message() if accepting else declined_message(), "success")
         return redirect(url_for("portal.answer_offer", token=token))
+    booking = next((b for b in offer.request.bookings
+                    if b.person_id == offer.person_id and b.is_live), None)
+    booking_url = None
+    if booking is not None and offer.status == OfferStatus.ACCEPTED:
+        booking_url = (url_for("portal.booking", booking_id=booking.id)
+                       if offer.person.active_account else booking_link(booking))
     return render_template("portal/offer.html", offer=offer, form=form,
-                           open=offer.is_open_at(utcnow()))
+                           open=offer.is_open_at(utcnow()), booking_url=booking_url)
 
 
 @bp.route("/portal/bookings/<int:booking_id>")
@@ -111,8 +123,61 @@ def answer_offer(token):
 def booking(booking_id):
     """The booking as the interpreter needs it, notes for the interpreter included."""
     found = _own_booking(booking_id)
+    return _booking_page(found, url_for("portal.withdraw", booking_id=found.id))
+
+
+def _booking_page(found: Booking, withdraw_url: str, form=None, by_link: bool = False):
+    now = utcnow()
     return render_template("portal/booking.html", booking=found, item=found.request,
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), withdraw_form=form or WithdrawForm(),
+                           withdraw_url=withdraw_url, by_link=by_link,
+                           may_withdraw=found.is_confirmed and found.request.is_booked
+                           and (found.starts_at or found.request.due_at) > now
+                           and found.delivered_on is None)
+
+
+@bp.route("/portal/bookings/<int:booking_id>/withdraw", methods=["POST"])
+@roles_required(Role.INTERPRETER)
+def withdraw(booking_id):
+    found = _own_booking(booking_id)
+    form = WithdrawForm()
+    saved = save_form(form, lambda: withdrawals.withdraw(
+        current_user, found, WithdrawalReason(form.reason.data), form.note.data),
+        withdrawn_message(), url_for("portal.index"))
+    return saved or _booking_page(found, url_for("portal.withdraw", booking_id=found.id), form)
+
+
+def withdrawn_message() -> str:
+    return _("You withdrew from the booking. The interpreting service will find someone "
+             "else; thank you for telling us in time.")
+
+
+def _booking_from_token(token: str) -> Booking:
+    """The booking a link was signed for, while it is still the person's: a booking that
+    ended early (cancelled, given to someone else, withdrawn) voids its link."""
+    claim = booking_claim_from(token)
+    found = db.session.get(Booking, claim[0]) if claim else None
+    if found is None or found.uid != claim[1]:
+        abort(404)
+    return found
+
+
+@bp.route("/b/<token>", methods=["GET", "POST"])
+def booking_by_link(token):
+    """The link in a booking mail, for people without an account: every detail of the
+    booking, and a way to withdraw. A link alone never changes anything."""
+    found = _booking_from_token(token)
+    if found.is_cancelled:
+        return render_template("portal/link_void.html"), 410
+    form = WithdrawForm()
+    if request.method == "POST":
+        saved = save_form(form, lambda: withdrawals.withdraw(
+            None, found, WithdrawalReason(form.reason.data), form.note.data),
+            withdrawn_message(), url_for("portal.booking_by_link", token=token))
+        if saved:
+            return saved
+    return _booking_page(found, url_for("portal.booking_by_link", token=token), form,
+                         by_link=True)
 
 
 @bp.route("/portal/bookings/<int:booking_id>/delivered", methods=["POST"])
@@ -143,27 +208,41 @@ def availability():
     return saved or _availability_page(person, form, LeaveForm())
 
 
-def _availability_page(person, form, leave_form):
+def _availability_page(person, form, leave_form, touched=()):
     return render_template(
         "portal/availability.html", form=form, leave_form=leave_form,
         leave=availability_service.leave_of(person.id, today_in_brussels()),
-        confirm=ConfirmForm())
+        confirm=ConfirmForm(), touched=touched)
 
 
 @bp.route("/portal/leave", methods=["POST"])
 @roles_required(Role.INTERPRETER)
 def add_leave():
+    """Leave; over confirmed bookings, the page lists them and asks to confirm, and the
+    confirmation withdraws from each."""
     form = LeaveForm()
     person = _person()
-    saved = save_form(form, lambda: availability_service.add_leave(
-        current_user, person, form.first_day.data, form.last_day.data, form.note.data),
-        _("Your leave is saved."), url_for("portal.availability"))
-    if saved:
-        return saved
+    touched = []
+    if form.validate_on_submit():
+        try:
+            withdrawals.take_leave(current_user, person, form.first_day.data,
+                                   form.last_day.data, form.from_time.data,
+                                   form.until_time.data, form.note.data,
+                                   confirmed=form.confirmed_bookings())
+        except withdrawals.LeaveOverBookings as asked:
+            db.session.rollback()
+            touched = asked.bookings
+        except RuleError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your leave is saved."), "success")
+            return redirect(url_for("portal.availability"))
     weekly = AvailabilityForm(data={"rows": [
         {"weekday": r.weekday, "starts": r.starts, "ends": r.ends}
         for r in availability_service.weekly_of(person.id)]}, formdata=None)
-    return _availability_page(person, weekly, form)
+    return _availability_page(person, weekly, form, touched)
 
 
 @bp.route("/portal/leave/<int:leave_id>/delete", methods=["POST"])

@@ -3,6 +3,7 @@
 from enum import IntEnum, StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 
 class Labelled:
@@ -14,6 +15,13 @@ class Labelled:
 class QualificationKind(Labelled, StrEnum):
     INTERPRETING = "interpreting"
     TRANSLATION = "translation"
+
+    @property
+    def modalities(self) -> tuple:
+        """The ways of working a qualification of this kind covers."""
+        if self == QualificationKind.TRANSLATION:
+            return (Modality.WRITTEN,)
+        return (Modality.ON_SITE, Modality.PHONE, Modality.VIDEO)
 
 
 QualificationKind.LABELS = {"interpreting": _l("Interpreting"),
@@ -41,6 +49,12 @@ class Modality(Labelled, StrEnum):
 
 Modality.LABELS = {"on_site": _l("On site"), "phone": _l("By telephone"),
                    "video": _l("By video"), "written": _l("Written translation")}
+# The same in the middle of a sentence ("Interpreting Arabic ↔ Dutch — on site"): each
+# language decides its own capitals (German keeps "vor Ort").
+Modality.IN_SENTENCE = {"on_site": _p("in a sentence", "on site"),
+                        "phone": _p("in a sentence", "by telephone"),
+                        "video": _p("in a sentence", "by video"),
+                        "written": _p("in a sentence", "written translation")}
 
 
 class Domain(Labelled, StrEnum):

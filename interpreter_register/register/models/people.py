@@ -31,6 +31,8 @@ class Language(Audited, db.Model):
     name_fr: Mapped[str | None] = mapped_column(String(80))
     name_de: Mapped[str | None] = mapped_column(String(80))
     name_en: Mapped[str | None] = mapped_column(String(80))
+    # Calendar feeds name the language: a rename must change their version too.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:
         return f"<Language {self.code}>"

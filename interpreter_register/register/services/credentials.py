@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ...core import audit
 from ...core.rules import RuleError
 from ...extensions import db
+from .. import signals
 from ..models import (
     Certificate,
     CertificateStatus,
@@ -134,7 +135,9 @@ def change_certificate_status(acting, certificate: Certificate, status: Certific
     if status not in STATUS_CHANGES[current]:
         raise RuleError(_l("A certificate that is %(current)s on that day cannot become "
                            "%(new)s.", current=current.label, new=status.label), "status")
-    return _record_status(acting, certificate, status, effective_on, reason.strip())
+    change = _record_status(acting, certificate, status, effective_on, reason.strip())
+    signals.certificate_status_changed.send(change)
+    return change
 
 
 def _record_status(acting, certificate, status, effective_on, reason) -> CertificateStatusChange:

@@ -15,6 +15,7 @@ from ...core.permissions import require
 from ...core.regions import Province
 from ...core.rules import RuleError
 from ...extensions import db
+from .. import signals
 from ..languages import REGISTER_LANGUAGE_NAMES
 from ..models import Domain, Gender, Language, Modality, Person
 
@@ -151,6 +152,8 @@ def set_person_active(acting, person: Person, active: bool) -> None:
     person.active = active
     audit.changed(acting, person, before, action="activated" if active else "deactivated")
     db.session.flush()
+    if not active:
+        signals.person_deactivated.send(person)
 
 
 # --- languages ---------------------------------------------------------------------------
