@@ -1,10 +1,10 @@
 """The test rig: app, a rolled-back database per test, clients per role, live server."""
 
+import contextvars
 import os
 import threading
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.globals import app_ctx as current_app_context
 from flask.testing import FlaskClient
@@ -13,10 +13,9 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from interpreter_register import create_app
 from interpreter_register.extensions import db
 
-from .fixtures import factories
 from .fixtures.database import postgresql_url, reset_postgresql
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world", "tests.fixtures.ghent"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world"]
 
 
 def pytest_addoption(parser):
@@ -79,7 +78,6 @@ def app(database_url) -> Flask:
     application = create_app(app_config(database_url))
     with application.app_context():
         upgrade()
-    factories.state["app"] = application
     return application
 
 
@@ -117,17 +115,37 @@ def _app_context_scope():
             else threading.get_ident())
 
 
+@pytest.fixture(autouse=True)
+def app_context(request, db_connection):
+    """One application context for the whole test, and so one session: fixtures, factories,
+    services called directly and the test body share it, and their objects stay bound.
+
+    A request made with the test client still gets a context and a session of its own (see
+    ``Client.open``), as in production; read what it wrote with ``tests.fixtures.reading``.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    with request.getfixturevalue("app").app_context():
+        yield
+
+
 @pytest.fixture
 def app_ctx(app):
-    """An application context for tests that call services directly (no HTTP); messages
-    come in English there, the language of the source."""
+    """For tests that call services directly (no HTTP): messages come in English there, the
+    language of the source. The test's own application context is the one it forces."""
     from flask_babel import force_locale
 
-    with app.app_context(), force_locale("en_BE"):
+    with force_locale("en_BE"):
         yield
 
 
 class Client(FlaskClient):
+    def open(self, *args, **kwargs):
+        """A request in an application context of its own, as in production: Flask would
+        reuse the test's, and the request would share its session and ``g``."""
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
     def login_as(self, user) -> "Client":
         """Log in without the form (the form itself is tested in tests/auth)."""
         with self.session_transaction() as session:
@@ -154,15 +172,3 @@ def client_for(app):
 @pytest.fixture
 def csrf_enabled(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-
-
-@pytest.fixture
-def outbox(app):
-    """The mails queued so far, read fresh each call: ``outbox()`` or ``outbox(kind=...)``."""
-    from interpreter_register.core.outbox import OutboxMessage
-
-    def read(**filters):
-        with app.app_context():
-            query = sa.select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)
-            return db.session.scalars(query).all()
-    return read

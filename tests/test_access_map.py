@@ -192,20 +192,17 @@ def _routes(app):
             yield rule, method
 
 
-def offer_token(app, offer) -> str:
+def offer_token(offer) -> str:
     from interpreter_register.bookings.links import offer_link
-    with app.app_context():
-        return offer_link(offer).rsplit("/", 1)[1]
+    return offer_link(offer).rsplit("/", 1)[1]
 
 
-def feed_token(app, world) -> str:
-    from interpreter_register.auth.models import User
+def feed_token(world) -> str:
     from interpreter_register.calendar.services import create_feed
     from interpreter_register.extensions import db
-    with app.app_context():
-        feed = create_feed(db.session.get(User, world.interpreter.id))
-        db.session.commit()
-        return feed.token
+    feed = create_feed(world.interpreter)
+    db.session.commit()
+    return feed.token
 
 
 def _url(app, rule, world):
@@ -215,7 +212,7 @@ def _url(app, rule, world):
         "organisation_id": world.organisation.id,
         "service_id": world.service.id,
         "filename": "app.css",
-        "person_id": world.person.id,
+        "person_id": world.fatima.id,
         "qualification_id": world.translation.id,
         "certificate_id": world.certificate.id,
         "code": "ar",
@@ -228,8 +225,8 @@ def _url(app, rule, world):
         "group": "register",
         "name": "organisations",
         "fmt": "csv",
-        "token": offer_token(app, world.offer) if rule.endpoint == "portal.answer_offer"
-        else feed_token(app, world) if rule.endpoint == "calendar.feed"
+        "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
+        else feed_token(world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",
     }
     with app.test_request_context():

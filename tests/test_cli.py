@@ -7,6 +7,7 @@ from interpreter_register.demo import world as demo
 from interpreter_register.extensions import db
 from interpreter_register.organisations.models import InterpretingService, Organisation
 from interpreter_register.register.models import Language, Person
+from tests.fixtures.reading import load, mails
 
 
 def count(model):
@@ -25,24 +26,22 @@ def test_seed_demo_builds_a_small_world_once(app):
         assert f"{role}" in result.output and email in result.output
     assert demo.DEMO_PASSWORD in result.output
 
-    with app.app_context():
-        before = {m.__name__: count(m) for m in (InterpretingService, Organisation, Person,
-                                                  User, Language)}
-        assert before["InterpretingService"] == 11
-        assert 28 <= before["Organisation"] <= 35
-        assert before["Person"] == 60
-        # The sixteen languages of the people, and Wolof, asked for but held by no one.
-        assert before["Language"] == 17
-        roles = set(db.session.scalars(select(User.role)))
-        assert roles == set(Role)
-        areas = {o.working_language for o in db.session.scalars(select(Organisation))}
-        assert areas == {"nl", "fr", "de"}
+    before = {m.__name__: count(m) for m in (InterpretingService, Organisation, Person, User,
+                                              Language)}
+    assert before["InterpretingService"] == 11
+    assert 28 <= before["Organisation"] <= 35
+    assert before["Person"] == 60
+    # The sixteen languages of the people, and Wolof, asked for but held by no one.
+    assert before["Language"] == 17
+    roles = set(db.session.scalars(select(User.role)))
+    assert roles == set(Role)
+    areas = {o.working_language for o in db.session.scalars(select(Organisation))}
+    assert areas == {"nl", "fr", "de"}
 
     again = runner.invoke(args=["seed-demo"])
     assert "not loaded" in again.output
-    with app.app_context():
-        assert {m.__name__: count(m) for m in (InterpretingService, Organisation, Person,
-                                                User, Language)} == before
+    assert {m.__name__: count(m) for m in (InterpretingService, Organisation, Person, User,
+                                            Language)} == before
 
 
 def test_demo_logins_work(app, client):
@@ -55,22 +54,19 @@ def test_demo_logins_work(app, client):
 
 def test_demo_names_languages_cldr_does_not_know(app):
     app.test_cli_runner().invoke(args=["seed-demo"])
-    with app.app_context():
-        dari = db.session.get(Language, "prs")
-        kurmanji = db.session.get(Language, "kmr")
-        assert (dari.name("nl"), dari.name("fr")) == ("Dari", "Dari")
-        assert kurmanji.name("de") == "Kurmandschi (Nordkurdisch)"
+    dari, kurmanji = load(Language, "prs"), load(Language, "kmr")
+    assert (dari.name("nl"), dari.name("fr")) == ("Dari", "Dari")
+    assert kurmanji.name("de") == "Kurmandschi (Nordkurdisch)"
 
 
-def test_create_user_makes_the_first_administrator(app, outbox):
+def test_create_user_makes_the_first_administrator(app):
     result = app.test_cli_runner().invoke(args=[
         "create-user", "--email", "Root@Example.org", "--name", "Eerste Beheerder"])
     assert result.exit_code == 0, result.output
     assert "http://register.test/invitation/" in result.output
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "root@example.org"))
-        assert user.role == Role.ADMIN and user.password_hash is None
-    assert [m.kind for m in outbox()] == ["invitation"]
+    user = load(User, email="root@example.org")
+    assert user.role == Role.ADMIN and user.password_hash is None
+    assert [m.kind for m in mails()] == ["invitation"]
 
 
 def test_create_user_refuses_a_taken_address(app):

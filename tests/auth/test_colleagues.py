@@ -1,24 +1,20 @@
 """A requester marked as contact person invites and deactivates colleagues of their own
 organisation, and nobody else."""
 
-from sqlalchemy import select
-
 from interpreter_register.auth.models import Role, User
-from interpreter_register.extensions import db
+from tests.fixtures.reading import load, mails
 
 
-def test_contact_person_invites_a_colleague_into_their_organisation(app, world, client_for,
-                                                                    outbox):
+def test_contact_person_invites_a_colleague_into_their_organisation(world, client_for):
     client = client_for(world.contact_person)
     response = client.post("/organisation/colleagues/new", data={
         "name": "Eva Willems", "email": "eva.willems@example.org", "locale": "nl",
         # A forged field must not make the colleague anything but a requester here.
         "role": "admin"})
     assert response.status_code == 302
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "eva.willems@example.org"))
-        assert (user.role, user.organisation_id) == (Role.REQUESTER, world.organisation.id)
-    assert [m.recipient for m in outbox(kind="invitation")] == ["eva.willems@example.org"]
+    user = load(User, email="eva.willems@example.org")
+    assert (user.role, user.organisation_id) == (Role.REQUESTER, world.organisation.id)
+    assert [m.recipient for m in mails(kind="invitation")] == ["eva.willems@example.org"]
     assert "Eva Willems" in client.get("/organisation/colleagues").get_data(as_text=True)
 
 
@@ -28,21 +24,19 @@ def test_colleague_list_shows_only_the_own_organisation(world, client_for):
     assert "Jan Colleague" in body and "Marc Dubois" not in body
 
 
-def test_contact_person_deactivates_a_colleague(app, world, client_for):
+def test_contact_person_deactivates_a_colleague(world, client_for):
     colleague = client_for(world.requester)
     client_for(world.contact_person).post(
         f"/organisation/colleagues/{world.requester.id}/deactivate")
     assert colleague.get("/account").status_code == 302
-    with app.app_context():
-        assert not db.session.get(User, world.requester.id).active
+    assert not load(world.requester).active
 
 
-def test_contact_person_of_another_organisation_cannot_touch_them(app, world, client_for):
+def test_contact_person_of_another_organisation_cannot_touch_them(world, client_for):
     response = client_for(world.other_contact_person).post(
         f"/organisation/colleagues/{world.requester.id}/deactivate")
     assert response.status_code == 403
-    with app.app_context():
-        assert db.session.get(User, world.requester.id).active
+    assert load(world.requester).active
 
 
 def test_a_requester_who_is_not_contact_person_cannot_invite(world, client_for):

@@ -6,10 +6,11 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from interpreter_register.auth.models import LoginAttempt, User
+from interpreter_register.auth.models import LoginAttempt
 from interpreter_register.core.time import utcnow
 from interpreter_register.extensions import db
 from tests.fixtures.factories import PASSWORD, create_user
+from tests.fixtures.reading import load
 
 
 def log_in(client, email, password=PASSWORD, address="192.0.2.10", **headers):
@@ -64,7 +65,7 @@ def test_malformed_form_shows_errors_next_to_the_fields(client):
     assert 'aria-invalid="true"' in body
 
 
-def test_deactivated_user_cannot_log_in_and_is_told_why(app, client):
+def test_deactivated_user_cannot_log_in_and_is_told_why(client):
     user = create_user("requester", active=False)
     body = log_in(client, user.email).get_data(as_text=True)
     assert "Dit account is gedeactiveerd" in body
@@ -83,13 +84,12 @@ def test_logout_by_a_plain_link_is_not_possible(client, world):
     assert client.get("/account").status_code == 200
 
 
-def test_successful_login_records_the_time(app, client, world):
+def test_successful_login_records_the_time(client, world):
     log_in(client, world.admin.email)
-    with app.app_context():
-        assert db.session.get(User, world.admin.id).last_login_at is not None
+    assert load(world.admin).last_login_at is not None
 
 
-def test_five_failures_on_one_account_wait_then_the_owner_gets_in(app, client, world):
+def test_five_failures_on_one_account_wait_then_the_owner_gets_in(client, world):
     email = world.dispatcher.email
     with time_machine.travel(utcnow(), tick=False) as clock:
         for _ in range(5):
@@ -116,23 +116,21 @@ def test_many_failures_from_one_address_slow_that_address_only(client, world):
     assert log_in(client, world.admin.email, address="192.0.2.99").status_code == 302
 
 
-def test_a_password_reset_lifts_the_throttle_for_the_account(app, client, world):
+def test_a_password_reset_lifts_the_throttle_for_the_account(client, world):
     from interpreter_register.auth.services import change_password
 
     for _ in range(5):
         log_in(client, world.dispatcher.email, "guess")
-    with app.app_context():
-        change_password(db.session.get(User, world.dispatcher.id), "a brand new password")
-        db.session.commit()
+    change_password(world.dispatcher, "a brand new password")
+    db.session.commit()
     assert log_in(client, world.dispatcher.email, "a brand new password").status_code == 302
 
 
-def test_old_attempts_are_pruned_after_a_day(app, client, world):
+def test_old_attempts_are_pruned_after_a_day(client, world):
     with time_machine.travel(utcnow() - timedelta(days=2), tick=False):
         log_in(client, world.dispatcher.email, "guess")
     log_in(client, world.admin.email)
-    with app.app_context():
-        emails = db.session.scalars(select(LoginAttempt.email)).all()
+    emails = db.session.scalars(select(LoginAttempt.email)).all()
     assert emails == [world.admin.email]
 
 

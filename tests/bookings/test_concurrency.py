@@ -16,7 +16,8 @@ from interpreter_register.extensions import db
 from tests.conftest import app_config
 from tests.fixtures.database import scratch_database
 from tests.fixtures.factories import create_request, future_day
-from tests.fixtures.ghent import build_ghent
+from tests.fixtures.reading import load
+from tests.fixtures.world import build_world
 
 ATTEMPTS = 50
 
@@ -24,17 +25,15 @@ ATTEMPTS = 50
 def _world(app):
     with app.app_context():
         db.session().expire_on_commit = False  # the objects are read after this context
-        world = build_ghent()
+        world = build_world()
         day = future_day()
         # Fifty requests that all overlap 10:00–10:30 on one day.
         starts = [time(9, 15 + (n % 40)) if n % 2 else time(10, n % 25) for n in range(ATTEMPTS)]
-        items = [create_request(world.requester, day=day, start=start, end=time(10, 30))
+        items = [create_request(world.contact_person, day=day, start=start, end=time(10, 30))
                  for start in starts]
         offers = []
         for item in items[::2]:
-            [offer] = booking.send_offers(db.session.merge(world.dispatcher),
-                                          db.session.merge(item),
-                                          person_ids=[world.fatima.id])
+            [offer] = booking.send_offers(world.dispatcher, item, person_ids=[world.fatima.id])
             offers.append(offer.id)
         db.session.commit()
         return world, [i.id for i in items], offers
@@ -59,8 +58,7 @@ def test_fifty_concurrent_confirmations_give_exactly_one_booking(database_kind, 
                             booking.accept_offer(None, offer)
                         else:
                             item = db.session.get(InterpretingRequest, request_ids[n])
-                            booking.book(db.session.merge(world.dispatcher), item,
-                                         world.fatima.id)
+                            booking.book(load(world.dispatcher), item, world.fatima.id)
                         db.session.commit()
                     outcomes.append("booked")
                 except RuleError as error:
@@ -82,7 +80,7 @@ def test_fifty_concurrent_confirmations_give_exactly_one_booking(database_kind, 
                 set(refusals)
             with app.app_context():
                 live = db.session.scalar(select(func.count()).select_from(Booking).where(
-                    Booking.person_id == world.fatima.id,
+                    Booking.request_id.in_(request_ids),
                     Booking.status == BookingStatus.CONFIRMED))
                 assert live == 1
         finally:

@@ -7,18 +7,23 @@ import re
 from playwright.sync_api import expect
 
 from interpreter_register.core.regions import Province
-from interpreter_register.extensions import db
-from interpreter_register.organisations.models import CancellationRule, InterpretingService
-from tests.fixtures.factories import PASSWORD, create_booking, create_request, future_day
-from tests.fixtures.ghent import build_ghent, interpreter
+from interpreter_register.organisations.models import CancellationRule
+from tests.fixtures.factories import (
+    PASSWORD,
+    create_booking,
+    create_interpreter,
+    create_request,
+    future_day,
+)
+from tests.fixtures.world import build_world
 
 from .test_foundation import log_in, serious_violations, switch_to
 
 
 def seed(live_server):
     def build():
-        world = build_ghent()
-        interpreter("Karim", "Antwerpen", postcode="2000", regions={Province.ANTWERP})
+        world = build_world()
+        create_interpreter("Karim", "Antwerpen", postcode="2000", regions={Province.ANTWERP})
         return world
     return live_server.seed(build)
 
@@ -28,7 +33,7 @@ def test_request_offer_accept_booked_in_three_languages(browser, live_server):
     day = future_day()
 
     social_worker = browser.new_page()
-    log_in(social_worker, live_server, world.requester.email)
+    log_in(social_worker, live_server, world.contact_person.email)
     switch_to(social_worker, "fr")
     social_worker.get_by_role("link", name="Nouvelle demande").click()
     social_worker.select_option("#language", "ar")
@@ -49,6 +54,7 @@ def test_request_offer_accept_booked_in_three_languages(browser, live_server):
     dispatcher = browser.new_page()
     log_in(dispatcher, live_server, world.dispatcher.email)
     dispatcher.get_by_role("link", name="Wachtrij").click()
+    # Soonest first: the request just made, before the world's own (four weeks ahead).
     dispatcher.locator("main table a").first.click()
     ranked = dispatcher.locator("main table").first
     expect(ranked.locator("tbody tr").first).to_contain_text("Fatima Haddad")
@@ -60,10 +66,12 @@ def test_request_offer_accept_booked_in_three_languages(browser, live_server):
     expect(dispatcher.get_by_role("status").first).to_contain_text("1 persoon")
 
     interpreter_page = browser.new_page()
-    log_in(interpreter_page, live_server, world.fatima_user.email)
+    log_in(interpreter_page, live_server, world.interpreter.email)
     switch_to(interpreter_page, "de")
     interpreter_page.get_by_role("link", name="Angebote und Buchungen").click()
-    interpreter_page.get_by_role("button", name="Annehmen").click()
+    # The medical request just made (the world's offer is for social welfare).
+    interpreter_page.locator("article").filter(has_text="Medizinisch").get_by_role(
+        "button", name="Annehmen").click()
     expect(interpreter_page.get_by_role("status").first).to_contain_text("gebucht")
 
     social_worker.goto(request_url)
@@ -75,15 +83,15 @@ def test_request_offer_accept_booked_in_three_languages(browser, live_server):
 
 def test_a_late_cancellation_is_announced_and_flagged(page, live_server):
     def build():
-        world = build_ghent()
-        service = db.session.get(InterpretingService, world.service.id)
+        world = build_world()
         # Two weeks of working hours: any booking in the next days is cancelled late.
-        service.cancellation_rule, service.cancellation_hours = CancellationRule.WORKING_HOURS, 336
-        item = create_request(world.requester, day=future_day(weeks=1))
+        world.service.cancellation_rule = CancellationRule.WORKING_HOURS
+        world.service.cancellation_hours = 336
+        item = create_request(world.contact_person, day=future_day(weeks=1))
         create_booking(item, world.fatima)
         return world, item
     world, item = live_server.seed(build)
-    log_in(page, live_server, world.requester.email)
+    log_in(page, live_server, world.contact_person.email)
     page.goto(f"{live_server.url}/requests/{item.id}")
     page.get_by_role("link", name="Aanvraag annuleren").click()
     expect(page.get_by_role("alert")).to_contain_text("Deze annulering is laat.")

@@ -6,15 +6,13 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from interpreter_register.auth.models import Role
 from interpreter_register.bookings.models import RequestStatus, UnfilledReason
 from tests.fixtures.factories import (
     complete_past_request,
     create_language,
     create_past_request,
-    create_user,
 )
-from tests.fixtures.ghent import build_ghent
+from tests.fixtures.world import build_world
 
 from .test_foundation import log_in, switch_to
 
@@ -34,20 +32,19 @@ WORDS = {
 def build_march():
     """March 2026 in Ghent: Arabic asked four times, three booked, one left unfilled
     because nobody was available; Wolof asked twice, nobody holds it."""
-    world = build_ghent()
+    world = build_world()
     create_language("wo")
     day = datetime(2026, 3, 10, 9, tzinfo=UTC)
     for n in range(3):
-        item = create_past_request(world.requester, world.service, due=day.replace(day=10 + n),
+        item = create_past_request(world.contact_person, world.service, due=day.replace(day=10 + n),
                                    status=RequestStatus.COMPLETED, booked_at=day.replace(day=5))
         complete_past_request(item, world.fatima)
-    create_past_request(world.requester, world.service, status=RequestStatus.UNFILLED,
+    create_past_request(world.contact_person, world.service, status=RequestStatus.UNFILLED,
                         unfilled_reason=UnfilledReason.NO_ONE_AVAILABLE)
     for n in range(2):
-        create_past_request(world.requester, world.service, language="wo",
+        create_past_request(world.contact_person, world.service, language="wo",
                             due=day.replace(day=20 + n), status=RequestStatus.UNFILLED,
                             unfilled_reason=UnfilledReason.NO_HOLDER)
-    world.staff = create_user(Role.REGISTER_STAFF, name="Katrien Janssens")
     return world
 
 
@@ -55,7 +52,7 @@ def build_march():
 def test_shortage_report_chart_and_table_agree(page, live_server, language):
     words = WORDS[language]
     world = live_server.seed(build_march)
-    log_in(page, live_server, world.staff.email)
+    log_in(page, live_server, world.register_staff.email)
     switch_to(page, language)
     page.get_by_role("link", name=words["reports"]).first.click()
     page.get_by_role("link", name=words["shortage"]).click()

@@ -7,13 +7,13 @@ import pytest
 import vobject
 from icalendar import Calendar
 
-from interpreter_register.bookings.models import InterpretingRequest
 from interpreter_register.bookings.services import booking as booking_service
 from interpreter_register.bookings.services import changes, requests
 from interpreter_register.calendar.events import booking_ics
 from interpreter_register.core.time import brussels_to_utc, today_in_brussels
 from interpreter_register.extensions import db
-from tests.fixtures.factories import create_request, future_day
+from tests.fixtures.factories import create_interpreter, create_request, future_day
+from tests.fixtures.reading import mails
 
 SECRET_CASE, SECRET_NOTE = "GNT-SECRET-77", "The client fears dogs"
 
@@ -52,15 +52,15 @@ def assert_well_formed(text: str, method=None):
 
 
 @pytest.fixture
-def booked(app_ctx, ghent):
+def booked(app_ctx, world):
     day = future_day()
-    request = db.session.get(InterpretingRequest, create_request(
-        ghent.requester, day=day, case_reference=SECRET_CASE, notes=SECRET_NOTE).id)
-    made = booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
+    request = create_request(world.contact_person, day=day, case_reference=SECRET_CASE,
+                             notes=SECRET_NOTE)
+    made = booking_service.book(world.dispatcher, request, world.fatima.id)
     return made, request, day
 
 
-def test_confirmed_moved_cancelled_keep_one_uid_and_count_up(app_ctx, ghent, booked):
+def test_confirmed_moved_cancelled_keep_one_uid_and_count_up(app_ctx, world, booked):
     made, request, day = booked
     first = assert_well_formed(booking_ics(made, "person", "nl"))
     assert first["SEQUENCE"] == 0 and first["STATUS"] == "CONFIRMED"
@@ -68,32 +68,31 @@ def test_confirmed_moved_cancelled_keep_one_uid_and_count_up(app_ctx, ghent, boo
     assert str(first["SUMMARY"]) == "Tolken Arabisch ↔ Nederlands — ter plaatse"
     assert "Onderstraat 12" in str(first["LOCATION"])
     assert str(first["URL"]).endswith(f"/portal/bookings/{made.id}")
-    assert str(first["ORGANIZER"]) == f"mailto:{ghent.service.email}"
+    assert str(first["ORGANIZER"]) == f"mailto:{world.service.email}"
     assert first["ORGANIZER"].params["CN"] == "TVGent"
-    assert str(first["ATTENDEE"]) == f"mailto:{ghent.fatima_user.email}"
+    assert str(first["ATTENDEE"]) == f"mailto:{world.interpreter.email}"
 
-    changes.reschedule(db.session.merge(ghent.dispatcher), request,
-                               brussels_to_utc(day, time(14)), brussels_to_utc(day, time(15)),
-                               "Kouter 1", "9000", "Gent")
+    changes.reschedule(world.dispatcher, request, brussels_to_utc(day, time(14)),
+                       brussels_to_utc(day, time(15)), "Kouter 1", "9000", "Gent")
     moved = assert_well_formed(booking_ics(made, "person", "nl"))
     assert str(moved["UID"]) == str(first["UID"]) and moved["SEQUENCE"] == 1
     assert moved.decoded("DTSTART") == brussels_to_utc(day, time(14))
     assert "Kouter 1" in str(moved["LOCATION"])
 
-    requests.cancel_request(db.session.merge(ghent.requester), request, "not needed")
+    requests.cancel_request(world.contact_person, request, "not needed")
     gone = assert_well_formed(booking_ics(made, "person", "nl"))
     assert str(gone["UID"]) == str(first["UID"]) and gone["SEQUENCE"] == 2
     assert gone["STATUS"] == "CANCELLED"
 
 
 @pytest.mark.parametrize("sunday,utc_hour", [(spring_sunday, 8), (autumn_sunday, 9)])
-def test_times_are_right_on_both_sundays_the_clocks_change(app_ctx, ghent, sunday, utc_hour):
+def test_times_are_right_on_both_sundays_the_clocks_change(app_ctx, world, sunday, utc_hour):
     from interpreter_register.bookings.models import WeeklyAvailability
-    db.session.add(WeeklyAvailability(person_id=ghent.fatima.id, weekday=6, starts=time(7),
+    db.session.add(WeeklyAvailability(person_id=world.fatima.id, weekday=6, starts=time(7),
                                       ends=time(20)))
     day = sunday(today_in_brussels())
-    request = db.session.get(InterpretingRequest, create_request(ghent.requester, day=day).id)
-    made = booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
+    request = create_request(world.contact_person, day=day)
+    made = booking_service.book(world.dispatcher, request, world.fatima.id)
     text = booking_ics(made, "person", "nl")
     event = assert_well_formed(text)
     assert event["DTSTART"].params["TZID"] == "Europe/Brussels"
@@ -102,24 +101,22 @@ def test_times_are_right_on_both_sundays_the_clocks_change(app_ctx, ghent, sunda
     assert independent == datetime.combine(day, time(utc_hour), tzinfo=UTC)
 
 
-def test_a_translation_is_a_whole_day_on_its_deadline(app_ctx, ghent):
+def test_a_translation_is_a_whole_day_on_its_deadline(app_ctx, world):
     from interpreter_register.register.models import Direction, Modality, QualificationKind
     from tests.fixtures.factories import create_qualification
-    from tests.fixtures.ghent import interpreter
-    translator = interpreter("Reza", "Written", certified=False, modalities={Modality.WRITTEN},
-                             languages=())
+    translator = create_interpreter("Reza", "Written", certified=False,
+                                    modalities={Modality.WRITTEN}, languages=())
     create_qualification(translator, QualificationKind.TRANSLATION, "ar", "nl",
                          Direction.INTO_WORKING)
-    request = db.session.get(InterpretingRequest, create_request(
-        ghent.requester, modality=Modality.WRITTEN).id)
-    made = booking_service.book(db.session.merge(ghent.dispatcher), request, translator.id)
+    request = create_request(world.contact_person, modality=Modality.WRITTEN)
+    made = booking_service.book(world.dispatcher, request, translator.id)
     event = assert_well_formed(booking_ics(made, "person", "fr"))
     assert event.decoded("DTSTART") == request.deadline_on
     assert event.decoded("DTEND") == request.deadline_on + timedelta(days=1)
     assert str(event["SUMMARY"]) == "Traduction Arabe → Néerlandais"
 
 
-def test_each_audience_gets_its_own_link_and_names_what_it_needs(app_ctx, ghent, booked):
+def test_each_audience_gets_its_own_link_and_names_what_it_needs(app_ctx, world, booked):
     made, request, _day = booked
     for_requester = assert_well_formed(booking_ics(made, "requester", "de"))
     assert str(for_requester["URL"]).endswith(f"/requests/{request.id}")
@@ -129,17 +126,17 @@ def test_each_audience_gets_its_own_link_and_names_what_it_needs(app_ctx, ghent,
     assert "OCMW Gent" in str(for_service["DESCRIPTION"])
 
 
-def test_itip_mails_carry_request_then_cancel(app_ctx, ghent, booked, outbox):
+def test_itip_mails_carry_request_then_cancel(app_ctx, world, booked):
     made, request, _day = booked
-    [to_person, to_requester] = sorted(outbox(kind="booked"),
-                                       key=lambda m: m.recipient != ghent.fatima_user.email)
+    [to_person, to_requester] = sorted(mails(kind="booked"),
+                                       key=lambda m: m.recipient != world.interpreter.email)
     assert to_person.calendar_method == "REQUEST"
     event = assert_well_formed(to_person.calendar, method="REQUEST")
     assert str(event["UID"]) == made.uid
     assert to_requester.calendar_method == "REQUEST"
-    requests.cancel_request(db.session.merge(ghent.requester), request, "not needed")
-    cancelled = outbox(kind="cancelled")
-    assert {m.recipient for m in cancelled} == {ghent.fatima_user.email, ghent.requester.email}
+    requests.cancel_request(world.contact_person, request, "not needed")
+    cancelled = mails(kind="cancelled")
+    assert {m.recipient for m in cancelled} == {world.interpreter.email, world.contact_person.email}
     for mail in cancelled:
         assert mail.calendar_method == "CANCEL"
         event = assert_well_formed(mail.calendar, method="CANCEL")
@@ -147,10 +144,9 @@ def test_itip_mails_carry_request_then_cancel(app_ctx, ghent, booked, outbox):
         assert SECRET_CASE not in mail.subject + mail.body
 
 
-def test_users_choose_not_to_get_booking_mails(app_ctx, ghent, outbox):
-    user = db.session.merge(ghent.fatima_user)
-    user.mail_bookings = False
+def test_users_choose_not_to_get_booking_mails(app_ctx, world):
+    world.interpreter.mail_bookings = False
     db.session.commit()
-    request = db.session.get(InterpretingRequest, create_request(ghent.requester).id)
-    booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
-    assert [m.recipient for m in outbox(kind="booked")] == [ghent.requester.email]
+    request = create_request(world.contact_person)
+    booking_service.book(world.dispatcher, request, world.fatima.id)
+    assert [m.recipient for m in mails(kind="booked")] == [world.contact_person.email]

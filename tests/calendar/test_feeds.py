@@ -9,19 +9,19 @@ from icalendar import Calendar
 from sqlalchemy import event as sql_event
 from sqlalchemy import func, select
 
-from interpreter_register.bookings.models import Booking, BookingStatus, InterpretingRequest
+from interpreter_register.bookings.models import Booking, BookingStatus, RequestStatus
 from interpreter_register.calendar.models import CalendarFeed
 from interpreter_register.calendar.services import create_feed, feed_of
 from interpreter_register.core.time import utcnow
 from interpreter_register.extensions import db
 from tests.fixtures.factories import create_booking, create_request, future_day
+from tests.fixtures.reading import load
 
 
-def feed_path(app, user) -> str:
-    with app.app_context():
-        feed = create_feed(db.session.get(type(user), user.id))
-        db.session.commit()
-        return f"/calendar/{feed.token}.ics"
+def feed_path(user) -> str:
+    feed = create_feed(user)
+    db.session.commit()
+    return f"/calendar/{feed.token}.ics"
 
 
 def events_of(response):
@@ -33,52 +33,49 @@ def events_of(response):
     return events
 
 
-def test_download_for_those_who_may_see_the_booking(app, ghent, client_for, client):
-    made = create_booking(create_request(ghent.requester), ghent.fatima)
+def test_download_for_those_who_may_see_the_booking(world, client_for, client):
+    made = world.booking
     url = f"/bookings/{made.id}.ics"
-    for user in (ghent.fatima_user, ghent.requester, ghent.dispatcher):
+    for user in (world.interpreter, world.contact_person, world.dispatcher):
         response = client_for(user).get(url)
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
         assert 'filename="booking-' in response.headers["Content-Disposition"]
         assert [str(e["UID"]) for e in events_of(response)] == [made.uid]
-    for user in (ghent.omar_user, ghent.other_requester, ghent.other_dispatcher):
+    for user in (world.other_interpreter, world.other_contact_person, world.other_dispatcher):
         assert client_for(user).get(url).status_code == 404
-    assert client_for(ghent.fatima_user).get("/bookings/999999.ics").status_code == 404
+    assert client_for(world.interpreter).get("/bookings/999999.ics").status_code == 404
     assert client.get(url).status_code == 302
 
 
-def test_each_role_gets_its_feed_and_a_new_address_revokes_the_old(app, ghent, client_for,
-                                                                   client):
-    made = create_booking(create_request(ghent.requester), ghent.fatima)
-    for user in (ghent.fatima_user, ghent.requester, ghent.dispatcher):
-        path = feed_path(app, user)
+def test_each_role_gets_its_feed_and_a_new_address_revokes_the_old(world, client):
+    made = world.booking
+    for user in (world.interpreter, world.contact_person, world.dispatcher):
+        path = feed_path(user)
         assert [str(e["UID"]) for e in events_of(client.get(path))] == [made.uid]
-    assert events_of(client.get(feed_path(app, ghent.omar_user))) == []
-    old = feed_path(app, ghent.fatima_user)
-    new = feed_path(app, ghent.fatima_user)
+    assert events_of(client.get(feed_path(world.other_interpreter))) == []
+    old = feed_path(world.interpreter)
+    new = feed_path(world.interpreter)
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
     response = client.get("/calendar/not-a-token.ics")
     assert response.status_code == 404 and b"VCALENDAR" not in response.data
 
 
-def test_the_calendar_page_makes_shows_and_stops_the_address(app, ghent, client_for, client):
-    page = client_for(ghent.fatima_user)
+def test_the_calendar_page_makes_shows_and_stops_the_address(world, client_for, client):
+    page = client_for(world.interpreter)
     page.post("/calendar/feed")
     body = page.get("/calendar").get_data(as_text=True)
-    with app.app_context():
-        feed = feed_of(db.session.merge(ghent.fatima_user))
+    feed = feed_of(load(world.interpreter))
     assert f"http://register.test/calendar/{feed.token}.ics" in body
     assert f"webcal://register.test/calendar/{feed.token}.ics" in body
     page.post("/calendar/feed/revoke")
     assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
 
 
-def test_conditional_requests_get_304_until_something_changes(app, ghent, client):
-    item = create_request(ghent.requester)
-    made = create_booking(item, ghent.fatima)
-    path = feed_path(app, ghent.fatima_user)
+def test_conditional_requests_get_304_until_something_changes(world, client):
+    made = world.booking
+    path = feed_path(world.interpreter)
     first = client.get(path)
     etag = first.headers["ETag"]
     assert first.headers["Last-Modified"]
@@ -88,46 +85,41 @@ def test_conditional_requests_get_304_until_something_changes(app, ghent, client
                       ).status_code == 304
     malformed = client.get(path, headers={"If-None-Match": 'W/"unterminated'})
     assert malformed.status_code == 200 and events_of(malformed)
-    with app.app_context():
-        booking = db.session.get(Booking, made.id)
-        booking.cancel(late=False)
-        db.session.commit()
+    made.cancel(late=False)
+    db.session.commit()
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     [event] = events_of(changed)
     assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
 
 
-def test_the_feed_window_and_how_long_cancelled_ones_stay(app, ghent, client):
-    from interpreter_register.bookings.models import RequestStatus
-    soon = create_booking(create_request(ghent.requester), ghent.fatima)
-    far = create_booking(create_request(ghent.requester, day=future_day(weeks=60)), ghent.fatima)
-    old_cancelled = create_booking(create_request(ghent.requester, start=time(16), end=time(17)),
-                                   ghent.fatima)
-    with app.app_context():
-        gone = db.session.get(Booking, old_cancelled.id)
-        gone.status, gone.cancelled_at = BookingStatus.CANCELLED, utcnow() - timedelta(days=31)
-        db.session.get(InterpretingRequest, gone.request_id).status = RequestStatus.CANCELLED
-        db.session.commit()
-    uids = {str(e["UID"]) for e in events_of(client.get(feed_path(app, ghent.fatima_user)))}
+def test_the_feed_window_and_how_long_cancelled_ones_stay(world, client):
+    soon = world.booking
+    far = create_booking(create_request(world.contact_person, day=future_day(weeks=60)),
+                         world.fatima)
+    gone = create_booking(create_request(world.contact_person, start=time(16), end=time(17)),
+                          world.fatima)
+    gone.status, gone.cancelled_at = BookingStatus.CANCELLED, utcnow() - timedelta(days=31)
+    gone.request.status = RequestStatus.CANCELLED
+    db.session.commit()
+    uids = {str(e["UID"]) for e in events_of(client.get(feed_path(world.interpreter)))}
     assert uids == {soon.uid}
     assert far.uid not in uids
 
 
-def test_a_feed_of_a_thousand_bookings_takes_a_fixed_number_of_queries(app, ghent, client):
-    path = feed_path(app, ghent.fatima_user)
+def test_a_feed_of_a_thousand_bookings_takes_a_fixed_number_of_queries(world, client):
+    path = feed_path(world.interpreter)
 
     def queries_for(total):
-        with app.app_context():
-            item = db.session.get(InterpretingRequest, create_request(ghent.requester).id)
-            have = db.session.scalar(select(func.count()).select_from(Booking))
-            for n in range(have, total):
-                db.session.add(Booking(request_id=item.id, person_id=ghent.fatima.id,
-                                       starts_at=item.starts_at + timedelta(days=n % 300),
-                                       ends_at=item.ends_at + timedelta(days=n % 300),
-                                       tier=1, status=BookingStatus.COMPLETED))
-            db.session.commit()
-            engine = db.engine
+        item = create_request(world.contact_person)
+        have = db.session.scalar(select(func.count()).select_from(Booking))
+        for n in range(have, total):
+            db.session.add(Booking(request_id=item.id, person_id=world.fatima.id,
+                                   starts_at=item.starts_at + timedelta(days=n % 300),
+                                   ends_at=item.ends_at + timedelta(days=n % 300),
+                                   tier=1, status=BookingStatus.COMPLETED))
+        db.session.commit()
+        engine = db.engine
         statements = []
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         sql_event.listen(engine, "before_cursor_execute", listener)
@@ -143,29 +135,24 @@ def test_a_feed_of_a_thousand_bookings_takes_a_fixed_number_of_queries(app, ghen
 
 
 @pytest.mark.parametrize("header", ["", "*", '"x", W/"y"', "garbage"])
-def test_odd_if_none_match_headers_never_break_the_feed(app, ghent, client, header):
-    path = feed_path(app, ghent.requester)
+def test_odd_if_none_match_headers_never_break_the_feed(world, client, header):
+    path = feed_path(world.contact_person)
     response = client.get(path, headers={"If-None-Match": header} if header else {})
     assert response.status_code in (200, 304)
-    with app.app_context():
-        assert db.session.scalar(select(CalendarFeed)) is not None
+    assert db.session.scalar(select(CalendarFeed)) is not None
 
 
-def test_a_feed_served_from_serialised_events_is_the_feed_made_anew(app, ghent, client):
+def test_a_feed_served_from_serialised_events_is_the_feed_made_anew(world, client):
     from interpreter_register.calendar.events import SERIALISED
-    from interpreter_register.organisations.models import Organisation
 
-    create_booking(create_request(ghent.requester), ghent.fatima)
-    create_booking(create_request(ghent.requester, start=time(14), end=time(15)), ghent.fatima)
-    path = feed_path(app, ghent.fatima_user)
+    create_booking(create_request(world.contact_person), world.fatima)   # and the world's
+    path = feed_path(world.interpreter)
     SERIALISED.clear()
     made_anew = client.get(path).data
     assert client.get(path).data == made_anew
     # A change that leaves the booking itself alone still reaches the feed.
-    with app.app_context():
-        organisation = db.session.get(Organisation, ghent.organisation.id)
-        organisation.name = "OCMW Gent — Dienst Onthaal"
-        db.session.commit()
+    world.organisation.name = "OCMW Gent — Dienst Onthaal"
+    db.session.commit()
     renamed = client.get(path).get_data(as_text=True)
     assert "Dienst Onthaal" in "".join(renamed.split("\r\n "))  # unfolded
     SERIALISED.clear()

@@ -13,12 +13,10 @@ from datetime import time
 import pytest
 from icalendar import Calendar
 
-from interpreter_register.bookings.models import InterpretingRequest
 from interpreter_register.bookings.services import booking as booking_service
 from interpreter_register.bookings.services import changes, requests
 from interpreter_register.calendar.events import booking_ics
 from interpreter_register.core.time import brussels_to_utc
-from interpreter_register.extensions import db
 from tests.fixtures.factories import create_request, future_day
 
 
@@ -63,13 +61,13 @@ def dav(method: str, url: str, body: bytes | None = None) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def test_radicale_stores_confirmed_moved_and_cancelled_versions(app_ctx, ghent, radicale):
+def test_radicale_stores_confirmed_moved_and_cancelled_versions(app_ctx, world, radicale):
     collection = f"{radicale}/fatima/bookings/"
     assert dav("MKCOL", f"{radicale}/fatima/")[0] == 201
     assert dav("MKCALENDAR", collection)[0] == 201
     day = future_day()
-    request = db.session.get(InterpretingRequest, create_request(ghent.requester, day=day).id)
-    made = booking_service.book(db.session.merge(ghent.dispatcher), request, ghent.fatima.id)
+    request = create_request(world.contact_person, day=day)
+    made = booking_service.book(world.dispatcher, request, world.fatima.id)
     url = f"{collection}{made.uid}.ics"
 
     def put_and_read() -> object:
@@ -86,12 +84,11 @@ def test_radicale_stores_confirmed_moved_and_cancelled_versions(app_ctx, ghent, 
     assert str(stored["UID"]) == made.uid and stored["SEQUENCE"] == 0
     assert stored.decoded("DTSTART") == brussels_to_utc(day, time(10))
 
-    changes.reschedule(db.session.merge(ghent.dispatcher), request,
-                               brussels_to_utc(day, time(13)), brussels_to_utc(day, time(14)),
-                               "Kouter 1", "9000", "Gent")
+    changes.reschedule(world.dispatcher, request, brussels_to_utc(day, time(13)),
+                       brussels_to_utc(day, time(14)), "Kouter 1", "9000", "Gent")
     moved = put_and_read()
     assert moved["SEQUENCE"] == 1 and moved.decoded("DTSTART") == brussels_to_utc(day, time(13))
 
-    requests.cancel_request(db.session.merge(ghent.requester), request, "not needed")
+    requests.cancel_request(world.contact_person, request, "not needed")
     gone = put_and_read()
     assert gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 2

@@ -5,9 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale, format_datetime
 
-from interpreter_register.auth.models import User
-from interpreter_register.extensions import db
 from interpreter_register.organisations.models import OrganisationType
+from tests.fixtures.reading import load
 
 
 def html_lang(response) -> str:
@@ -39,10 +38,9 @@ def test_switching_language_is_remembered_in_the_session(client):
     assert html_lang(page) == "fr", "the choice wins over the browser's preference"
 
 
-def test_switching_language_is_remembered_for_the_user(app, world, client_for):
+def test_switching_language_is_remembered_for_the_user(world, client_for):
     client_for(world.requester).post("/language", data={"language": "de", "next": "/"})
-    with app.app_context():
-        assert db.session.get(User, world.requester.id).locale == "de"
+    assert load(world.requester).locale == "de"
     # A new session (another device) shows the user's language.
     page = client_for(world.requester).get("/", headers={"Accept-Language": "fr"})
     assert html_lang(page) == "de"

@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from interpreter_register.auth.models import User
 from interpreter_register.extensions import db
+from tests.fixtures.reading import load
 
 
 def test_every_page_sends_the_security_headers(client):
@@ -55,25 +55,22 @@ def test_health_check_says_when_the_database_is_unreachable(client, monkeypatch)
 
 
 @pytest.mark.usefixtures("csrf_enabled")
-def test_a_form_without_a_valid_csrf_token_is_explained_and_saves_nothing(app, world,
-                                                                           client_for):
+def test_a_form_without_a_valid_csrf_token_is_explained_and_saves_nothing(world, client_for):
     client = client_for(world.requester)
     response = client.post("/account", data={"name": "Changed", "locale": "fr",
                                              "csrf_token": "stale"})
     assert response.status_code == 400
     assert "Dit formulier is verlopen" in response.get_data(as_text=True)
-    with app.app_context():
-        user = db.session.get(User, world.requester.id)
-        assert (user.name, user.locale) == ("Jan Colleague", None)
+    user = load(world.requester)
+    assert (user.name, user.locale) == ("Jan Colleague", None)
 
 
 @pytest.mark.usefixtures("csrf_enabled")
-def test_a_form_with_its_csrf_token_goes_through(app, world, client_for):
+def test_a_form_with_its_csrf_token_goes_through(world, client_for):
     client = client_for(world.requester)
     page = client.get("/account").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post("/account", data={"name": "Jan Changed", "locale": "fr",
                                              "csrf_token": token})
     assert response.status_code == 302
-    with app.app_context():
-        assert db.session.get(User, world.requester.id).name == "Jan Changed"
+    assert load(world.requester).name == "Jan Changed"

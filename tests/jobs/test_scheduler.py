@@ -21,7 +21,8 @@ from interpreter_register.jobs.models import JobRun, scheduler_jobs
 from tests.conftest import app_config
 from tests.fixtures.database import scratch_database
 from tests.fixtures.factories import create_booking, create_request
-from tests.fixtures.ghent import build_ghent
+from tests.fixtures.reading import load
+from tests.fixtures.world import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,9 +45,7 @@ def test_run_once_refuses_an_unknown_job(app):
 def test_run_once_runs_a_job_and_records_it(app):
     result = app.test_cli_runner().invoke(args=["scheduler", "run-once", "completion"])
     assert result.exit_code == 0 and "completion: succeeded" in result.output
-    with app.app_context():
-        assert db.session.scalar(select(JobRun.outcome).where(JobRun.job_id == "completion")
-                                 ) == "succeeded"
+    assert load(JobRun, job_id="completion").outcome == "succeeded"
 
 
 def test_the_scheduler_process_sends_a_due_reminder_and_stops_cleanly(database_kind,
@@ -56,12 +55,12 @@ def test_the_scheduler_process_sends_a_due_reminder_and_stops_cleanly(database_k
         with app.app_context():
             upgrade()
             db.session().expire_on_commit = False
-            world = build_ghent()
+            world = build_world()
             # Within the reminder's 24 hours, and ending the same day in Brussels.
             soon = to_brussels(utcnow() + timedelta(hours=23))
             if soon.hour >= 22:
                 soon -= timedelta(hours=3)
-            item = create_request(world.requester, day=soon.date(),
+            item = create_request(world.contact_person, day=soon.date(),
                                   start=soon.time().replace(second=0, microsecond=0),
                                   end=(soon + timedelta(hours=1)).time().replace(
                                       second=0, microsecond=0))

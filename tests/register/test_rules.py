@@ -38,10 +38,6 @@ def certificate(app_ctx):
                               valid_until=date(2031, 2, 28))
 
 
-def reload(certificate) -> Certificate:
-    return db.session.get(Certificate, certificate.id)
-
-
 # --- certificate validity on a date ------------------------------------------------------
 
 @pytest.mark.parametrize("day,valid", [
@@ -51,20 +47,18 @@ def reload(certificate) -> Certificate:
     (date(2031, 3, 1), False),    # the day after: expired
 ])
 def test_valid_from_issue_to_the_last_day_inclusive(certificate, day, valid):
-    assert reload(certificate).is_valid_on(day) is valid
+    assert certificate.is_valid_on(day) is valid
 
 
 def test_expired_the_day_after(certificate):
-    assert reload(certificate).status_on(date(2031, 3, 1)) == CertificateStatus.EXPIRED
+    assert certificate.status_on(date(2031, 3, 1)) == CertificateStatus.EXPIRED
 
 
 def test_suspended_in_between_then_reinstated(certificate):
-    certificate = reload(certificate)
     credentials.change_certificate_status(None, certificate, CertificateStatus.SUSPENDED,
                                           date(2027, 3, 12), "complaint")
     credentials.change_certificate_status(None, certificate, CertificateStatus.VALID,
                                           date(2027, 6, 1), "cleared")
-    certificate = reload(certificate)
     assert certificate.is_valid_on(date(2027, 3, 11))
     assert not certificate.is_valid_on(date(2027, 3, 12))
     assert certificate.status_on(date(2027, 5, 31)) == CertificateStatus.SUSPENDED
@@ -72,10 +66,8 @@ def test_suspended_in_between_then_reinstated(certificate):
 
 
 def test_revoked_from_its_date_on_for_good(certificate):
-    certificate = reload(certificate)
     credentials.change_certificate_status(None, certificate, CertificateStatus.REVOKED,
                                           date(2028, 1, 1), "fraud")
-    certificate = reload(certificate)
     assert certificate.is_valid_on(date(2027, 12, 31))
     assert certificate.status_on(date(2028, 1, 1)) == CertificateStatus.REVOKED
     assert certificate.status_on(date(2032, 1, 1)) == CertificateStatus.REVOKED
@@ -95,11 +87,10 @@ def test_revoked_from_its_date_on_for_good(certificate):
     (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED, False),
 ])
 def test_status_changes_only_from_states_that_make_sense(certificate, current, new, allowed):
-    certificate = reload(certificate)
     if current != CertificateStatus.VALID:
         credentials.change_certificate_status(None, certificate, current, date(2027, 1, 1), "x")
     change = lambda: credentials.change_certificate_status(  # noqa: E731
-        None, reload(certificate), new, date(2027, 2, 1), "y")
+        None, certificate, new, date(2027, 2, 1), "y")
     if allowed:
         change()
     else:
@@ -108,7 +99,6 @@ def test_status_changes_only_from_states_that_make_sense(certificate, current, n
 
 
 def test_a_status_change_needs_a_reason_and_a_date_in_order(certificate):
-    certificate = reload(certificate)
     with pytest.raises(RuleError) as error:
         credentials.change_certificate_status(None, certificate, CertificateStatus.SUSPENDED,
                                               date(2027, 1, 1), "  ")
@@ -120,16 +110,15 @@ def test_a_status_change_needs_a_reason_and_a_date_in_order(certificate):
 
 
 def test_marked_expired_the_day_after_once_and_not_when_suspended(certificate):
-    certificate = reload(certificate)
     assert credentials.mark_expired(certificate, date(2031, 2, 28)) is None
     change = credentials.mark_expired(certificate, date(2031, 3, 1))
     assert change.effective_on == date(2031, 3, 1)
-    assert credentials.mark_expired(reload(certificate), date(2031, 3, 2)) is None
+    assert credentials.mark_expired(certificate, date(2031, 3, 2)) is None
     other = create_certificate(certificate.qualification, issued_on=date(2020, 1, 1),
                                valid_until=date(2024, 12, 31))
-    credentials.change_certificate_status(None, reload(other), CertificateStatus.SUSPENDED,
+    credentials.change_certificate_status(None, other, CertificateStatus.SUSPENDED,
                                           date(2024, 6, 1), "x")
-    assert credentials.mark_expired(reload(other), date(2025, 1, 1)) is None
+    assert credentials.mark_expired(other, date(2025, 1, 1)) is None
 
 
 @pytest.mark.parametrize("status", list(CertificateStatus))
@@ -137,12 +126,10 @@ def test_marked_expired_the_day_after_once_and_not_when_suspended(certificate):
                                  date(2027, 3, 12), date(2027, 6, 1), date(2031, 2, 28),
                                  date(2031, 3, 1)])
 def test_the_sql_status_rule_agrees_with_the_python_one(certificate, status, day):
-    certificate = reload(certificate)
     credentials.change_certificate_status(None, certificate, CertificateStatus.SUSPENDED,
                                           date(2027, 3, 12), "complaint")
-    credentials.change_certificate_status(None, reload(certificate), CertificateStatus.VALID,
+    credentials.change_certificate_status(None, certificate, CertificateStatus.VALID,
                                           date(2027, 6, 1), "cleared")
-    certificate = reload(certificate)
     in_sql = db.session.scalar(select(Certificate.id).where(
         Certificate.id == certificate.id, certificate_status_is(status, day))) is not None
     in_python = certificate.status_on(day) == status and (
@@ -185,7 +172,6 @@ def translator(app_ctx):
 
 def tier_of(qualification, day):
     """The tier by the Python rule, after checking that the SQL rule says the same."""
-    qualification = db.session.merge(qualification, load=True)
     in_python = qualification.tier_on(day, POLICY)
     in_sql = db.session.scalar(select(tier_of_qualification(POLICY, day)).where(
         Qualification.id == qualification.id))
@@ -195,27 +181,25 @@ def tier_of(qualification, day):
 
 def test_tier_is_registered_then_in_track_then_reliable_then_certified(app_ctx, translator):
     day = date(2026, 11, 23)
-    q = lambda: db.session.merge(translator, load=True)  # noqa: E731
-    assert tier_of(q(), day) == Tier.REGISTERED
-    credentials.record_step(None, q(), TrackStep.INFORMATION_SESSION, date(2026, 1, 10),
+    assert tier_of(translator, day) == Tier.REGISTERED
+    credentials.record_step(None, translator, TrackStep.INFORMATION_SESSION, date(2026, 1, 10),
                             StepResult.PASSED)
-    assert tier_of(q(), day) == Tier.IN_TRACK
-    assert tier_of(q(), date(2026, 1, 9)) == Tier.REGISTERED
+    assert tier_of(translator, day) == Tier.IN_TRACK
+    assert tier_of(translator, date(2026, 1, 9)) == Tier.REGISTERED
     revisor = create_person(first_name="Yonas", last_name="Berhane", languages=())
     revisor_pair = create_qualification(revisor, QualificationKind.TRANSLATION, "ti", "nl",
                                         Direction.INTO_WORKING)
     create_certificate(revisor_pair, issued_on=date(2025, 1, 1))
-    track = credentials.open_revision_track(None, q(), date(2026, 2, 1))
+    track = credentials.open_revision_track(None, translator, date(2026, 2, 1))
     for month in range(3, 8):
-        credentials.record_revision(None, track, date(2026, month, 1),
-                                    db.session.merge(revisor, load=True), f"Doc {month}", P)
-    assert tier_of(q(), day) == Tier.RELIABLE
-    assert tier_of(q(), date(2026, 6, 30)) == Tier.IN_TRACK, "4 of 5 by then"
-    credentials.record_revision(None, track, date(2026, 8, 1),
-                                db.session.merge(revisor, load=True), "Doc 8", N)
-    assert tier_of(q(), day) == Tier.IN_TRACK, "a negative starts the count again"
-    create_certificate(q(), issued_on=date(2026, 9, 1))
-    assert tier_of(q(), day) == Tier.CERTIFIED
+        credentials.record_revision(None, track, date(2026, month, 1), revisor, f"Doc {month}",
+                                    P)
+    assert tier_of(translator, day) == Tier.RELIABLE
+    assert tier_of(translator, date(2026, 6, 30)) == Tier.IN_TRACK, "4 of 5 by then"
+    credentials.record_revision(None, track, date(2026, 8, 1), revisor, "Doc 8", N)
+    assert tier_of(translator, day) == Tier.IN_TRACK, "a negative starts the count again"
+    create_certificate(translator, issued_on=date(2026, 9, 1))
+    assert tier_of(translator, day) == Tier.CERTIFIED
 
 
 def test_a_certificate_expiring_the_day_before_does_not_certify(app_ctx):
@@ -230,7 +214,6 @@ def test_a_certificate_expiring_the_day_before_does_not_certify(app_ctx):
 
 def test_revisor_eligibility(app_ctx, translator):
     day = date(2026, 5, 1)
-    translator = db.session.merge(translator, load=True)
     own = credentials.revisor_problem(translator, translator.person, day)
     assert "own" in str(own)
 
@@ -238,7 +221,6 @@ def test_revisor_eligibility(app_ctx, translator):
     pair = create_qualification(certified, QualificationKind.TRANSLATION, "ti", "nl",
                                 Direction.INTO_WORKING)
     create_certificate(pair, issued_on=date(2025, 1, 1), valid_until=date(2026, 4, 30))
-    certified = db.session.merge(certified, load=True)
     assert credentials.revisor_problem(translator, certified, date(2026, 4, 30)) is None
     assert credentials.revisor_problem(translator, certified, day) is not None, "expired"
 
@@ -246,13 +228,12 @@ def test_revisor_eligibility(app_ctx, translator):
     reverse = create_qualification(other_way, QualificationKind.TRANSLATION, "ti", "nl",
                                    Direction.FROM_WORKING)
     create_certificate(reverse, issued_on=date(2025, 1, 1))
-    assert credentials.revisor_problem(translator, db.session.merge(other_way, load=True),
-                                       day) is not None, "the other direction is another pair"
+    assert credentials.revisor_problem(translator, other_way, day) is not None, \
+        "the other direction is another pair"
 
     specialist = create_person(first_name="Spec", last_name="Ialist", languages=())
     create_qualification(specialist, QualificationKind.TRANSLATION, "ti", "nl",
                          Direction.INTO_WORKING)
-    specialist = db.session.merge(specialist, load=True)
     assert credentials.revisor_problem(translator, specialist, day) is not None
     credentials.set_specialist_revisor(None, specialist.qualifications[0], True)
     assert credentials.revisor_problem(translator, specialist, day) is None

@@ -52,7 +52,7 @@ def test_adding_a_person_is_audited_with_who_and_what(app_ctx):
 
 def test_a_change_records_before_and_after(app_ctx):
     staff = create_user("register_staff")
-    person = db.session.merge(create_person(modalities={Modality.ON_SITE}), load=True)
+    person = create_person(modalities={Modality.ON_SITE})
     details = people.PersonDetails(first_name=person.first_name, last_name="Renamed",
                                    email=person.email, modalities={Modality.PHONE},
                                    regions=person.regions)
@@ -64,7 +64,7 @@ def test_a_change_records_before_and_after(app_ctx):
 
 
 def test_a_change_without_audit_is_refused_at_commit(app_ctx):
-    person = db.session.merge(create_person(), load=True)
+    person = create_person()
     person.last_name = "Sneaky"
     with pytest.raises(AuditMissing):
         db.session.commit()
@@ -74,7 +74,7 @@ def test_a_change_without_audit_is_refused_at_commit(app_ctx):
 
 def test_deactivating_keeps_the_person_and_says_so_in_the_history(app_ctx):
     staff = create_user("register_staff")
-    person = db.session.merge(create_person(), load=True)
+    person = create_person()
     people.set_person_active(staff, person, False)
     assert db.session.get(Person, person.id).active is False
     assert entries(person_id=person.id)[-1].action == "deactivated"
@@ -97,7 +97,7 @@ def test_two_people_cannot_share_an_email_address(app_ctx):
 # --- qualifications and certificates -----------------------------------------------------
 
 def test_a_pair_needs_two_languages_known_to_the_register(app_ctx):
-    person = db.session.merge(create_person(languages=()), load=True)
+    person = create_person(languages=())
     with pytest.raises(RuleError, match="first"):
         credentials.add_qualification(None, person, QualificationKind.INTERPRETING, "ps", "nl")
     with pytest.raises(RuleError, match="two different"):
@@ -106,7 +106,6 @@ def test_a_pair_needs_two_languages_known_to_the_register(app_ctx):
 
 def test_the_same_pair_twice_is_refused_but_the_other_direction_is_another_pair(app_ctx):
     person = create_person(languages=("ar",))
-    person = db.session.merge(person, load=True)
     with pytest.raises(RuleError, match="already holds"):
         credentials.add_qualification(None, person, QualificationKind.INTERPRETING, "ar", "nl")
     credentials.add_qualification(None, person, QualificationKind.TRANSLATION, "ar", "nl",
@@ -120,7 +119,7 @@ def test_the_same_pair_twice_is_refused_but_the_other_direction_is_another_pair(
 def test_certificate_numbers_are_unique_and_validity_follows_issue(app_ctx):
     person = create_person()
     create_certificate(person.qualifications[0], number="SI-001")
-    qualification = db.session.merge(person.qualifications[0], load=True)
+    qualification = person.qualifications[0]
     with pytest.raises(RuleError) as error:
         credentials.issue_certificate(None, qualification, "si-001", date(2026, 1, 1))
     assert error.value.field == "number"
@@ -133,7 +132,7 @@ def test_certificate_numbers_are_unique_and_validity_follows_issue(app_ctx):
 
 def test_validity_defaults_to_the_policy_years(app_ctx):
     person = create_person()
-    qualification = db.session.merge(person.qualifications[0], load=True)
+    qualification = person.qualifications[0]
     certificate = credentials.issue_certificate(None, qualification, "SI-9", date(2026, 3, 12))
     assert certificate.valid_until == date(2031, 3, 12)
     settings.change(None, "register.certificate_years", 3)
@@ -145,7 +144,7 @@ def test_validity_defaults_to_the_policy_years(app_ctx):
 
 def test_attempts_are_counted_per_step_and_a_passed_exam_issues_the_certificate(app_ctx):
     person = create_person()
-    qualification = db.session.merge(person.qualifications[0], load=True)
+    qualification = person.qualifications[0]
     exam = TrackStep.CERTIFICATION_EXAM
     first = credentials.record_step(None, qualification, exam, date(2026, 1, 10),
                                     StepResult.FAILED)
@@ -158,8 +157,7 @@ def test_attempts_are_counted_per_step_and_a_passed_exam_issues_the_certificate(
     certificate = db.session.scalar(select(Certificate).where(Certificate.number == "SI-77"))
     assert certificate.issued_on == date(2026, 6, 10)
     assert certificate.valid_until == date(2031, 6, 10)
-    assert db.session.merge(qualification).tier_on(date(2026, 6, 10),
-                                                   current_policy()) == Tier.CERTIFIED
+    assert qualification.tier_on(date(2026, 6, 10), current_policy()) == Tier.CERTIFIED
 
 
 # --- the revision protocol ---------------------------------------------------------------
@@ -173,9 +171,8 @@ def protocol(app_ctx):
     revisor_pair = create_qualification(revisor, QualificationKind.TRANSLATION, "fa", "nl",
                                         Direction.INTO_WORKING)
     create_certificate(revisor_pair, issued_on=date(2024, 1, 1))
-    pair = db.session.merge(pair, load=True)
     track = credentials.open_revision_track(None, pair, date(2026, 1, 1))
-    return track, db.session.merge(revisor, load=True), pair
+    return track, revisor, pair
 
 
 def test_five_positive_revisions_make_a_translator_reliable(protocol):
@@ -188,10 +185,10 @@ def test_five_positive_revisions_make_a_translator_reliable(protocol):
     assert track.standing(day, current_policy()).streak == 4
     credentials.record_revision(None, track, date(2026, 6, 1), revisor, "Letter",
                                 Verdict.POSITIVE)
-    assert db.session.merge(pair).tier_on(day, current_policy()) == Tier.RELIABLE
+    assert pair.tier_on(day, current_policy()) == Tier.RELIABLE
     credentials.record_revision(None, track, date(2026, 7, 1), revisor, "Letter",
                                 Verdict.NEGATIVE, "too free")
-    assert db.session.merge(pair).tier_on(day, current_policy()) == Tier.REGISTERED
+    assert pair.tier_on(day, current_policy()) == Tier.REGISTERED
 
 
 def test_the_policy_decides_how_many_positives(protocol):
@@ -209,8 +206,7 @@ def test_an_ineligible_revisor_is_refused_and_nothing_is_written(protocol):
         credentials.record_revision(None, track, date(2026, 2, 1), pair.person, "Doc",
                                     Verdict.POSITIVE)
     assert error.value.field == "revisor"
-    stranger = db.session.merge(create_person(first_name="No", last_name="Cert", languages=()),
-                                load=True)
+    stranger = create_person(first_name="No", last_name="Cert", languages=())
     with pytest.raises(RuleError, match="no valid certificate"):
         credentials.record_revision(None, track, date(2026, 2, 1), stranger, "Doc",
                                     Verdict.POSITIVE)
@@ -221,7 +217,7 @@ def test_revision_protocol_is_for_translation_pairs_once(protocol, app_ctx):
     track, revisor, pair = protocol
     with pytest.raises(RuleError):
         credentials.open_revision_track(None, pair, date(2026, 2, 1))
-    interpreting = db.session.merge(create_person(), load=True).qualifications[0]
+    interpreting = create_person().qualifications[0]
     with pytest.raises(RuleError):
         credentials.open_revision_track(None, interpreting, date(2026, 2, 1))
 

@@ -18,18 +18,13 @@ def add_request(world, language="ar", status=RequestStatus.SUBMITTED, due=None, 
 
 
 @pytest.fixture
-def march(app, world):
+def march(world):
     """Arabic: two booked (one completed, 1.5 h), one unfilled, one cancelled late.
     Wolof: one unfilled, nobody holds it. And one request in April, outside the period."""
-    with app.app_context():
-        return _fill_march(world)
-
-
-def _fill_march(world):
     create_language("wo")
     booked = add_request(world, status=RequestStatus.COMPLETED,
                          booked_at=datetime(2026, 3, 7, 11, tzinfo=UTC))   # 2 h after asking
-    complete_past_request(booked, world.person)
+    complete_past_request(booked, world.fatima)
     add_request(world, status=RequestStatus.BOOKED,
                 booked_at=datetime(2026, 3, 7, 13, tzinfo=UTC))          # 4 h
     add_request(world, status=RequestStatus.UNFILLED,
