@@ -426,7 +426,9 @@ class Generator:
             video_link="https://meet.example.org/x" if modality == "video" else None,
             domain=rng.choice(DOMAINS), case_reference=f"BENCH-{request_id}", status=status,
             prefer_same_interpreter=False, urgent=rng.random() < 0.05, uses_waves=False,
-            wave=0, created_at=starts - timedelta(days=rng.randint(1, 14)))
+            wave=0, created_at=starts - timedelta(days=rng.randint(1, 14)),
+            calendar_uid=f"request-{request_id}@bench", calendar_sequence=0,
+            updated_at=self.now)
         row.update(extra)
         return row
 

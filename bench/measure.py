@@ -15,10 +15,10 @@ from icalendar import Calendar
 from sqlalchemy import event, func, select
 
 from interpreter_register.auth.models import User
+from interpreter_register.bookings.matching.engine import match
 from interpreter_register.bookings.models import InterpretingRequest, RequestStatus
 from interpreter_register.calendar.events import SERIALISED
 from interpreter_register.extensions import db
-from interpreter_register.bookings.matching.engine import match
 from interpreter_register.register.models import Person, Qualification, QualificationKind
 
 
@@ -121,7 +121,7 @@ def matching_statements(sizes=(10, 200)) -> dict:
         language, working, holders = _pair_with_about(size)
         item = InterpretingRequest(**{
             c.key: getattr(template, c.key) for c in InterpretingRequest.__mapper__.column_attrs
-            if c.key != "id"})
+            if c.key not in ("id", "calendar_uid")})
         item.language_code, item.working_language = language, working
         db.session.add(item)
         db.session.flush()

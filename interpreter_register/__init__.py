@@ -29,7 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .cli import register_commands
     register_commands(app)
-    # The mails about requests and bookings: receivers of the bookings area's signals.
+    # The receivers of the areas' signals: mails about requests and bookings, and what a
+    # change in the register means for bookings.
+    from .bookings.services import register_changes as _register_changes  # noqa: F401
     from .notifications import bookings as _notifications  # noqa: F401
     return app
 

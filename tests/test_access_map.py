@@ -150,6 +150,7 @@ ACCESS = {
     ("portal.decline", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.booking", "GET"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.delivered", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
+    ("portal.withdraw", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.availability", "GET"): INTERPRETERS,
     ("portal.availability", "POST"): INTERPRETERS,
     ("portal.add_leave", "POST"): INTERPRETERS,
@@ -175,9 +176,11 @@ ACCESS = {
     # Filled in below as the per-organisation CSV; the other exports are tested in
     # tests/reports.
     ("reports.export", "GET"): REPORT_READERS,
-    # The signed link in an offer mail works without logging in.
+    # The signed links in offer and booking mails work without logging in.
     ("portal.answer_offer", "GET"): everyone(),
     ("portal.answer_offer", "POST"): everyone(),
+    ("portal.booking_by_link", "GET"): everyone(),
+    ("portal.booking_by_link", "POST"): everyone(),
 }
 
 # Files, not pages: served to everyone.
@@ -195,6 +198,11 @@ def _routes(app):
 def offer_token(offer) -> str:
     from interpreter_register.bookings.links import offer_link
     return offer_link(offer).rsplit("/", 1)[1]
+
+
+def booking_token(booking) -> str:
+    from interpreter_register.bookings.links import booking_token
+    return booking_token(booking)
 
 
 def feed_token(world) -> str:
@@ -226,6 +234,7 @@ def _url(app, rule, world):
         "name": "organisations",
         "fmt": "csv",
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
+        else booking_token(world.booking) if rule.endpoint == "portal.booking_by_link"
         else feed_token(world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",
     }

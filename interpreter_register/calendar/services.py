@@ -4,8 +4,8 @@ conditional requests."""
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth import signals as auth_signals
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
@@ -135,7 +135,8 @@ def _request_window(now: datetime):
     (cancelled, unfilled) only for a month after."""
     first, last = now - timedelta(days=PAST_DAYS), now + timedelta(days=AHEAD_DAYS)
     ended = InterpretingRequest.status.in_((RequestStatus.CANCELLED, RequestStatus.UNFILLED))
-    return and_(exists().where(Booking.request_id == InterpretingRequest.id),
+    booked = aliased(Booking)
+    return and_(select(booked.id).where(booked.request_id == InterpretingRequest.id).exists(),
                 InterpretingRequest.due_at >= first, InterpretingRequest.due_at <= last,
                 or_(~ended, InterpretingRequest.updated_at >= now - timedelta(
                     days=CANCELLED_DAYS)))

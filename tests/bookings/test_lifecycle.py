@@ -27,7 +27,7 @@ OPEN = {*AWAITING, S.BOOKED}
 
 
 def _request(status: S) -> InterpretingRequest:
-    request = InterpretingRequest(status=status, wave=0, uses_waves=False)
+    request = InterpretingRequest(status=status, wave=0, uses_waves=False, calendar_sequence=0)
     request.bookings = []
     request.offers = []
     if status == S.BOOKED:
@@ -104,7 +104,9 @@ def test_releasing_ends_the_booking_never_late_and_flags_the_request(app_ctx):
     booking = request.live_booking
     request.release(None, booking, NOW, "unassigned")
     assert booking.status == BookingStatus.CANCELLED and booking.cancelled_late is False
-    assert request.flag == FlagReason.NO_ONE_ACCEPTED
+    assert booking.ended_reason == "unassigned"
+    assert request.flag == FlagReason.RELEASED and request.flagged_at == NOW
+    assert request.calendar_sequence == 1, "the requester's calendar sees a change"
     assert request.events[-1].details == {"person": "Fatima Haddad"}
 
 

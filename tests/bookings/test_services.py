@@ -17,6 +17,7 @@ from interpreter_register.bookings.services import (
     changes,
     requests,
     revisions,
+    withdrawals,
 )
 from interpreter_register.core.permissions import Forbidden
 from interpreter_register.core.rules import RuleError
@@ -108,7 +109,7 @@ def test_only_the_services_dispatchers_book(app_ctx, world):
 
 
 def test_a_person_the_matching_excludes_cannot_be_booked(app_ctx, world):
-    availability.add_leave(world.interpreter, world.fatima,
+    withdrawals.take_leave(world.interpreter, world.fatima,
                            future_day() - timedelta(days=1), future_day())
     request = create_request(world.contact_person)
     with pytest.raises(RuleError, match="leave"):
@@ -179,8 +180,14 @@ def test_waves_go_by_tier_and_the_next_wave_waits(app_ctx, world):
     later = utcnow() + timedelta(hours=2)
     second = booking.next_wave(request, now=later)
     assert [(o.person_id, o.wave) for o in second] == [(learner.id, 2)]
+    # Every tier was asked; while offers are still open, nothing is exhausted yet.
     assert booking.next_wave(request, now=later + timedelta(hours=2)) == []
+    assert request.flag is None and request.status == RequestStatus.OFFERED
+    expired = max(o.expires_at for o in request.offers)
+    booking.expire_offers(expired)
+    assert booking.next_wave(request, now=expired) == []
     assert request.flag == FlagReason.WAVES_EXHAUSTED
+    assert request.status == RequestStatus.SUBMITTED, "back to the dispatchers"
 
 
 def test_cancelling_late_and_in_time(app_ctx, world):

@@ -245,3 +245,59 @@ def test_a_language_added_to_the_register_moves_up_in_the_request_form(world, cl
     groups = _language_groups(client.get("/requests/new").get_data(as_text=True))
     assert "Swahili" in groups["Talen in het register"]
     assert "Swahili" not in groups["Andere talen"]
+
+
+# --- after booking: withdrawing, leave, the attention list -----------------------------
+
+def test_an_interpreter_withdraws_from_the_portal_and_the_queue_says_so(world, client_for):
+    from interpreter_register.bookings.services import booking as booking_service
+
+    request = create_request(world.contact_person)
+    made = booking_service.book(world.dispatcher, request, world.fatima.id)
+    db.session.commit()
+    interpreter = client_for(world.interpreter)
+    page = interpreter.get(f"/portal/bookings/{made.id}").get_data(as_text=True)
+    assert "Ik kan niet meer komen" in page
+    refused = interpreter.post(f"/portal/bookings/{made.id}/withdraw", data={"note": "x"})
+    assert "Zeg waarom." in refused.get_data(as_text=True), "the reason is asked for"
+    assert load(made).status.value == "confirmed"
+    done = interpreter.post(f"/portal/bookings/{made.id}/withdraw",
+                            data={"reason": "illness", "note": "Flu"}, follow_redirects=True)
+    assert "teruggetrokken" in done.get_data(as_text=True)
+    queue = client_for(world.dispatcher).get("/dispatch").get_data(as_text=True)
+    assert "Vraagt uw aandacht" in queue
+    assert "De tolk heeft zich teruggetrokken: boek iemand anders" in queue
+    panel = client_for(world.dispatcher).get(f"/dispatch/requests/{request.id}")
+    assert "Fatima Haddad heeft zich teruggetrokken: Ziekte." in panel.get_data(as_text=True)
+
+
+def test_the_panel_never_offers_to_book_the_booked_person_instead(world, client_for):
+    from interpreter_register.bookings.services import booking as booking_service
+
+    request = create_request(world.contact_person)
+    booking_service.book(world.dispatcher, request, world.fatima.id)
+    db.session.commit()
+    page = client_for(world.dispatcher).get(f"/dispatch/requests/{request.id}")
+    body = page.get_data(as_text=True)
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row
+            for row in body.split("<tr>") if "register/people/" in row}
+    assert "In de plaats boeken" not in rows["Fatima Haddad"] and "Geboekt" in rows["Fatima Haddad"]
+    assert "In de plaats boeken" in rows["Omar Mansour"]
+
+
+def test_leave_over_a_booking_lists_it_and_asks_to_confirm(world, client_for):
+    from interpreter_register.bookings.services import booking as booking_service
+
+    day = future_day()
+    request = create_request(world.contact_person, day=day)
+    made = booking_service.book(world.dispatcher, request, world.fatima.id)
+    db.session.commit()
+    interpreter = client_for(world.interpreter)
+    form = {"first_day": day.isoformat(), "last_day": day.isoformat(), "note": "Ill"}
+    asked = interpreter.post("/portal/leave", data=form).get_data(as_text=True)
+    assert "Deze afwezigheid valt op deze boekingen van u" in asked
+    assert load(made).status.value == "confirmed", "nothing changes before confirming"
+    confirmed = interpreter.post("/portal/leave", data={**form, "withdraw": str(made.id)},
+                                 follow_redirects=True)
+    assert "Uw afwezigheid is opgeslagen" in confirmed.get_data(as_text=True)
+    assert load(made).status.value == "cancelled"

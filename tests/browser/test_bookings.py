@@ -104,3 +104,61 @@ def test_a_late_cancellation_is_announced_and_flagged(page, live_server):
     expect(page.locator("main table")).to_contain_text("Annulation tardive")
     assert re.search(r"/requests$", page.url)
     assert PASSWORD
+
+
+def test_a_withdrawal_is_rebooked_and_every_calendar_follows(browser, live_server):
+    """The interpreter withdraws (in German); the dispatcher sees it on the attention list
+    (in Dutch) and books someone else; the requester's calendar feed (in French) shows one
+    event, which names the new interpreter."""
+    from icalendar import Calendar
+
+    from interpreter_register.bookings.services import booking as booking_service
+    from interpreter_register.calendar.models import FeedScope
+    from interpreter_register.calendar.services import create_feed
+
+    def build():
+        world = build_world()
+        item = create_request(world.contact_person, day=future_day(weeks=2))
+        made = booking_service.book(world.dispatcher, item, world.fatima.id)
+        world.contact_person.locale = "fr"
+        feed = create_feed(world.contact_person, FeedScope.OWN)
+        return world, item, made, feed.token
+    world, item, made, token = live_server.seed(build)
+
+    interpreter = browser.new_page()
+    log_in(interpreter, live_server, world.interpreter.email)
+    switch_to(interpreter, "de")
+    interpreter.goto(f"{live_server.url}/portal/bookings/{made.id}")
+    withdrawal = interpreter.locator("section").filter(has_text="Ich kann nicht mehr kommen")
+    withdrawal.get_by_label("Krankheit").check()
+    withdrawal.get_by_role("button", name="Mich von dieser Buchung zurückziehen").click()
+    expect(interpreter.get_by_role("status").first).to_contain_text("zurückgezogen")
+
+    dispatcher = browser.new_page()
+    log_in(dispatcher, live_server, world.dispatcher.email)
+    dispatcher.get_by_role("link", name="Wachtrij").click()
+    attention = dispatcher.locator("section").filter(has_text="Vraagt uw aandacht")
+    expect(attention).to_contain_text("De tolk heeft zich teruggetrokken: boek iemand anders")
+    assert serious_violations(dispatcher) == []
+    attention.get_by_role("link", name="Iemand boeken").first.click()
+    expect(dispatcher.locator("main")).to_contain_text("Fatima Haddad heeft zich teruggetrokken")
+    ranked = dispatcher.locator("main table").first
+    ranked.locator("tr").filter(has_text="Omar Mansour").get_by_role(
+        "button", name="Boeken").click()
+    expect(dispatcher.get_by_role("status").first).to_contain_text("Omar Mansour")
+    dispatcher.get_by_role("link", name="Wachtrij").click()
+    expect(dispatcher.locator("section").filter(has_text="Vraagt uw aandacht")).to_contain_text(
+        "Niets vraagt uw aandacht")
+
+    feed = interpreter.request.get(f"{live_server.url}/calendar/{token}.ics")
+    assert feed.status == 200
+    events = Calendar.from_ical(feed.body()).walk("VEVENT")
+    # One event for the request (and the world's own booked request, four weeks ahead).
+    assert sorted(str(e["UID"]) for e in events) == sorted(
+        [item.calendar_uid, world.booking.request.calendar_uid])
+    [event] = [e for e in events if str(e["UID"]) == item.calendar_uid]
+    assert event["STATUS"] == "CONFIRMED"
+    assert "Omar Mansour" in str(event["DESCRIPTION"])
+    assert str(event["SUMMARY"]).startswith("Interprétariat")
+    for page in (interpreter, dispatcher):
+        page.close()

@@ -46,7 +46,7 @@ def test_booking_reaches_the_interpreters_feed_and_its_cancellation_too(browser,
     switch_to(interpreter, "fr")
     interpreter.get_by_role("link", name="Agenda").click()
     interpreter.get_by_role("button", name="Créer mon adresse d’agenda").click()
-    feed_url = interpreter.locator("#feed-url").input_value()
+    feed_url = interpreter.locator("#feed-url-person").input_value()
     assert feed_url.startswith("http://register.test/calendar/")
     local_url = feed_url.replace("http://register.test", live_server.url)
     expect(interpreter.get_by_role("link", name="S’abonner dans votre agenda")).to_have_attribute(

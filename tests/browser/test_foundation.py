@@ -88,8 +88,8 @@ def test_a_wrong_password_gets_a_clear_translated_message(page, live_server, lan
 
 def serious_violations(page: Page) -> list[str]:
     results = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [f"{v['id']}: {v['help']} ({', '.join(n['html'][:120] for n in v['nodes'][:3])})"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_login_page_has_no_serious_accessibility_violation(page, live_server):

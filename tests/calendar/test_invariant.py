@@ -341,6 +341,7 @@ class ChangesReachEveryone(RuleBasedStateMachine):
         listed = {item.booking.id for item in attention_list(self.service.id, self.now)
                   if item.booking is not None}
         at_risk = db.session.scalars(select(Booking).join(InterpretingRequest).where(
+            InterpretingRequest.service_id == self.service.id,
             Booking.status == BookingStatus.CONFIRMED,
             InterpretingRequest.due_at > self.now)).all()
         for made in at_risk:

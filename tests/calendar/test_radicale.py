@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from interpreter_register.bookings.services import booking as booking_service
 from interpreter_register.bookings.services import changes, requests
-from interpreter_register.calendar.events import booking_ics
+from interpreter_register.calendar.events import event_ics
 from interpreter_register.core.time import brussels_to_utc
 from tests.fixtures.factories import create_request, future_day
 
@@ -71,7 +71,7 @@ def test_radicale_stores_confirmed_moved_and_cancelled_versions(app_ctx, world, 
     url = f"{collection}{made.uid}.ics"
 
     def put_and_read() -> object:
-        text = booking_ics(made, "person", "nl")  # stored objects carry no METHOD
+        text = event_ics(made, "person", "nl")  # stored objects carry no METHOD
         assert "METHOD:" not in text
         status, _ = dav("PUT", url, text.encode())
         assert status in (201, 204)
@@ -92,3 +92,42 @@ def test_radicale_stores_confirmed_moved_and_cancelled_versions(app_ctx, world, 
     requests.cancel_request(world.contact_person, request, "not needed")
     gone = put_and_read()
     assert gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 2
+
+
+def test_the_requesters_calendar_shows_one_event_through_a_reassignment(app_ctx, world,
+                                                                        radicale):
+    """What the requester's mail brings goes into a real calendar server, as a client
+    files it: after a reassignment and a withdrawal it holds one event, which names who
+    comes now (never two at one time, one naming someone who no longer comes)."""
+    from icalendar import Calendar as Document
+
+    from interpreter_register.bookings.models import WithdrawalReason
+    from interpreter_register.bookings.services import withdrawals
+    from tests.fixtures.reading import mails
+
+    collection = f"{radicale}/lotte/calendar/"
+    assert dav("MKCOL", f"{radicale}/lotte/")[0] == 201
+    assert dav("MKCALENDAR", collection)[0] == 201
+    request = create_request(world.contact_person, day=future_day(weeks=3))
+    first = booking_service.book(world.dispatcher, request, world.fatima.id)
+    changes.reassign(world.dispatcher, request, world.omar.id)
+    second = request.live_booking
+    withdrawals.withdraw(world.other_interpreter, second, WithdrawalReason.ILLNESS)
+    booking_service.book(world.dispatcher, request, world.fatima.id)
+    for mail in mails(recipient=world.contact_person.email):
+        if mail.calendar is None:
+            continue
+        document = Document.from_ical(mail.calendar)
+        del document["METHOD"]          # a client files the event, not the message
+        [event] = document.walk("VEVENT")
+        if mail.calendar_method == "CANCEL":
+            event["STATUS"] = "CANCELLED"
+        status, _ = dav("PUT", f"{collection}{event['UID']}.ics", document.to_ical())
+        assert status in (201, 204)
+    status, body = dav("GET", collection)
+    assert status == 200
+    events = [e for e in Document.from_ical(body).walk("VEVENT")]
+    assert [str(e["UID"]) for e in events] == [request.calendar_uid]
+    [event] = events
+    assert event["STATUS"] == "CONFIRMED" and int(event["SEQUENCE"]) == request.calendar_sequence
+    assert "Fatima Haddad" in str(event["DESCRIPTION"]) and first.uid != request.calendar_uid

@@ -9,19 +9,21 @@ cancelled, the person is reinstated or replaced).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...register.models import (
     Certificate,
     CertificateStatus,
+    CertificateStatusChange,
     Person,
     Qualification,
-    RevisionTrack,
     Tier,
 )
 from ...register.policy import current_policy
+from ...register.services.search import certificate_status_is
+from ...register.sql import tier_of_qualification
 from ..models import (
     AWAITING_STATUSES,
     Booking,
@@ -61,51 +63,51 @@ def _flagged(service_id: int) -> list[Attention]:
 
 def _booked_at_risk(service_id: int, now: datetime) -> list[Attention]:
     """Future bookings whose person may no longer do the work: deactivated, or no longer
-    holding the tier they were booked at (a certificate suspended, revoked or ended)."""
-    bookings = db.session.scalars(
-        select(Booking)
-        .join(InterpretingRequest, Booking.request_id == InterpretingRequest.id)
-        .where(InterpretingRequest.service_id == service_id,
-               Booking.status == BookingStatus.CONFIRMED,
-               InterpretingRequest.due_at > now)
-        .options(joinedload(Booking.person), joinedload(Booking.request))
-        .order_by(InterpretingRequest.due_at)).all()
-    # The pairs they were booked for, with what decides their tier, in a few statements
-    # whatever the number of bookings.
-    pairs = {q.id: q for q in db.session.scalars(
-        select(Qualification)
-        .where(Qualification.id.in_({b.qualification_id for b in bookings} - {None}))
-        .options(selectinload(Qualification.certificates)
-                 .selectinload(Certificate.status_changes),
-                 selectinload(Qualification.steps),
-                 selectinload(Qualification.revision_track)
-                 .selectinload(RevisionTrack.revisions)))}
+    holding the tier they were booked at on the booking's day (a certificate suspended,
+    revoked or run out); read in one statement, whatever the number of bookings."""
     policy = current_policy()
+    # The booking's day in UTC: near enough for work that happens in the daytime.
+    day = func.coalesce(Booking.deadline_on, func.date(Booking.starts_at, type_=Date))
+    tier_then = tier_of_qualification(policy, day)
+    pair_known = Booking.qualification_id.is_not(None)
+    lost = and_(pair_known, tier_then > Booking.tier)
+
+    def decided(status):
+        return select(Certificate.id).where(Certificate.qualification_id == Qualification.id,
+                                            certificate_status_is(status, day)).exists()
+
+    what = case((Person.active.is_(False), literal("person_inactive")),
+                (and_(lost, decided(CertificateStatus.SUSPENDED)),
+                 literal("certificate_suspended")),
+                (and_(lost, decided(CertificateStatus.REVOKED)),
+                 literal("certificate_revoked")),
+                (lost, literal("tier_lost")), else_=None)
+    decision = (select(func.max(CertificateStatusChange.effective_on))
+                .join(Certificate, CertificateStatusChange.certificate_id == Certificate.id)
+                .where(Certificate.qualification_id == Qualification.id,
+                       CertificateStatusChange.effective_on <= day,
+                       CertificateStatusChange.status.in_(WITHDRAWN_STATUSES))
+                .scalar_subquery())
+    rows = db.session.execute(
+        select(Booking, what, tier_then, decision)
+        .join(InterpretingRequest, Booking.request_id == InterpretingRequest.id)
+        .join(Person, Booking.person_id == Person.id)
+        .outerjoin(Qualification, Booking.qualification_id == Qualification.id)
+        .where(InterpretingRequest.service_id == service_id,
+               Booking.status == BookingStatus.CONFIRMED, InterpretingRequest.due_at > now,
+               what.is_not(None))
+        # The person's name is all the list shows: none of their sets (regions, ...).
+        .options(joinedload(Booking.person).lazyload("*"),
+                 joinedload(Booking.request).joinedload(InterpretingRequest.organisation))
+        .order_by(InterpretingRequest.due_at)).unique().all()
     found = []
-    for booking in bookings:
-        risk = _risk(booking, booking.person, pairs.get(booking.qualification_id), policy)
-        if risk is not None:
-            what, since, details = risk
-            found.append(Attention(booking.request, what, since, "reassign", booking, details))
+    for booking, risk, tier_now, since in rows:
+        details = ((("since", since),) if risk.startswith("certificate_") else
+                   (("booked", Tier(booking.tier)), ("now", Tier(tier_now)))
+                   if risk == "tier_lost" else ())
+        when = booking.person.updated_at if risk == "person_inactive" else None
+        found.append(Attention(booking.request, risk, when, "reassign", booking, details))
     return found
-
-
-def _risk(booking: Booking, person: Person, qualification: Qualification | None, policy):
-    if not person.active:
-        return "person_inactive", person.updated_at, ()
-    if qualification is None:
-        return None
-    day = booking.request.day
-    for certificate in qualification.certificates:
-        change = certificate.current_change(day)
-        if (change is not None and change.status in WITHDRAWN_STATUSES
-                and not qualification.certified_on(day)):
-            return f"certificate_{change.status.value}", change.changed_at, (
-                ("since", change.effective_on),)
-    tier = qualification.tier_on(day, policy)
-    if tier > Tier(booking.tier):
-        return "tier_lost", None, (("booked", Tier(booking.tier)), ("now", tier))
-    return None
 
 
 def attention_list(service_id: int, now: datetime) -> list[Attention]:

@@ -39,11 +39,13 @@ def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address
         return
     lock_person(booking.person_id)
     problems = problems_for(request, booking.person_id)
-    booking.move(starts_at, ends_at, place_key(request) if on_site else None)
     if not problems:
+        booking.move(starts_at, ends_at, place_key(request) if on_site else None)
         db.session.flush()
         signals.booking_moved.send(booking)
         return
+    # The person cannot keep the new time: their booking ends where their calendar has
+    # it, at the old time (a cancellation at the new time would look like another one).
     if all(p.code == "unavailable" for p in problems):
         request.ask_again(acting, booking, now)
         offer = new_offer(acting, request, booking.person_id, booking.tier, request.wave, now,

@@ -68,6 +68,24 @@ def test_lower_tier_is_offered_when_no_one_higher_is_available(app_ctx, world):
     assert result.ranked[0].lower_tier
 
 
+def test_lower_tiers_rank_by_tier_before_points(app_ctx, world):
+    """Among the lower tiers, someone in the quality track comes before someone only
+    registered, even when the registered one lives next door and would score more."""
+    from interpreter_register.register.models import StepResult, TrackStep
+    from interpreter_register.register.services import credentials
+
+    create_interpreter("Reza", "Nextdoor", certified=False, languages=("fa",),
+                       domains={Domain.SOCIAL_WELFARE})
+    learner = create_interpreter("Yasmine", "Faraway", certified=False, languages=("fa",),
+                                 postcode="2000", municipality="Antwerpen")
+    credentials.record_step(None, learner.qualifications[0], TrackStep.PRESELECTION_TEST,
+                            future_day() - timedelta(days=30), StepResult.PASSED)
+    result = match(create_request(world.contact_person, language="fa"))
+    assert ranked_names(result) == ["Yasmine Faraway", "Reza Nextdoor"]
+    points = {r.candidate.name: r.ranking.points for r in result.ranked}
+    assert points["Reza Nextdoor"] > points["Yasmine Faraway"], "points alone would swap them"
+
+
 def test_nobody_holds_the_language(app_ctx, world):
     result = match(create_request(world.contact_person, language="wo"))
     assert result.nobody_holds

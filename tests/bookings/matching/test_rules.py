@@ -80,12 +80,13 @@ def test_weekly_availability_must_cover_the_slot(facts, recorded):
 
 
 def test_leave_comes_before_weekly_hours():
-    on_leave = person(leave=(date(2027, 3, 12), date(2027, 3, 19)), available=False)
+    on_leave = person(leave=(date(2027, 3, 12), date(2027, 3, 19), None, None), available=False)
     assert codes(on_leave) == ["leave"]
 
 
 def test_leave_excludes_and_says_when():
-    [reason] = exclusions(person(leave=(date(2027, 3, 12), date(2027, 3, 19))), slot(), 30)
+    on_leave = person(leave=(date(2027, 3, 12), date(2027, 3, 19), None, None))
+    [reason] = exclusions(on_leave, slot(), 30)
     assert reason.code == "leave" and reason.params["first"] == date(2027, 3, 12)
 
 
