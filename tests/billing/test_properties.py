@@ -19,8 +19,9 @@ from interpreter_register.billing.charges import (
 )
 from interpreter_register.billing.money import cents
 
-# Bounded for the everyday run; HYPOTHESIS_MAX_EXAMPLES raises it. No example database:
-# it would write a .hypothesis folder into the working tree.
+# Bounded for the everyday run; HYPOTHESIS_MAX_EXAMPLES raises it. No example database, so
+# a run does not depend on the last one (Hypothesis still keeps a small constants cache in
+# .hypothesis/, which carries its own .gitignore).
 SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "100")),
                     deadline=None, database=None)
 
