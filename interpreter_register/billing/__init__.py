@@ -1,0 +1,1 @@
+"""Invoices to organisations and statements for interpreters: tariffs, charges, documents."""
