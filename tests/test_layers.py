@@ -22,6 +22,7 @@ LAYERS = (
     ("bookings",),                           # requests, offers, bookings; matching inside
     ("calendar",),                           # iCalendar events and feeds
     ("notifications",),                      # mails about requests and bookings
+    ("billing",),                            # tariffs, charges, invoices (UBL), statements
     ("jobs", "reports", "users", "home"),    # the areas built on all of the above
     ("demo",),                               # the demo world, through the services
     ("cli",),                                # flask commands

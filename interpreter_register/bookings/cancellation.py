@@ -1,24 +1,12 @@
 """When a cancellation becomes late: the service's rule, Belgian public holidays and all."""
 
-from datetime import date, datetime, time, timedelta
-
-import holidays
+from datetime import datetime, time, timedelta
 
 from ..core.time import BRUSSELS
+from ..core.workdays import is_working_day, previous_working_day
 from ..organisations.models import CancellationRule
 
 CUTOFF = time(10, 0)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays.Belgium(years=day.year)
-
-
-def previous_working_day(day: date) -> date:
-    day -= timedelta(days=1)
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
 
 
 def working_hours_before(start: datetime, hours: int) -> datetime:

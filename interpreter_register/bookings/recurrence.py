@@ -10,7 +10,7 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
 from ..core.time import NonexistentLocalTime, brussels_to_utc
 from ..core.workdays import holiday_name
-from ..matching.facts import overlaps
+from .matching.facts import overlaps
 
 MAX_OCCURRENCES = 104  # two years of weekly meetings
 MAX_SPAN = relativedelta(years=2)  # every occurrence falls before first_day + MAX_SPAN
