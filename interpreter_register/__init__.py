@@ -52,12 +52,15 @@ def _load_models() -> None:
     from .bookings import models as _bookings  # noqa: F401
     from .bookings.matching import settings as _matching  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
+    from .collaboration import models as _collaboration  # noqa: F401
     from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
     from .jobs import settings as _job_settings  # noqa: F401
     from .organisations import models as _organisations  # noqa: F401
+    from .quality import models as _quality  # noqa: F401
+    from .quality import settings as _quality_settings  # noqa: F401
     from .register import models as _register  # noqa: F401
     from .register import policy as _policy  # noqa: F401
 
@@ -96,10 +99,12 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .bookings.views import dispatch_bp, portal_bp, requests_bp, revisions_bp
     from .calendar.views import bp as calendar_bp
+    from .collaboration.views import bp as collaboration_bp
     from .core.views import bp as core_bp
     from .home.views import bp as home_bp
     from .jobs.views import bp as jobs_bp
     from .organisations.views import bp as organisations_bp
+    from .quality.views import bp as quality_bp
     from .register.views import bp as register_bp
     from .register.views import public_bp
     from .reports.views import bp as reports_bp
@@ -107,7 +112,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, home_bp, auth_bp, users_bp, organisations_bp, register_bp,
                       public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
-                      calendar_bp, jobs_bp, reports_bp):
+                      calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 
@@ -157,10 +162,16 @@ def _register_hooks(app: Flask) -> None:
                                  external_url=external_url,
                                  offered_languages=offered_languages,
                                  language_form=LanguageForm)
+    from flask_login import current_user
+
     from .bookings.wording import request_summary
+    from .collaboration.services import thread_for
     from .register.services.people import display_phone
 
     app.jinja_env.globals["request_summary"] = request_summary
+    # A request's thread, on each party's page of it (the pages live below this area).
+    app.jinja_env.globals["thread_for"] = lambda item, person=None: thread_for(
+        item, current_user, person)
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date,
                                  time=format_time, phone=display_phone)
     install_fast_gettext(app.jinja_env)

@@ -176,6 +176,28 @@ ACCESS = {
     # Filled in below as the per-organisation CSV; the other exports are tested in
     # tests/reports.
     ("reports.export", "GET"): REPORT_READERS,
+    # A request's thread: its organisation, its service, the interpreter while booked (the
+    # world's request is offered, not booked); another organisation's answers 404.
+    ("collaboration.post", "POST"): {**everyone(MISSING), "anonymous": LOGIN,
+                                     "dispatcher": OK, "requester": OK, "contact_person": OK},
+    ("collaboration.post_by_link", "POST"): everyone(),
+    # Feedback: the organisation's requesters rate and complain about its assignments.
+    ("quality.rating", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("quality.rating", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("quality.complain", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("quality.complain", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("quality.my_feedback", "GET"): INTERPRETERS,
+    ("quality.my_feedback", "POST"): INTERPRETERS,
+    ("quality.complaints", "GET"): REGISTER,
+    ("quality.complaint", "GET"): REGISTER,
+    ("quality.complaint", "POST"): REGISTER,
+    ("quality.review", "POST"): REGISTER,
+    ("quality.renewals_due", "GET"): REGISTER,
+    ("quality.open_renewal", "POST"): REGISTER,
+    ("quality.renewal", "GET"): REGISTER,
+    ("quality.renewal", "POST"): REGISTER,
+    ("quality.let_end", "POST"): REGISTER,
+    ("quality.add_training", "POST"): REGISTER,
     # The signed links in offer and booking mails work without logging in.
     ("portal.answer_offer", "GET"): everyone(),
     ("portal.answer_offer", "POST"): everyone(),
@@ -213,8 +235,29 @@ def feed_token(world) -> str:
     return feed.token
 
 
+def complaint_id(world) -> int:
+    from interpreter_register.quality.feedback import file_complaint
+    return file_complaint(world.contact_person, world.booking, "Late").id
+
+
+def renewal_id(world) -> int:
+    from interpreter_register.extensions import db
+    from interpreter_register.quality.models import Renewal
+    renewal = Renewal(certificate_id=world.certificate.id, opened_on=world.booking.request.day)
+    db.session.add(renewal)
+    db.session.commit()
+    return renewal.id
+
+
 def _url(app, rule, world):
     """Fill a rule's arguments with objects of the first organisation and service."""
+    if "complaint_id" in rule.arguments:
+        return f"/register/complaints/{complaint_id(world)}" + (
+            "/review" if rule.endpoint.endswith("review") else "")
+    if "renewal_id" in rule.arguments:
+        with app.test_request_context():
+            from flask import url_for
+            return url_for(rule.endpoint, renewal_id=renewal_id(world))
     values = {
         "user_id": world.requester.id,
         "organisation_id": world.organisation.id,
@@ -234,7 +277,8 @@ def _url(app, rule, world):
         "name": "organisations",
         "fmt": "csv",
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
-        else booking_token(world.booking) if rule.endpoint == "portal.booking_by_link"
+        else booking_token(world.booking) if rule.endpoint in ("portal.booking_by_link",
+                                                                "collaboration.post_by_link")
         else feed_token(world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",
     }

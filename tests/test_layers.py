@@ -22,7 +22,8 @@ LAYERS = (
     ("bookings",),                           # requests, offers, bookings; matching inside
     ("calendar",),                           # iCalendar events and feeds
     ("notifications",),                      # mails about requests and bookings
-    ("billing",),                            # tariffs, charges, invoices (UBL), statements
+    # tariffs and invoices; messages on requests; feedback, complaints, renewals
+    ("billing", "collaboration", "quality"),
     ("jobs", "reports", "users", "home"),    # the areas built on all of the above
     ("demo",),                               # the demo world, through the services
     ("cli",),                                # flask commands

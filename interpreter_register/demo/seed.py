@@ -36,6 +36,7 @@ from ..register.models import (
 from ..register.services import credentials, people
 from . import world
 from .bookings import seed_bookings
+from .feedback import seed_feedback
 
 DEMO_LOGINS = {
     "password": world.DEMO_PASSWORD,
@@ -81,6 +82,7 @@ def seed() -> bool:
     _users(services, organisations, persons)
     db.session.flush()
     seed_bookings(persons, today_in_brussels())
+    seed_feedback(today_in_brussels())
     db.session.flush()
     return True
 

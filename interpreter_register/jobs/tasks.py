@@ -15,11 +15,13 @@ from ..bookings.services import booking as booking_service
 from ..bookings.services import deadlines
 from ..bookings.services.revisions import awaiting_revision
 from ..bookings.wording import request_summary
+from ..collaboration.models import Message
 from ..core import audit, settings
 from ..core.i18n import current_language
 from ..core.mail import send_mail
 from ..core.time import to_brussels, today_in_brussels
 from ..extensions import db
+from ..quality.models import Complaint, Rating
 from ..register.models import Certificate, CertificateStatus
 from ..register.services.credentials import mark_expired
 from . import settings as job_settings
@@ -160,9 +162,26 @@ def erase_old_client_data(now, report: Report) -> None:
     def erase(request: InterpretingRequest):
         request.case_reference = request.notes = None
     report.each("request", old, erase, "erased")
-    if report.counts["erased"]:
+    # What people wrote about a request or an assignment may speak of the client too: the
+    # messages, the comments of ratings, the texts of decided complaints.
+    messages = db.session.scalars(select(Message).where(
+        Message.created_at < before, Message.body.is_not(None))).all()
+    report.each("message", messages, lambda m: m.erase(now), "messages_erased")
+    comments = db.session.scalars(select(Rating).where(
+        Rating.created_at < before, Rating.comment.is_not(None))).all()
+    report.each("rating", comments, lambda r: setattr(r, "comment", None), "comments_erased")
+    complaints = db.session.scalars(select(Complaint).where(
+        Complaint.decided_at < before, Complaint.text.is_not(None))).all()
+    report.each("complaint", complaints, lambda c: setattr(c, "text", None),
+                "complaints_erased")
+    erased = {key: report.counts[key] for key in
+              ("erased", "messages_erased", "comments_erased", "complaints_erased")}
+    if any(erased.values()):
         audit.record_event(None, "retention", to_brussels(now).date().isoformat(), "erased",
-                           {"requests": [0, report.counts["erased"]],
+                           {"requests": [0, erased["erased"]],
+                            "messages": [0, erased["messages_erased"]],
+                            "rating_comments": [0, erased["comments_erased"]],
+                            "complaint_texts": [0, erased["complaints_erased"]],
                             "older_than_months": [None, months]})
 
 

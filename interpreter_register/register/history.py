@@ -13,6 +13,7 @@ from ..core.i18n import current_language, language_label
 from ..core.regions import Province
 from ..extensions import db
 from .models import (
+    Certificate,
     CertificateStatus,
     Direction,
     Domain,
@@ -53,6 +54,7 @@ FIELDS = {
     "revisor": _l("Revisor"), "translation": _l("Translation"), "verdict": _l("Verdict"),
     "remarks": _l("Remarks"), "name_nl": _l("Name in Dutch"), "name_fr": _l("Name in French"),
     "name_de": _l("Name in German"), "name_en": _l("Name in English"), "value": _l("Value"),
+    "follows_id": _l("Renews certificate"),
 }
 
 # Values stored as enum codes, shown by their label.
@@ -77,6 +79,9 @@ def _show(field: str, value) -> str:
         return language_label(value)
     if field == "phone":
         return display_phone(value)
+    if field == "follows_id":
+        followed = db.session.get(Certificate, value)
+        return followed.number if followed else str(value)
     if field in {"issued_on", "valid_until", "effective_on", "taken_on", "opened_on",
                  "revised_on"}:
         return format_date(date.fromisoformat(value))

@@ -14,7 +14,8 @@ from ..core.permissions import require, roles_required
 from ..core.time import today_in_brussels
 from ..extensions import db
 from ..organisations.models import InterpretingService
-from ..register.models import CertificateStatus, Tier
+from ..quality import feedback, renewals
+from ..register.models import CertificateStatus, Person, Tier
 from ..register.policy import current_policy
 from . import charts, exports, figures
 from .periods import period_from
@@ -124,8 +125,16 @@ def register():
         _("For each of the next twelve months, how many valid certificates end in it."),
         months, [(_("Certificates ending"), [c for _m, c in overview.expiries])],
         _("Certificates"))
+    ending, ended = renewals.due(today_in_brussels())
+    counts = feedback.feedback_counts()
+    people = {p.id: p for p in db.session.scalars(select(Person).where(
+        Person.id.in_(counts)))} if counts else {}
+    feedback_rows = sorted(((people[i], r, c) for i, (r, c) in counts.items() if i in people),
+                           key=lambda row: (-row[2], -row[1], row[0].sort_name))
     return _page("reports/register.html", overview=overview, chart=chart,
-                 statuses=list(CertificateStatus), steps=figures.STEP_ORDER)
+                 statuses=list(CertificateStatus), steps=figures.STEP_ORDER,
+                 renewals_due=len(ending), renewals_overdue=len(ended),
+                 feedback_rows=feedback_rows)
 
 
 # --- service figures ----------------------------------------------------------------------

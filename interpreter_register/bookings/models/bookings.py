@@ -112,6 +112,7 @@ class Booking(db.Model):
 
     request = relationship("InterpretingRequest", back_populates="bookings")
     person = relationship("Person")
+    qualification = relationship("Qualification")
 
     def __repr__(self) -> str:
         return f"<Booking {self.id} person={self.person_id} {self.status}>"
@@ -131,6 +132,15 @@ class Booking(db.Model):
     @property
     def is_translation(self) -> bool:
         return self.deadline_on is not None
+
+    @property
+    def has_taken_place(self) -> bool:
+        """Live, and its end (or a translation's deadline day) is past."""
+        if not self.is_live:
+            return False
+        if self.ends_at is not None:
+            return self.ends_at <= utcnow()
+        return self.deadline_on is not None and self.deadline_on <= utcnow().date()
 
     @property
     def tier_enum(self) -> Tier:

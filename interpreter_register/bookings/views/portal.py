@@ -126,11 +126,12 @@ def booking(booking_id):
     return _booking_page(found, url_for("portal.withdraw", booking_id=found.id))
 
 
-def _booking_page(found: Booking, withdraw_url: str, form=None, by_link: bool = False):
+def _booking_page(found: Booking, withdraw_url: str, form=None, by_link: bool = False,
+                  link_token: str | None = None):
     now = utcnow()
     return render_template("portal/booking.html", booking=found, item=found.request,
                            confirm=ConfirmForm(), withdraw_form=form or WithdrawForm(),
-                           withdraw_url=withdraw_url, by_link=by_link,
+                           withdraw_url=withdraw_url, by_link=by_link, link_token=link_token,
                            may_withdraw=found.is_confirmed and found.request.is_booked
                            and (found.starts_at or found.request.due_at) > now
                            and found.delivered_on is None)
@@ -177,7 +178,7 @@ def booking_by_link(token):
         if saved:
             return saved
     return _booking_page(found, url_for("portal.booking_by_link", token=token), form,
-                         by_link=True)
+                         by_link=True, link_token=token)
 
 
 @bp.route("/portal/bookings/<int:booking_id>/delivered", methods=["POST"])

@@ -34,7 +34,7 @@ class Certificate(Audited, db.Model):
 
     __tablename__ = "certificates"
     __audit_entity__ = "certificate"
-    __audit_fields__ = ("number", "issued_on", "valid_until")
+    __audit_fields__ = ("number", "issued_on", "valid_until", "follows_id")
     __table_args__ = (
         CheckConstraint("valid_until >= issued_on", name="valid_after_issue"),
     )
@@ -46,8 +46,11 @@ class Certificate(Audited, db.Model):
     # The re-certification date; the certificate is valid through this day.
     valid_until: Mapped[date] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A renewal's certificate names the one it follows (re-certification from evidence).
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 
     qualification = relationship("Qualification", back_populates="certificates")
+    follows = relationship("Certificate", remote_side=[id])
     status_changes = relationship(
         "CertificateStatusChange", back_populates="certificate", lazy="selectin",
         order_by="(CertificateStatusChange.effective_on, CertificateStatusChange.id)")

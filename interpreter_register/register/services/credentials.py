@@ -86,12 +86,15 @@ def _check_certificate(number: str, issued_on: date, valid_until: date, current=
 
 
 def issue_certificate(acting, qualification: Qualification, number: str, issued_on: date,
-                      valid_until: date | None = None) -> Certificate:
+                      valid_until: date | None = None,
+                      follows: Certificate | None = None) -> Certificate:
+    """A certificate for a pair; ``follows``: the one it renews."""
     require_staff(acting)
     valid_until = valid_until or default_valid_until(issued_on)
     _check_certificate(number, issued_on, valid_until)
     certificate = Certificate(qualification=qualification, number=number.strip(),
-                              issued_on=issued_on, valid_until=valid_until)
+                              issued_on=issued_on, valid_until=valid_until,
+                              follows_id=follows.id if follows is not None else None)
     db.session.add(certificate)
     db.session.flush()
     audit.created(acting, certificate, action="issued")
