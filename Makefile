@@ -31,11 +31,13 @@ translations: install
 # (only into an empty database) and serves the app on http://$(HOST):$(PORT).
 # Plain HTTP on loopback, so the session cookie may not be marked Secure here; without a
 # mail server, mails (reset and invitation links too) are shown whole in the log.
+# Links in mails and the printed feed address follow HOST and PORT (make run PORT=8000).
 run: translations
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo
+	BASE_URL=http://$(HOST):$(PORT) $(FLASK) seed-demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	SESSION_COOKIE_SECURE=0 MAIL_LOG_BODY=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL=http://$(HOST):$(PORT) SESSION_COOKIE_SECURE=0 MAIL_LOG_BODY=1 \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Installs what the tests need (Chromium and PostgreSQL included, when run as root),
 # lints, then runs the whole suite on SQLite and the database tests again on PostgreSQL.

@@ -138,11 +138,16 @@ def _take_write_lock_for_changes(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, format_time, get_locale
+    from flask_babel import get_locale
 
     from .core.errors import register_error_handlers
     from .core.forms import LanguageForm
     from .core.i18n import (
+        format_clock,
+        format_day,
+        format_duration,
+        format_moment,
+        format_month,
         install_fast_gettext,
         language_label,
         language_name,
@@ -150,6 +155,7 @@ def _register_hooks(app: Flask) -> None:
         timeslot,
     )
     from .core.outbox import deliver_after_request
+    from .core.phones import display_phone
     from .core.security import add_security_headers
     from .core.urls import external_url
 
@@ -166,12 +172,13 @@ def _register_hooks(app: Flask) -> None:
 
     from .bookings.wording import request_summary
     from .collaboration.services import thread_for
-    from .register.services.people import display_phone
 
     app.jinja_env.globals["request_summary"] = request_summary
     # A request's thread, on each party's page of it (the pages live below this area).
     app.jinja_env.globals["thread_for"] = lambda item, person=None: thread_for(
         item, current_user, person)
-    app.jinja_env.filters.update(datetime=format_datetime, date=format_date,
-                                 time=format_time, phone=display_phone)
+    # One format per locale for each kind of moment (core/i18n.py), used everywhere.
+    app.jinja_env.filters.update(datetime=format_moment, date=format_day, time=format_clock,
+                                 month=format_month, duration=format_duration,
+                                 phone=display_phone)
     install_fast_gettext(app.jinja_env)

@@ -63,8 +63,11 @@ def seed_demo():
     else:
         click.echo("The database already holds data; demo data not loaded.")
     click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
-    for role, email in DEMO_LOGINS["accounts"]:
-        click.echo(f"  {role:<16} {email}")
+    for language, title in (("nl", "Nederlands"), ("fr", "Français"), ("de", "Deutsch")):
+        click.echo(f" {title}:")
+        for role, email, name, spoken in DEMO_LOGINS["accounts"]:
+            if spoken == language:
+                click.echo(f"  {role:<16} {email:<34} {name}".rstrip())
     feed = demo_feed_url()
     if feed:
         click.echo(f"Calendar feed of the demo interpreter (subscribe from a calendar client):"

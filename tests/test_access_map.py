@@ -36,6 +36,8 @@ ACCESS = {
     ("home.index", "GET"): everyone(),
     ("auth.switch_language", "POST"): everyone(),
     ("core.health", "GET"): everyone(),
+    ("core.favicon", "GET"): everyone(),
+    ("core.manifest", "GET"): everyone(),
     # The URL names the register's policy (see the test below for the matching policy).
     ("core.policy_settings", "GET"): REGISTER,
     ("core.policy_settings", "POST"): REGISTER,

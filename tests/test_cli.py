@@ -75,3 +75,29 @@ def test_create_user_refuses_a_taken_address(app):
     result = runner.invoke(args=["create-user", "--email", "a@example.org", "--name", "A"])
     assert result.exit_code != 0
     assert "already exists" in result.output or "bestaat al" in result.output
+
+
+def test_every_demo_service_has_a_dispatcher_and_every_login_is_printed(app, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "http://127.0.0.1:8123")
+    output = app.test_cli_runner().invoke(args=["seed-demo"]).output
+    for service in db.session.scalars(select(InterpretingService)):
+        assert any(u.active for u in service.dispatchers), f"{service.name} has no dispatcher"
+    eupen = db.session.scalar(select(User).where(
+        User.role == Role.DISPATCHER, User.service.has(InterpretingService.name ==
+                                                      "Info-Integration")))
+    assert eupen.locale == "de"
+    # The French- and German-speaking logins too, under their language.
+    assert "Français:" in output and "setis@example.org" in output
+    assert "Deutsch:" in output and "info-integration@example.org" in output
+    assert output.index("Deutsch:") < output.index("oeshz.eupen@example.org")
+    # The feed address follows the port the app is served on.
+    assert "http://127.0.0.1:8123/calendar/" in output
+
+
+def test_the_demo_writes_dutch_on_dutch_requests(app):
+    from interpreter_register.bookings.models import InterpretingRequest
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    notes = db.session.scalars(select(InterpretingRequest.notes).where(
+        InterpretingRequest.working_language == "nl", InterpretingRequest.notes.is_not(None)))
+    for note in notes:
+        assert not any(word in note.split() for word in ("the", "Bring", "Please")), note

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..core.forms import choices
+from ..core.forms import SelectField, choices
 from ..core.i18n import UI_LANGUAGES, language_name
 
 EMAIL_MESSAGE = _l("Enter a valid e-mail address, like name@example.be.")

@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,7 +16,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -23,13 +23,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from ..core.forms import LongSelect, choices
+from ..core.forms import Chosen, LongSelect, NeededFor, SelectField, choices, optional_int
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE
+from ..core.rules import RuleError, show_on_form
+from ..core.time import NonexistentLocalTime, brussels_to_utc, utcnow
 from ..organisations.forms import POSTCODE_MESSAGE
 from ..register.languages import REGISTER_LANGUAGE_NAMES
 from ..register.models import Direction, Domain, Gender, Modality
 from .models import RequestStatus, WithdrawalReason
+from .services.requests import RequestDetails, request_problems
 
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
@@ -56,6 +59,18 @@ def _other_languages(ui: str, known: frozenset) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(others, key=lambda pair: pair[1].casefold()))
 
 
+def moment(day, clock, field: str):
+    """A day and a wall-clock time in Brussels, as UTC; refuses the hour that does not
+    exist when summer time starts."""
+    if day is None or clock is None:
+        return None
+    try:
+        return brussels_to_utc(day, clock)
+    except NonexistentLocalTime as error:
+        raise RuleError(_l("This time does not exist on that day: the clocks go forward "
+                           "from 02:00 to 03:00."), field) from error
+
+
 class RequestForm(FlaskForm):
     language = SelectField(_l("Language of the client"), widget=LongSelect(),
                            validators=[DataRequired(message=_l("Choose the language."))])
@@ -63,9 +78,9 @@ class RequestForm(FlaskForm):
     modality = RadioField(_l("How"), validators=[DataRequired()])
     domain = SelectField(_l("Domain of the conversation"))
     # Interpreting
-    day = DateField(_l("Day"), validators=[Optional()])
-    starts = TimeField(_l("From"), validators=[Optional()])
-    ends = TimeField(_l("Until"), validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional(), NeededFor()])
+    starts = TimeField(_p("time of day", "From"), validators=[Optional(), NeededFor()])
+    ends = TimeField(_p("time of day", "Until"), validators=[Optional(), NeededFor()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[
         Optional(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
@@ -75,8 +90,9 @@ class RequestForm(FlaskForm):
     video_link = StringField(_l("Link of the video call"),
                              validators=[Optional(), Length(max=500)])
     # Translation
-    deadline_on = DateField(_l("Deadline"), validators=[Optional()])
-    words = IntegerField(_l("Size (words)"), validators=[Optional(), NumberRange(min=1)])
+    deadline_on = DateField(_l("Deadline"), validators=[Optional(), NeededFor()])
+    words = IntegerField(_l("Size (words)"),
+                         validators=[Optional(), NeededFor(), NumberRange(min=1)])
     direction = SelectField(_l("Direction"), default=Direction.INTO_WORKING.value)
     # About the case
     case_reference = StringField(
@@ -104,6 +120,44 @@ class RequestForm(FlaskForm):
                                               "language"))])
         self.preferred_gender.choices = choices([("", _l("No preference")),
                                                  *((g.value, g.label) for g in Gender)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks and the rules of the way of working together (the day
+        and times of an interpretation, the deadline of a translation): every problem is
+        shown at once, not one per submission."""
+        valid = super().validate(extra_validators)
+        if self.modality.errors or self.domain.errors or self.direction.errors:
+            return False
+        try:
+            details = self.details()
+        except RuleError as error:
+            show_on_form(self, error)
+            return False
+        error = RuleError.all_of((message, name) for message, name
+                                 in request_problems(details, utcnow())
+                                 if not getattr(self, name).errors)
+        if error:
+            show_on_form(self, error)
+            return False
+        return valid
+
+    def details(self) -> RequestDetails:
+        modality = Modality(self.modality.data)
+        return RequestDetails(
+            language_code=self.language.data, working_language=self.working_language.data,
+            modality=modality, domain=Domain(self.domain.data),
+            starts_at=moment(self.day.data, self.starts.data, "starts"),
+            ends_at=moment(self.day.data, self.ends.data, "ends"),
+            deadline_on=self.deadline_on.data, words=self.words.data,
+            direction=Direction(self.direction.data) if modality == Modality.WRITTEN
+            else Direction.BOTH,
+            address=self.address.data, postcode=self.postcode.data,
+            municipality=self.municipality.data, phone_number=self.phone_number.data,
+            video_link=self.video_link.data, case_reference=self.case_reference.data,
+            notes=self.notes.data,
+            preferred_gender=Gender(self.preferred_gender.data) if self.preferred_gender.data
+            else None,
+            prefer_same_interpreter=self.prefer_same_interpreter.data, urgent=self.urgent.data)
 
 
 class ReasonForm(FlaskForm):
@@ -149,8 +203,8 @@ class PersonChoiceForm(FlaskForm):
 
 class RescheduleForm(FlaskForm):
     day = DateField(_l("Day"), validators=[DataRequired()])
-    starts = TimeField(_l("From"), validators=[DataRequired()])
-    ends = TimeField(_l("Until"), validators=[DataRequired()])
+    starts = TimeField(_p("time of day", "From"), validators=[DataRequired()])
+    ends = TimeField(_p("time of day", "Until"), validators=[DataRequired()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[
         Optional(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
@@ -159,8 +213,8 @@ class RescheduleForm(FlaskForm):
 
 class AvailabilityRow(Form):
     weekday = SelectField(_l("Day"), coerce=int)
-    starts = TimeField(_l("From"), validators=[Optional()])
-    ends = TimeField(_l("Until"), validators=[Optional()])
+    starts = TimeField(_p("time of day", "From"), validators=[Optional()])
+    ends = TimeField(_p("time of day", "Until"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,6 +260,7 @@ class WithdrawForm(FlaskForm):
 
 
 class BarForm(FlaskForm):
-    person = SelectField(_l("Interpreter or translator"), coerce=int)
+    person = SelectField(_l("Interpreter or translator"), coerce=optional_int,
+                         validators=[Chosen(_l("Choose the person."))])
     reason = StringField(_l("Reason (optional, for your colleagues)"),
                          validators=[Optional(), Length(max=300)])

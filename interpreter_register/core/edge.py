@@ -1,6 +1,6 @@
 """The request edge: one service call, one commit, a message for the user, a redirect."""
 
-from flask import flash, redirect
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -30,16 +30,23 @@ def save_form(form, save, done, back):
     return redirect(back(saved) if callable(back) else back)
 
 
-def one_click(action, done, back: str, form=None):
+def one_click(action, done, back: str, form=None, confirm=None):
     """A button that does one thing (deactivate, book, ...): run it, say how it went.
 
-    ``done`` is the message, or a function of what the action returned. (Like every
-    request that changes data, it runs holding SQLite's write lock from its first
-    statement: see ``core.database.writes_first``.)
+    ``done`` is the message, or a function of what the action returned. ``confirm``, for
+    an action that is hard to undo, is a (question, button label) asked first: the
+    button's script asks it in a dialog (``static/confirm.js``); without the script, the
+    request comes without ``confirmed`` and a page asks it. (Like every request that
+    changes data, it runs holding SQLite's write lock from its first statement: see
+    ``core.database.writes_first``.)
     """
     if not (form or ConfirmForm()).validate_on_submit():
         flash(_("The form was incomplete; nothing was done."), "warning")
         return redirect(back)
+    if confirm and request.form.get("confirmed") != "yes":
+        question, button = confirm
+        return render_template("core/confirm.html", question=question, button=button,
+                               back=back)
     try:
         result = action()
     except RuleError as error:

@@ -3,17 +3,65 @@
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import wtforms
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms import HiddenField, SelectChoice
+from wtforms.validators import StopValidation
 from wtforms.widgets import Select, html_params
 
 from .i18n import UI_LANGUAGES
 
 
-def choices(pairs) -> list[SelectChoice]:
-    """Options for a select field from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
+def choices(pairs, placeholder=None) -> list[SelectChoice]:
+    """Options for a select field from (value, label) pairs; a ``placeholder`` ("— choose a
+    person —") comes first, with an empty value, so that nothing is chosen for the user."""
+    first = [SelectChoice("", placeholder)] if placeholder else []
+    return first + [SelectChoice(value, label) for value, label in pairs]
+
+
+# What a select answers to a value that is not one of its options (a page loaded before
+# an option was removed, or a hand-made request), instead of WTForms' "could not coerce".
+NOT_AN_OPTION = _l("Choose one of the options in the list.")
+
+
+class SelectField(wtforms.SelectField):
+    """WTForms' select with messages a person understands, in their language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("invalid_value_message", NOT_AN_OPTION)
+        kwargs.setdefault("invalid_choice_message", NOT_AN_OPTION)
+        super().__init__(*args, **kwargs)
+
+
+def optional_int(value):
+    """``coerce`` for a select of ids with a placeholder: the empty option is None."""
+    return None if value in ("", None) else int(value)
+
+
+class NeededFor:
+    """A field needed in some cases only (the day of an interpretation, not of a
+    translation): its label carries the required mark, the browser does not enforce it
+    (the field may be hidden), and the form's own check says when it is missing."""
+
+    field_flags = {"needed": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+class Chosen:
+    """A required select: its placeholder is not an answer. Says what to choose."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data in ("", None):
+            raise StopValidation(self.message)
 
 
 class LongSelect(Select):

@@ -12,7 +12,6 @@ COMMUNITY_LANGUAGES = ("nl", "fr", "de")
 UI_LANGUAGES = (*COMMUNITY_LANGUAGES, "en")
 DEFAULT_LANGUAGE = "nl"
 
-# Belgian formats: 29/03/2026 in Dutch and French, 29.03.26 in German.
 _LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en_BE"}
 
 
@@ -60,15 +59,50 @@ def language_label(code: str, ui_language: str | None = None, own: str | None = 
     return name[:1].upper() + name[1:]
 
 
+# The one way each kind of moment is written, per locale (CLDR skeletons, so each
+# language orders and abbreviates in its own way): "12 mrt 2027", "12 mars 2027",
+# "12. März 2027"; with the weekday where the day of the week matters (when something
+# happens): "vr 12 mrt 2027"; a month: "maart 2027", in a chart's label "mrt 2027".
+DAY, DAY_WITH_WEEKDAY, MONTH, SHORT_MONTH = "yMMMd", "yMMMEd", "yMMMM", "yMMM"
+
+
+def format_day(value, weekday: bool = False) -> str:
+    """A date (or a moment's date in Brussels), written the one way of the reader's locale."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        value = to_brussels(value)
+    return dates.format_skeleton(DAY_WITH_WEEKDAY if weekday else DAY, value,
+                                 locale=get_locale())
+
+
+def format_clock(value) -> str:
+    """A moment's time of day in Brussels: "10:00"."""
+    return dates.format_time(to_brussels(value), "short", locale=get_locale())
+
+
+def format_moment(value, weekday: bool = False) -> str:
+    """A moment in Brussels: "12 mrt 2027, 10:00"."""
+    if value is None:
+        return ""
+    return f"{format_day(value, weekday)}, {format_clock(value)}"
+
+
+def format_month(value, short: bool = False) -> str:
+    """A month: "maart 2027" (or "mrt 2027" where room is short, as under a chart's bar)."""
+    return dates.format_skeleton(SHORT_MONTH if short else MONTH, value, locale=get_locale())
+
+
+def format_duration(delta) -> str:
+    """How long something lasts or is left, roughly: "3 uur", "45 minutes", "2 Tage"."""
+    return dates.format_timedelta(delta, granularity="minute", threshold=1,
+                                  locale=get_locale())
+
+
 def timeslot(start, end=None) -> str:
-    """"Thursday 12 March 2027, 10:00–11:30" in the reader's language and Brussels time."""
-    locale = get_locale()
-    start = to_brussels(start)
-    text = (f"{dates.format_date(start, 'full', locale)}, "
-            f"{dates.format_time(start, 'short', locale=locale)}")
-    if end is None:
-        return text
-    return f"{text}–{dates.format_time(to_brussels(end), 'short', locale=locale)}"
+    """"vr 12 mrt 2027, 10:00–11:30" in the reader's language and Brussels time."""
+    text = format_moment(start, weekday=True)
+    return text if end is None else f"{text}–{format_clock(end)}"
 
 
 def catalogue():

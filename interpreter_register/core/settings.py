@@ -59,6 +59,7 @@ class SettingGroup:
     name: str
     title: object
     may_change: object
+    intro: object = None    # what these settings decide, above the form
 
 
 GROUPS: dict[str, SettingGroup] = {}
@@ -70,9 +71,10 @@ def define(key: str, default, label, **options) -> SettingSpec:
     return spec
 
 
-def group(name: str, title, may_change) -> SettingGroup:
-    """Declare an area's settings page: ``may_change(user)`` says who keeps them."""
-    declared = SettingGroup(name, title, may_change)
+def group(name: str, title, may_change, intro=None) -> SettingGroup:
+    """Declare an area's settings page: ``may_change(user)`` says who keeps them, ``intro``
+    what they decide."""
+    declared = SettingGroup(name, title, may_change, intro)
     GROUPS[name] = declared
     return declared
 

@@ -1,6 +1,15 @@
-"""Pages every area shares: an area's policy settings, and the health check."""
+"""Pages every area shares: an area's policy settings, the health check, and what lets a
+browser or a phone show the product as an app (icon, manifest)."""
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -24,7 +33,7 @@ def policy_settings(group):
     saved = save_form(form, lambda: settings.change_many(current_user, form.values()),
                       _("The settings are saved."), url_for("core.policy_settings", group=group))
     return saved or render_template("core/settings.html", form=form, title=declared.title,
-                                    group=group)
+                                    intro=declared.intro)
 
 
 @bp.route("/healthz")
@@ -36,3 +45,24 @@ def health():
         db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "reachable"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """Lets interpreters add the product to a phone's home screen, named in their language."""
+    icon = lambda name, size, purpose="any": {  # noqa: E731
+        "src": url_for("static", filename=name), "sizes": size, "type": "image/png",
+        "purpose": purpose}
+    response = jsonify({
+        "name": _("Interpreter register"), "short_name": _("Interpreters"),
+        "start_url": url_for("home.index"), "scope": "/", "display": "standalone",
+        "background_color": "#ffffff", "theme_color": "#003d7a",
+        "icons": [icon("icon-192.png", "192x192"), icon("icon-512.png", "512x512"),
+                  icon("icon-maskable-512.png", "512x512", "maskable")]})
+    response.mimetype = "application/manifest+json"
+    return response

@@ -65,7 +65,7 @@ def seed_bookings(persons: list[Person], today: date) -> None:
     _availability(persons)
     fatima = persons[0]
     withdrawals.take_leave(_staff(), persons[3], working_day(today, 6), working_day(today, 10),
-                           note="Holiday")
+                           note="Vakantie")
     requester, colleague = _user("requester@example.org"), _user("uzgent@example.org")
     dispatcher = _user("dispatcher@example.org")
 
@@ -83,7 +83,7 @@ def seed_bookings(persons: list[Person], today: date) -> None:
 
     # Booked for the demo interpreter, on site in two working days.
     first = ask(requester, working_day(today, 2), time(10), time(11, 30),
-                case_reference="GNT-2026-0412", notes="Intake. Bring the budget form.")
+                case_reference="GNT-2026-0412", notes="Intakegesprek. Breng het budgetformulier mee.")
     booking.book(dispatcher, first, fatima.id)
     # Offered to several, the demo interpreter among them: waiting for answers.
     second = ask(colleague, working_day(today, 5), time(14), time(15), modality=Modality.VIDEO,
@@ -112,11 +112,11 @@ def seed_bookings(persons: list[Person], today: date) -> None:
     # Cancelled in time, and cancelled late.
     early = ask(requester, working_day(today, 12), time(10), time(11), language="ps",
                 case_reference="GNT-2026-0536")
-    requests.cancel_request(requester, early, "The client moved away")
+    requests.cancel_request(requester, early, "De cliënt is verhuisd")
     late = ask(colleague, working_day(today, 4), time(8, 30), time(9, 30),
                case_reference="UZG-77822")
     booking.book(dispatcher, late, fatima.id)
-    requests.cancel_request(colleague, late, "Appointment moved by the hospital",
+    requests.cancel_request(colleague, late, "Afspraak verplaatst door het ziekenhuis",
                             now=brussels_to_utc(working_day(today, 3), time(15)))
     _changes(ask, persons, requester, dispatcher, today)
     _past(persons, requester, dispatcher, today)
@@ -137,7 +137,7 @@ def _changes(ask, persons, requester, dispatcher, today) -> None:
     someone = _ranked_other_than(withdrawn, fatima)
     if someone is not None:
         made = booking.book(dispatcher, withdrawn, someone)
-        withdrawals.withdraw(None, made, WithdrawalReason.ILLNESS, "Flu, sorry")
+        withdrawals.withdraw(None, made, WithdrawalReason.ILLNESS, "Griep, sorry")
     suspended = ask(requester, working_day(today, 9), time(14), time(15),
                     modality=Modality.VIDEO, case_reference="GNT-2026-0541")
     someone = _ranked_other_than(suspended, fatima)
@@ -147,9 +147,9 @@ def _changes(ask, persons, requester, dispatcher, today) -> None:
         for certificate in pair.certificates:
             credentials.change_certificate_status(
                 _staff(), certificate, CertificateStatus.SUSPENDED, today,
-                "Complaint under review")
+                "Klacht in onderzoek")
     withdrawals.take_leave(_staff(), persons[5], working_day(today, 8), working_day(today, 8),
-                           time(13), time(18), note="Training")
+                           time(13), time(18), note="Opleiding")
 
 
 def _ranked_other_than(request, person) -> int | None:
@@ -195,7 +195,7 @@ def _past(persons, requester, dispatcher, today) -> None:
                 else BookingStatus.COMPLETED))
         if status == RequestStatus.CANCELLED:
             item.cancelled_at, item.cancelled_late = starts - timedelta(hours=20), True
-            item.cancel_reason = "The client did not come"
+            item.cancel_reason = "De cliënt kwam niet opdagen"
         db.session.add(item)
         db.session.add(RequestEvent(request=item, action="submitted", at=item.created_at,
                                     actor_id=requester.id))

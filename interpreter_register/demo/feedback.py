@@ -25,10 +25,10 @@ def seed_feedback(today: date) -> None:
     upcoming = db.session.scalar(
         select(InterpretingRequest).where(InterpretingRequest.case_reference == "GNT-2026-0412"))
     if upcoming is not None:
-        messages.post(requester, upcoming, "The meeting is on the second floor, room 2.14. "
-                                           "Please ask for me at the reception.")
-        messages.post(interpreter, upcoming, "Thank you, I will be there ten minutes early.")
-        messages.post(dispatcher, upcoming, "Noted. Call us if anything changes.")
+        messages.post(requester, upcoming, "Het gesprek is op de tweede verdieping, lokaal 2.14. "
+                                           "Vraag naar mij aan het onthaal.")
+        messages.post(interpreter, upcoming, "Dank u, ik ben er tien minuten vroeger.")
+        messages.post(dispatcher, upcoming, "Genoteerd. Bel ons als er iets verandert.")
     # Ratings of the past month's completed assignments; a complaint in review, another
     # decided with a remark for the interpreter.
     done = db.session.scalars(
@@ -39,13 +39,13 @@ def seed_feedback(today: date) -> None:
     for number, booking in enumerate(done[:4]):
         feedback.rate(requester, booking, 5 - number % 2, 5, 4 if number % 3 else None)
     if len(done) >= 6:
-        waiting = feedback.file_complaint(requester, done[4], "The interpreter answered "
-                                                              "phone calls during the talk.")
+        waiting = feedback.file_complaint(requester, done[4], "De tolk nam tijdens het "
+                                                              "gesprek telefoons op.")
         feedback.review(staff, waiting)
-        decided = feedback.file_complaint(requester, done[5], "Arrived twenty minutes late.")
+        decided = feedback.file_complaint(requester, done[5], "Kwam twintig minuten te laat.")
         feedback.decide(staff, decided, ComplaintOutcome.REMARK,
-                        "Please plan your travel with a margin; tell the service when late.")
-    renewals.add_training(interpreter, interpreter.person, "Interpreting in mental health care",
+                        "Plan uw verplaatsing met wat marge; verwittig de dienst als u te laat komt.")
+    renewals.add_training(interpreter, interpreter.person, "Tolken in de geestelijke gezondheidszorg",
                           today - timedelta(days=40), 12, today)
     # The register staff's renewals: open the first one due, so its evidence shows.
     due, _overdue = renewals.due(today)

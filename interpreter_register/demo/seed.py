@@ -40,7 +40,10 @@ from .feedback import seed_feedback
 
 DEMO_LOGINS = {
     "password": world.DEMO_PASSWORD,
-    "accounts": [(role, email) for role, email, *_ in world.DEMO_USERS[:5]],
+    # (role, login, who, language of their pages): every demo account, printed by
+    # `flask seed-demo` so that French- and German-speaking testers find theirs too.
+    "accounts": [(role, email, name or "", language)
+                 for role, email, name, language, _link in world.DEMO_USERS],
 }
 
 # Neighbouring provinces an interpreter living in one also serves.
@@ -167,7 +170,7 @@ def _credentials(person, code, working, number, translates, today) -> None:
         if number % 11 == 5:
             credentials.change_certificate_status(None, certificate, CertificateStatus.SUSPENDED,
                                                   today - timedelta(days=10),
-                                                  "Complaint under investigation")
+                                                  "Klacht in onderzoek")
     else:
         for step, days_ago in ((TrackStep.INFORMATION_SESSION, 300),
                                (TrackStep.PRESELECTION_TEST, 240),

@@ -118,4 +118,15 @@ DEMO_USERS = [
     ("dispatcher", "brusselonthaal@example.org", "Sarah Vermeulen", "nl",
      "Sociaal Vertaalbureau Brussel Onthaal"),
     ("requester", "uzgent@example.org", "Jonas Maes", "nl", "UZ Gent"),
+    # Every service has a dispatcher, so that no demo request waits unattended and every
+    # escalation reaches someone; Info-Integration's works in German.
+    ("dispatcher", "info-integration@example.org", "Lukas Kessler", "de", "Info-Integration"),
+    ("dispatcher", "ba-bel@example.org", "Ilse Wouters", "nl", "Ba-bel"),
+    ("dispatcher", "pasta@example.org", "Tom Vandenberghe", "nl", "PASTA"),
+    ("dispatcher", "topa@example.org", "Eva Goossens", "nl", "TOPA"),
+    ("dispatcher", "sta@example.org", "Bram Jacobs", "nl", "STA"),
+    ("dispatcher", "tvs-ovl@example.org", "Hanne De Vos", "nl",
+     "Tolk- en Vertaalservice Oost-Vlaanderen"),
+    ("dispatcher", "desom@example.org", "Wout Declercq", "nl", "deSOM"),
+    ("dispatcher", "stl@example.org", "Els Peeters", "nl", "Sociale Tolkendienst Limburg"),
 ]

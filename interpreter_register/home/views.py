@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.models import Role, User
-from ..bookings.services.attention import attention_list
 from ..bookings.services.revisions import awaiting_revision, translation_pair
 from ..core.time import today_in_brussels, utcnow
 from ..extensions import db
@@ -13,6 +12,7 @@ from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of, services_serving
 from ..register.policy import current_policy
 from ..register.services.summary import qualifications_of, register_summary
+from . import work
 
 bp = Blueprint("home", __name__)
 
@@ -41,28 +41,32 @@ def _admin_home():
 
 
 def _register_staff_home():
-    return render_template("home/register_staff.html",
-                           summary=register_summary(today_in_brussels()),
-                           awaiting=awaiting_revision(), translation_pair=translation_pair)
+    today = today_in_brussels()
+    return render_template("home/register_staff.html", summary=register_summary(today),
+                           work=work.register_work(today), awaiting=awaiting_revision(),
+                           translation_pair=translation_pair)
 
 
 def _dispatcher_home():
     service = current_user.service
     dispatchers = [u for u in service.dispatchers if u.active]
     return render_template("home/dispatcher.html", service=service, dispatchers=dispatchers,
-                           attention=attention_list(service.id, utcnow()))
+                           work=work.dispatcher_work(service.id, utcnow()))
 
 
 def _requester_home():
     organisation = current_user.organisation
     contacts = [u for u in colleagues_of(current_user) if u.is_contact_person and u.active]
     return render_template("home/requester.html", organisation=organisation,
+                           work=work.requester_work(organisation.id, utcnow()),
                            services=services_serving(organisation.postcode), contacts=contacts)
 
 
 def _interpreter_home():
     person = current_user.person
-    return render_template("home/interpreter.html", person=person,
+    now = utcnow()
+    return render_template("home/interpreter.html", person=person, now=now,
+                           work=work.interpreter_work(person.id, now),
                            qualifications=qualifications_of(person),
                            today=today_in_brussels(), policy=current_policy())
 

@@ -4,7 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import settings
 
-settings.group("jobs", _l("Reminders and retention"), lambda user: user.is_admin)
+settings.group("jobs", _l("Reminders and retention"), lambda user: user.is_admin, _l(
+    "These settings decide when reminders and escalations go out, how long client data is "
+    "kept before it is erased, and when staff are reminded of revisions waiting."))
 
 REMINDER_HOURS = settings.define("jobs.reminder_hours", 24,
                                  _l("Hours before a booking that its reminder goes out"),

@@ -4,7 +4,6 @@ pages, and safe to run twice or late (each leaves a marker of what it did)."""
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -17,7 +16,7 @@ from ..bookings.services.revisions import awaiting_revision
 from ..bookings.wording import request_summary
 from ..collaboration.models import Message
 from ..core import audit, settings
-from ..core.i18n import current_language
+from ..core.i18n import current_language, format_day, format_moment
 from ..core.mail import send_mail
 from ..core.time import to_brussels, today_in_brussels
 from ..extensions import db
@@ -62,7 +61,7 @@ def _remind(recipient, booking: Booking, for_person: bool) -> None:
     has_account = booking.person.active_account is not None
     send_mail(recipient, "reminder", lambda: str(_l("Reminder: %(what)s")) % {
         "what": f"{request_summary(request, current_language())}, "
-                f"{format_datetime(request.starts_at, 'short')}"},
+                f"{format_moment(request.starts_at)}"},
         "emails/reminder.txt", language=request.working_language, request=request,
         booking=booking, for_person=for_person, has_account=has_account,
         link=None if has_account or not for_person else booking_link(booking))
@@ -124,7 +123,7 @@ def watch_certificates(now, report: Report) -> None:
         send_mail(certificate.qualification.person.mail_recipient, "certificate_warning",
                   lambda: str(_l("Your certificate %(number)s ends on %(day)s")) % {
                       "number": certificate.number,
-                      "day": format_date(certificate.valid_until)},
+                      "day": format_day(certificate.valid_until)},
                   "emails/certificate_warning.txt", certificate=certificate, for_staff=False)
         warned.append((certificate, lead))
     report.each("certificate", ending, warn, "warned")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..auth.models import Role
 from ..core.permissions import roles_required
 from ..extensions import db
+from .labels import count_label, job_label
 from .models import JobRun
 from .runner import JOBS
 
@@ -22,4 +23,5 @@ def index():
         latest.setdefault(job_run.job_id, job_run)
     failures = [r for r in runs if r.outcome in ("failed", "partial")][:20]
     return render_template("jobs/index.html", jobs=list(JOBS), latest=latest, runs=runs[:30],
-                           failures=failures, schedule={k: v[1] for k, v in JOBS.items()})
+                           failures=failures, schedule={k: v[1] for k, v in JOBS.items()},
+                           job_label=job_label, count_label=count_label)

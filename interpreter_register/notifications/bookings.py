@@ -12,7 +12,6 @@ municipality); never the case reference or the notes. People without an account 
 signed link to their booking, never an invitation to log in.
 """
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import recipient_of_user
@@ -27,7 +26,7 @@ from ..calendar.itip import (
     pending,
     requester_of,
 )
-from ..core.i18n import current_language
+from ..core.i18n import current_language, format_day
 from ..core.mail import send_mail
 
 SUBJECTS = {
@@ -50,7 +49,7 @@ PREFERENCE = {"offer": "mail_offers", "offer_withdrawn": "mail_offers"}
 def _subject(kind: str, request):
     """The subject, made in the recipient's language when the mail is rendered."""
     return lambda: str(SUBJECTS[kind]) % {"what": request_summary(request, current_language()),
-                                          "day": format_date(request.day)}
+                                          "day": format_day(request.day)}
 
 
 def _wants(account, kind: str) -> bool:

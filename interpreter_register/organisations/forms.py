@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -22,7 +21,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import EMAIL_MESSAGE
-from ..core.forms import choices
+from ..core.forms import SelectField, choices
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, PostcodeRangeError, Province, parse_postcode_ranges
 from .models import (

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ..auth import signals as auth_signals
 from ..auth.models import Role, User
 from ..core.permissions import require
+from ..core.phones import normalise_phone
 from ..core.rules import RuleError
 from ..extensions import db
 from .models import (
@@ -54,7 +55,7 @@ def save_organisation(acting: User, details: OrganisationDetails,
     organisation.municipality = details.municipality.strip()
     organisation.working_language = details.working_language
     organisation.email = details.email or None
-    organisation.phone = details.phone or None
+    organisation.phone = normalise_phone(details.phone)
     db.session.flush()
     return organisation
 
@@ -94,7 +95,7 @@ def save_service(acting: User, details: ServiceDetails,
         db.session.add(service)
     service.name = details.name.strip()
     service.email = details.email or None
-    service.phone = details.phone or None
+    service.phone = normalise_phone(details.phone)
     service.areas = [ServiceArea(first_postcode=a, last_postcode=b)
                      for a, b in merge_ranges(details.postcode_ranges)]
     service.cancellation_rule = details.cancellation_rule

@@ -22,11 +22,13 @@ def _get(model, object_id):
     return db.session.get(model, object_id) or abort(404)
 
 
-def _set_active(model, object_id, setter, active: bool, back: str):
+def _set_active(model, object_id, setter, active: bool, back: str, question=None):
+    """(De)activate an organisation or a service; deactivating asks ``question`` first."""
     item = _get(model, object_id)
     done = _("%(name)s is active again.") if active else _("%(name)s is deactivated.")
     return one_click(lambda: setter(current_user, item, active), done % {"name": item.name},
-                     back)
+                     back, confirm=None if active else (question % {"name": item.name},
+                                                        _("Deactivate")))
 
 
 # --- organisations ----------------------------------------------------------------------
@@ -79,7 +81,8 @@ def edit_organisation(organisation_id):
 @roles_required(Role.ADMIN)
 def deactivate_organisation(organisation_id):
     return _set_active(Organisation, organisation_id, services.set_organisation_active, False,
-                       url_for("organisations.organisations"))
+                       url_for("organisations.organisations"),
+                       _("Deactivate %(name)s? Its members can no longer log in."))
 
 
 @bp.route("/organisations/<int:organisation_id>/reactivate", methods=["POST"])
@@ -147,7 +150,8 @@ def edit_service(service_id):
 @roles_required(Role.ADMIN)
 def deactivate_service(service_id):
     return _set_active(InterpretingService, service_id, services.set_service_active, False,
-                       url_for("organisations.services_index"))
+                       url_for("organisations.services_index"),
+                       _("Deactivate %(name)s? Its dispatchers can no longer log in."))
 
 
 @bp.route("/services/<int:service_id>/reactivate", methods=["POST"])

@@ -4,7 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import settings
 
-settings.group("quality", _l("Feedback and renewals"), lambda user: user.keeps_register)
+settings.group("quality", _l("Feedback and renewals"), lambda user: user.keeps_register, _l(
+    "These settings decide when a certificate's renewal is due and from how many ratings an "
+    "interpreter sees the summary of theirs."))
 
 RENEWAL_MONTHS = settings.define(
     "quality.renewal_months", 6,

@@ -1,20 +1,20 @@
 """Forms of the register."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..auth.forms import EMAIL_MESSAGE
-from ..core.forms import LongSelect, choices
+from ..core.forms import LongSelect, SelectField, choices
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, Province
 from ..organisations.forms import POSTCODE_MESSAGE, CheckboxListField
@@ -110,7 +110,7 @@ class CertificateForm(FlaskForm):
 
 class CertificateStatusForm(FlaskForm):
     status = SelectField(_l("New status"))
-    effective_on = DateField(_l("From"), validators=[DataRequired()])
+    effective_on = DateField(_p("date", "From"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
     def __init__(self, *args, **kwargs):

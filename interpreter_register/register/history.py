@@ -2,14 +2,15 @@
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import AuditEntry
-from ..core.i18n import current_language, language_label
+from ..core.i18n import current_language, format_day, language_label
+from ..core.phones import display_phone
 from ..core.regions import Province
 from ..extensions import db
 from .models import (
@@ -25,7 +26,6 @@ from .models import (
     TrackStep,
     Verdict,
 )
-from .services.people import display_phone
 
 ENTITIES = {"person": _l("Person"), "qualification": _l("Language pair"),
             "certificate": _l("Certificate"), "quality_step": _l("Quality track"),
@@ -48,7 +48,7 @@ FIELDS = {
     "kind": _l("Work"), "language_code": _l("Language"), "working_language": _l("Working language"),
     "direction": _l("Direction"), "specialist_revisor": _l("Specialist revisor"),
     "number": _l("Certificate number"), "issued_on": _l("Issued on"),
-    "valid_until": _l("Valid until"), "status": _l("Status"), "effective_on": _l("From"),
+    "valid_until": _l("Valid until"), "status": _l("Status"), "effective_on": _p("date", "From"),
     "reason": _l("Reason"), "step": _l("Step"), "taken_on": _l("Date"), "result": _l("Result"),
     "attempt": _l("Attempt"), "opened_on": _l("Start"), "revised_on": _l("Date of the revision"),
     "revisor": _l("Revisor"), "translation": _l("Translation"), "verdict": _l("Verdict"),
@@ -84,7 +84,7 @@ def _show(field: str, value) -> str:
         return followed.number if followed else str(value)
     if field in {"issued_on", "valid_until", "effective_on", "taken_on", "opened_on",
                  "revised_on"}:
-        return format_date(date.fromisoformat(value))
+        return format_day(date.fromisoformat(value))
     return str(value)
 
 

@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import settings
 
-settings.group("register", _l("Register policy"), lambda user: user.keeps_register)
+settings.group("register", _l("Register policy"), lambda user: user.keeps_register, _l(
+    "These settings decide how long certificates are valid and when a translator becomes "
+    "reliable under the revision protocol."))
 
 CERTIFICATE_YEARS = settings.define(
     "register.certificate_years", 5, _l("Years a certificate is valid"),

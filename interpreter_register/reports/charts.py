@@ -69,6 +69,23 @@ def _ticks(peak: float, count: int = 4) -> list[float]:
     return [step * n for n in range(int(-(-peak // step)) + 1)]
 
 
+# About how wide a character of the labels' 11-pixel type is, to know when one would run
+# into its neighbour.
+CHARACTER_WIDTH = 6.5
+
+
+def _column_label(x: float, y: float, label: str, room: float) -> str:
+    """A label under its columns; one too wide for its room breaks at its last space
+    ("sept." over "2027"), so that neighbouring labels never run into each other."""
+    start = f'<text x="{x:.1f}" y="{y}" font-size="11" text-anchor="middle">'
+    if len(label) * CHARACTER_WIDTH <= room - 4 or " " not in label:
+        return f"{start}{escape(label)}</text>"
+    first, second = label.rsplit(" ", 1)
+    return (f"{start}"
+            f'<tspan x="{x:.1f}">{escape(first)}</tspan>'
+            f'<tspan x="{x:.1f}" dy="13">{escape(second)}</tspan></text>')
+
+
 def vertical_bars(chart_id: str, title: str, description: str, labels: list[str],
                   series: list[tuple[str, list[float]]], axis: str) -> Markup:
     """One group of columns per label (a month, say), one column per series."""
@@ -94,7 +111,9 @@ def vertical_bars(chart_id: str, title: str, description: str, labels: list[str]
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{COLOURS[n]}"/>'
                      f'<text x="{x + 18}" y="17" font-size="13">{escape(name)}</text>')
     for i, label in enumerate(labels):
-        x0 = left + i * slot + 4
+        middle = left + i * slot + slot / 2
+        # The group of columns sits centred on its label, however few months there are.
+        x0 = middle - column * len(series) / 2
         for n, (name, values) in enumerate(series):
             value = values[i]
             tall = value * scale
@@ -104,7 +123,6 @@ def vertical_bars(chart_id: str, title: str, description: str, labels: list[str]
                 f'height="{tall:.1f}" fill="{COLOURS[n]}" data-series="{escape(name)}" '
                 f'data-value="{value}"><title>{escape(label)} · {escape(name)}: '
                 f'{_number(value)}</title></rect>')
-        parts.append(f'<text x="{x0 + slot / 2 - 4:.1f}" y="{height - bottom + 16}" '
-                     f'font-size="11" text-anchor="middle">{escape(label)}</text>')
+        parts.append(_column_label(middle, height - bottom + 16, label, slot))
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()

@@ -4,9 +4,9 @@ read from and written to the URL so that a report can be bookmarked."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
+from ..core.i18n import format_day, format_month
 from ..core.time import brussels_to_utc, today_in_brussels
 
 KINDS = ("month", "quarter", "year", "custom")
@@ -39,13 +39,13 @@ class Period:
 
     def label(self) -> str:
         if self.kind == "month":
-            return format_date(self.first, "LLLL y")
+            return format_month(self.first)
         if self.kind == "quarter":
             return _("Quarter %(n)d of %(year)d", n=(self.first.month - 1) // 3 + 1,
                      year=self.first.year)
         if self.kind == "year":
             return str(self.first.year)
-        return f"{format_date(self.first)} – {format_date(self.last)}"
+        return f"{format_day(self.first)} – {format_day(self.last)}"
 
     def arguments(self) -> dict:
         """The URL arguments that give this period back."""

@@ -2,14 +2,14 @@
 period in its URL, a chart drawn on the server, the table beside it, and CSV and XLSX."""
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import REGISTER_KEEPERS, REPORT_READERS, STAFF_ROLES
 from ..bookings.models import UnfilledReason
-from ..core.i18n import current_language, language_label
+from ..core.i18n import current_language, format_month, language_label
 from ..core.permissions import require, roles_required
 from ..core.time import today_in_brussels
 from ..extensions import db
@@ -110,7 +110,7 @@ def _register_table(overview):
              for step in figures.STEP_ORDER]
     rows += [[_("Revision protocol"), _("Reliable"), overview.revision.get("reliable", 0)],
              [_("Revision protocol"), _("In revision"), overview.revision.get("in_revision", 0)]]
-    rows += [[_("Certificates ending"), format_date(m, "MMMM y"), c]
+    rows += [[_("Certificates ending"), format_month(m), c]
              for m, c in overview.expiries]
     return [str(h) for h in headers], [[str(a), str(b), c] for a, b, c in rows]
 
@@ -119,7 +119,7 @@ def _register_table(overview):
 @roles_required(REGISTER_KEEPERS)
 def register():
     overview = figures.register_overview(current_policy(), today_in_brussels())
-    months = [format_date(m, "MMM y") for m, _count in overview.expiries]
+    months = [format_month(m, short=True) for m, _count in overview.expiries]
     chart = charts.vertical_bars(
         "expiry-chart", _("Certificates ending per month"),
         _("For each of the next twelve months, how many valid certificates end in it."),
@@ -152,7 +152,7 @@ def _service_table(result):
     rows += [[_("Hours interpreted"), name, h] for name, h in result.hours_by_organisation]
     rows += [[_("Hours interpreted"), str(modality.label), h]
              for modality, h in result.hours_by_modality]
-    rows += [[_("Requests per month"), format_date(m, "MMMM y"), r]
+    rows += [[_("Requests per month"), format_month(m), r]
              for m, r, _f in result.months]
     return [str(h) for h in headers], [[str(a), str(b), c] for a, b, c in rows]
 
@@ -165,7 +165,7 @@ def service():
     chart = charts.vertical_bars(
         "months-chart", _("Requests and bookings per month"),
         _("For each month, the number of requests and how many were booked."),
-        [format_date(m, "MMM y") for m, _r, _f in result.months],
+        [format_month(m, short=True) for m, _r, _f in result.months],
         [(_("Requests"), [r for _m, r, _f in result.months]),
          (_("Booked"), [f for _m, _r, f in result.months])], _("Requests"))
     ui = current_language()

@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..auth.forms import email_field, ui_language_choices
 from ..auth.models import ROLE_LABELS, Role
-from ..core.forms import choices
+from ..core.forms import Chosen, SelectField, choices
 from ..core.i18n import COMMUNITY_LANGUAGES
 
 
@@ -16,7 +16,10 @@ class UserForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = email_field()
-    role = SelectField(_l("Role"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
+    # No role is preselected: an invitation as administrator must be a choice, not a default.
+    role = SelectField(_l("Role"), validators=[Chosen(_l("Choose the user's role."))],
+                       choices=choices(((r.value, ROLE_LABELS[r]) for r in Role),
+                                       placeholder=_l("— choose a role —")))
     locale = SelectField(_l("Language of mails and pages"))
     organisation = SelectField(_l("Organisation (for requesters)"), coerce=int)
     is_contact_person = BooleanField(_l("Contact person of the organisation: may invite and "

@@ -92,19 +92,26 @@ def edit(user_id):
     return saved or render_template("users/form.html", form=form, user=user)
 
 
-def _user_action(user_id: int, action, done_message: str, back: str):
-    """A one-click action on a user (deactivate, reactivate, invite), for whoever may."""
+def _user_action(user_id: int, action, done_message: str, back: str, confirm=None):
+    """A one-click action on a user (deactivate, reactivate, invite), for whoever may;
+    ``confirm`` the question asked first, of the user's name."""
     user = _get_user(user_id)
     require(current_user.can_manage_user(user))
     return one_click(lambda: action(current_user, user), done_message % {"name": user.name},
-                     back)
+                     back, confirm=confirm and (confirm % {"name": user.name},
+                                                _("Deactivate")))
+
+
+def deactivation_question() -> str:
+    return _("Deactivate %(name)s? They can no longer log in.")
 
 
 @bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
 @roles_required(Role.ADMIN)
 def deactivate(user_id):
     return _user_action(user_id, services.deactivate_user,
-                        _("%(name)s can no longer log in."), url_for("users.index"))
+                        _("%(name)s can no longer log in."), url_for("users.index"),
+                        deactivation_question())
 
 
 @bp.route("/admin/users/<int:user_id>/reactivate", methods=["POST"])
@@ -147,7 +154,8 @@ def invite_colleague():
 @roles_required(Role.REQUESTER)
 def deactivate_colleague(user_id):
     return _user_action(user_id, services.deactivate_user,
-                        _("%(name)s can no longer log in."), url_for("users.colleagues"))
+                        _("%(name)s can no longer log in."), url_for("users.colleagues"),
+                        deactivation_question())
 
 
 @bp.route("/organisation/colleagues/<int:user_id>/reactivate", methods=["POST"])

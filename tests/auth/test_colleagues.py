@@ -4,6 +4,9 @@ organisation, and nobody else."""
 from interpreter_register.auth.models import Role, User
 from tests.fixtures.reading import load, mails
 
+# Deactivating asks first; these requests come back confirmed.
+CONFIRMED = {"confirmed": "yes"}
+
 
 def test_contact_person_invites_a_colleague_into_their_organisation(world, client_for):
     client = client_for(world.contact_person)
@@ -27,14 +30,14 @@ def test_colleague_list_shows_only_the_own_organisation(world, client_for):
 def test_contact_person_deactivates_a_colleague(world, client_for):
     colleague = client_for(world.requester)
     client_for(world.contact_person).post(
-        f"/organisation/colleagues/{world.requester.id}/deactivate")
+        f"/organisation/colleagues/{world.requester.id}/deactivate", data=CONFIRMED)
     assert colleague.get("/account").status_code == 302
     assert not load(world.requester).active
 
 
 def test_contact_person_of_another_organisation_cannot_touch_them(world, client_for):
     response = client_for(world.other_contact_person).post(
-        f"/organisation/colleagues/{world.requester.id}/deactivate")
+        f"/organisation/colleagues/{world.requester.id}/deactivate", data=CONFIRMED)
     assert response.status_code == 403
     assert load(world.requester).active
 
@@ -48,5 +51,5 @@ def test_a_requester_who_is_not_contact_person_cannot_invite(world, client_for):
 
 def test_contact_person_cannot_deactivate_a_dispatcher(world, client_for):
     response = client_for(world.contact_person).post(
-        f"/organisation/colleagues/{world.dispatcher.id}/deactivate")
+        f"/organisation/colleagues/{world.dispatcher.id}/deactivate", data=CONFIRMED)
     assert response.status_code == 403

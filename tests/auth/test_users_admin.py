@@ -6,6 +6,9 @@ from interpreter_register.auth.models import Role, User
 from tests.fixtures.factories import create_user
 from tests.fixtures.reading import load, mails
 
+# Deactivating asks first; these requests come back confirmed.
+CONFIRMED = {"confirmed": "yes"}
+
 
 def test_admin_invites_a_requester_who_gets_a_mail_without_a_password(world, client_for, client):
     admin = client_for(world.admin)
@@ -71,7 +74,7 @@ def test_a_person_has_at_most_one_account(world, client_for):
 def test_deactivating_blocks_login_at_once_and_keeps_the_user(world, client_for):
     victim = client_for(world.dispatcher)
     assert victim.get("/").status_code == 200
-    client_for(world.admin).post(f"/admin/users/{world.dispatcher.id}/deactivate")
+    client_for(world.admin).post(f"/admin/users/{world.dispatcher.id}/deactivate", data=CONFIRMED)
     assert victim.get("/account").status_code == 302, "the open session ends"
     user = load(User, email=world.dispatcher.email)
     assert user is not None and not user.active and user.deactivated_at is not None
@@ -82,7 +85,8 @@ def test_deactivating_blocks_login_at_once_and_keeps_the_user(world, client_for)
 
 def test_admin_cannot_deactivate_themselves_or_the_last_admin(world, client_for):
     admin = client_for(world.admin)
-    response = admin.post(f"/admin/users/{world.admin.id}/deactivate", follow_redirects=True)
+    response = admin.post(f"/admin/users/{world.admin.id}/deactivate", data=CONFIRMED,
+                          follow_redirects=True)
     assert "U kunt uw eigen account niet deactiveren." in response.get_data(as_text=True)
     response = admin.post(f"/admin/users/{world.admin.id}", data={
         "name": "An", "email": world.admin.email, "role": "register_staff",
@@ -93,7 +97,7 @@ def test_admin_cannot_deactivate_themselves_or_the_last_admin(world, client_for)
 
 def test_another_admin_can_be_deactivated(world, client_for):
     second = create_user("admin")
-    client_for(world.admin).post(f"/admin/users/{second.id}/deactivate")
+    client_for(world.admin).post(f"/admin/users/{second.id}/deactivate", data=CONFIRMED)
     assert not load(User, email=second.email).active
 
 

@@ -20,13 +20,11 @@ LANGUAGE_BUTTON = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch"}
 HOME_HEADING = {
     Role.ADMIN: {"nl": "Beheer", "fr": "Administration", "de": "Verwaltung"},
     Role.REGISTER_STAFF: {"nl": "Het register", "fr": "Le registre", "de": "Das Register"},
-    Role.DISPATCHER: {"nl": "Uw tolkendienst", "fr": "Votre service d’interprétariat",
-                      "de": "Ihr Dolmetscherdienst"},
+    Role.DISPATCHER: {"nl": "Werkgebied", "fr": "Région desservie", "de": "Einzugsgebiet"},
     Role.REQUESTER: {"nl": "Tolkendiensten voor uw organisatie",
                      "fr": "Services d’interprétariat pour votre organisation",
                      "de": "Dolmetscherdienste für Ihre Organisation"},
-    Role.INTERPRETER: {"nl": "Uw gegevens in het register", "fr": "Votre fiche dans le registre",
-                       "de": "Ihr Eintrag im Register"},
+    Role.INTERPRETER: {"nl": "Uw werk", "fr": "Votre travail", "de": "Ihre Arbeit"},
 }
 
 

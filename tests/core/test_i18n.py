@@ -104,9 +104,9 @@ def test_organisation_list_names_the_type_in_the_page_language(world, client_for
     assert f"<td>{word}</td>" in body
 
 
-@pytest.mark.parametrize("language,heading", [("nl", "Uw gegevens in het register"),
-                                              ("fr", "Votre fiche dans le registre"),
-                                              ("de", "Ihr Eintrag im Register")])
+@pytest.mark.parametrize("language,heading", [("nl", "Uw werk"),
+                                              ("fr", "Votre travail"),
+                                              ("de", "Ihre Arbeit")])
 def test_interpreter_home_page_in_each_language(world, client_for, language, heading):
     client = client_for(world.interpreter)
     client.post("/language", data={"language": language})

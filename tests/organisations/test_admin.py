@@ -7,6 +7,9 @@ from interpreter_register.organisations.models import (
 )
 from tests.fixtures.reading import load
 
+# Deactivating asks first; these requests come back confirmed.
+CONFIRMED = {"confirmed": "yes"}
+
 ORGANISATION = {"name": "CPAS de Namur", "type": "public_welfare_centre", "postcode": "5000",
                 "municipality": "Namur", "working_language": "fr"}
 
@@ -44,7 +47,8 @@ def test_editing_keeps_what_was_typed_when_refused(world, client_for):
 
 def test_deactivating_an_organisation_blocks_its_members(world, client_for):
     member = client_for(world.requester)
-    client_for(world.admin).post(f"/admin/organisations/{world.organisation.id}/deactivate")
+    client_for(world.admin).post(f"/admin/organisations/{world.organisation.id}/deactivate",
+                                 data=CONFIRMED)
     assert member.get("/").status_code == 200 and member.get("/account").status_code == 302
     assert not load(world.contact_person).active
     assert load(world.other_contact_person).active
@@ -81,7 +85,7 @@ def test_a_service_without_region_or_with_a_bad_range_is_refused(world, client_f
 
 
 def test_deactivating_a_service_blocks_its_dispatchers(world, client_for):
-    client_for(world.admin).post(f"/admin/services/{world.service.id}/deactivate")
+    client_for(world.admin).post(f"/admin/services/{world.service.id}/deactivate", data=CONFIRMED)
     assert not load(world.dispatcher).active
     assert not load(world.service).active
     client_for(world.admin).post(f"/admin/services/{world.service.id}/reactivate")

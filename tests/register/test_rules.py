@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from interpreter_register.core.phones import normalise_phone
 from interpreter_register.core.rules import RuleError
 from interpreter_register.extensions import db
 from interpreter_register.register.models import (
@@ -262,13 +263,13 @@ def test_unknown_or_long_codes_are_refused(app_ctx, code, message):
                                        ("+33 6 12 34 56 78", "+33612345678"),
                                        ("", None)])
 def test_phone_numbers_are_kept_in_e164(app_ctx, text, e164):
-    assert people.normalise_phone(text) == e164
+    assert normalise_phone(text) == e164
 
 
 @pytest.mark.parametrize("text", ["12345", "not a number", "0470 12"])
 def test_impossible_phone_numbers_are_refused(app_ctx, text):
     with pytest.raises(RuleError):
-        people.normalise_phone(text)
+        normalise_phone(text)
 
 
 def test_add_years_keeps_the_day_and_handles_29_february():

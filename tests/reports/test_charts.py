@@ -56,3 +56,33 @@ def test_the_month_chart_speaks_the_readers_language(march, client_for):
     assert all(month in chart for month in ("Jan. 2026", "Feb. 2026", "März 2026"))
     march_bars = re.findall(r'data-series="(\w+)" data-value="(\d+)"><title>März 2026', chart)
     assert march_bars == [("Anfragen", "5"), ("Gebucht", "2")]
+
+
+def _columns_and_labels(svg: str):
+    columns = [(float(x), float(w)) for x, w in re.findall(
+        r'<rect x="([\d.]+)" y="[^"]+" width="([\d.]+)" height="[^"]+" fill="[^"]+" data-series',
+        svg)]
+    labels = [float(x) for x in re.findall(
+        r'<text x="([\d.]+)" y="[^"]+" font-size="11" text-anchor="middle"', svg)]
+    return columns, labels
+
+
+def test_one_month_s_columns_sit_centred_on_their_label():
+    svg = charts.vertical_bars("c", "t", "d", ["mrt 2027"], [("Asked", [5]), ("Booked", [3])],
+                               "n")
+    columns, [label] = _columns_and_labels(svg)
+    left = columns[0][0]
+    right = columns[-1][0] + columns[-1][1]
+    assert (left + right) / 2 == pytest.approx(label, abs=2)
+
+
+def test_twelve_months_labels_never_run_into_each_other():
+    months = [f"{m} 2027" for m in ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.",
+                                    "août", "sept.", "oct.", "nov.", "déc.")]
+    svg = charts.vertical_bars("c", "t", "d", months, [("Asked", list(range(12)))], "n")
+    _columns, positions = _columns_and_labels(svg)
+    room = positions[1] - positions[0]
+    lines = re.findall(r"<tspan[^>]*>([^<]+)</tspan>", svg)
+    widest = max([len(line) for line in lines] or [len(m) for m in months])
+    assert widest * charts.CHARACTER_WIDTH < room, "a label is wider than its room"
+    assert "sept." in lines and "2027" in lines

@@ -1,17 +1,17 @@
 """Reasons in words: why a person ranks where they do, or why they were left out."""
 
-from flask_babel import format_date, format_time, ngettext
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 
-from ...core.i18n import current_language
+from ...core.i18n import current_language, format_day
 from ...register.models import Tier
 from .rules import Exclusion
 from .scoring import Reason
 
 _CERTIFICATE_NOTES = {
-    "expired": lambda day: _("certificate expired on %(date)s", date=format_date(day)),
-    "suspended": lambda day: _("certificate suspended since %(date)s", date=format_date(day)),
-    "revoked": lambda day: _("certificate revoked on %(date)s", date=format_date(day)),
+    "expired": lambda day: _("certificate expired on %(date)s", date=format_day(day)),
+    "suspended": lambda day: _("certificate suspended since %(date)s", date=format_day(day)),
+    "revoked": lambda day: _("certificate revoked on %(date)s", date=format_day(day)),
 }
 
 
@@ -34,10 +34,10 @@ def exclusion_text(exclusion: Exclusion) -> str:
                  if params["province"] else "—")
     if code == "certificate_suspended":
         return _("Certificate for this pair suspended since %(date)s",
-                 date=format_date(params["since"]))
+                 date=format_day(params["since"]))
     if code == "certificate_revoked":
         return _("Certificate for this pair revoked on %(date)s",
-                 date=format_date(params["since"]))
+                 date=format_day(params["since"]))
     if code == "barred":
         return _("Barred by this organisation")
     if code == "declined":
@@ -45,11 +45,11 @@ def exclusion_text(exclusion: Exclusion) -> str:
     if code == "leave":
         if params.get("from") or params.get("until"):
             return _("On leave from %(first)s %(start)s to %(last)s %(end)s",
-                     first=format_date(params["first"]), last=format_date(params["last"]),
+                     first=format_day(params["first"]), last=format_day(params["last"]),
                      start=format_time(params["from"], "short") if params["from"] else "",
                      end=format_time(params["until"], "short") if params["until"] else "")
-        return _("On leave from %(first)s to %(last)s", first=format_date(params["first"]),
-                 last=format_date(params["last"]))
+        return _("On leave from %(first)s to %(last)s", first=format_day(params["first"]),
+                 last=format_day(params["last"]))
     if code == "unavailable":
         if not params["recorded"]:
             return _("No availability recorded for that day")
@@ -85,6 +85,6 @@ def reason_text(reason: Reason) -> str:
         "workload": lambda: ngettext("%(num)d booking recently", "%(num)d bookings recently",
                                      params["count"]),
         "certificate_expired": lambda: _("certificate ended on %(date)s",
-                                         date=format_date(params["since"])),
+                                         date=format_day(params["since"])),
     }
     return texts[code]() if code in texts else code

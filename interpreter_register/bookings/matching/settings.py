@@ -6,7 +6,10 @@ from flask_babel import lazy_gettext as _l
 
 from ...core import settings
 
-settings.group("matching", _l("Matching and offers"), lambda user: user.is_admin)
+settings.group("matching", _l("Matching and offers"), lambda user: user.is_admin, _l(
+    "These settings decide how offers are sent and how candidates are ranked. The ranking "
+    "adds each weight, in part or in full, for what a candidate brings; the matching panel "
+    "shows the points."))
 
 TRAVEL_BUFFER = settings.define(
     "matching.travel_buffer_minutes", 30,

@@ -61,15 +61,21 @@ def queue(service_id: int, filters: QueueFilter, page: int = 1) -> Queue:
         start = brussels_to_utc(filters.day, time(0))
         statement = statement.where(InterpretingRequest.due_at >= start,
                                     InterpretingRequest.due_at < start + timedelta(days=1))
-    counts = dict(db.session.execute(
-        select(InterpretingRequest.status, func.count())
-        .where(mine, InterpretingRequest.status.in_(OPEN_STATUSES))
-        .group_by(InterpretingRequest.status)).all())
+    counts = open_counts(service_id)
     found = db.paginate(statement, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False,
                         count=filters.narrowed)
     if not filters.narrowed:
         found.total = sum(counts.values())
     return Queue(found, counts)
+
+
+def open_counts(service_id: int) -> dict:
+    """The service's open requests per status (the queue's tabs, the dispatcher's home)."""
+    return dict(db.session.execute(
+        select(InterpretingRequest.status, func.count())
+        .where(InterpretingRequest.service_id == service_id,
+               InterpretingRequest.status.in_(OPEN_STATUSES))
+        .group_by(InterpretingRequest.status)).all())
 
 
 @dataclass

@@ -7,13 +7,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...core.permissions import require
+from ...core.phones import normalise_phone
 from ...core.regions import is_postcode
 from ...core.rules import RuleError
 from ...core.time import brussels_to_utc, utcnow
 from ...extensions import db
 from ...organisations.services import services_serving
 from ...register.models import Direction, Domain, Gender, Language, Modality
-from ...register.services.people import add_language, check_language_code, normalise_phone
+from ...register.services.people import add_language, check_language_code
 from .. import signals
 from ..cancellation import is_late
 from ..models import InterpretingRequest
@@ -43,36 +44,40 @@ class RequestDetails:
 
 
 def check_details(details: RequestDetails, now: datetime) -> None:
-    """What a request must say, by its way of working; refuses the first thing missing."""
+    """What a request must say, by its way of working; refuses with everything missing."""
+    error = RuleError.all_of(request_problems(details, now))
+    if error:
+        raise error
+
+
+def request_problems(details: RequestDetails, now: datetime):
+    """Each (message, field) a request's details fail, in the form's order."""
     if details.modality == Modality.WRITTEN:
         if details.deadline_on is None:
-            raise RuleError(_l("Give the deadline of the translation."), "deadline_on")
-        if details.deadline_on < now.date():
-            raise RuleError(_l("The deadline is in the past."), "deadline_on")
+            yield _l("Give the deadline of the translation."), "deadline_on"
+        elif details.deadline_on < now.date():
+            yield _l("The deadline is in the past."), "deadline_on"
         if not details.words or details.words < 1:
-            raise RuleError(_l("Give the size of the document in words."), "words")
+            yield _l("Give the size of the document in words."), "words"
         if details.direction not in (Direction.INTO_WORKING, Direction.FROM_WORKING):
-            raise RuleError(_l("Say which way the translation goes."), "direction")
+            yield _l("Say which way the translation goes."), "direction"
         return
     if details.starts_at is None or details.ends_at is None:
-        raise RuleError(_l("Give the day, the start and the end."), "starts")
-    if details.ends_at <= details.starts_at:
-        raise RuleError(_l("The end must come after the start."), "ends")
-    if details.starts_at < now:
-        raise RuleError(_l("This moment is in the past."), "day")
+        yield _l("Give the day, the start and the end."), "starts"
+    elif details.ends_at <= details.starts_at:
+        yield _l("The end must come after the start."), "ends"
+    elif details.starts_at < now:
+        yield _l("This moment is in the past."), "day"
     if details.modality == Modality.ON_SITE:
         if not (details.address and details.municipality):
-            raise RuleError(_l("Give the address where the conversation takes place."),
-                            "address")
+            yield _l("Give the address where the conversation takes place."), "address"
         if not is_postcode(details.postcode or ""):
-            raise RuleError(_l("A Belgian postcode has four digits, from 1000 to 9999."),
-                            "postcode")
+            yield _l("A Belgian postcode has four digits, from 1000 to 9999."), "postcode"
     if details.modality == Modality.PHONE and not details.phone_number:
-        raise RuleError(_l("Give the number the interpreter calls."), "phone_number")
+        yield _l("Give the number the interpreter calls."), "phone_number"
     if details.modality == Modality.VIDEO and not (details.video_link or "").startswith(
             ("https://", "http://")):
-        raise RuleError(_l("Give the link of the video call (starting with https://)."),
-                        "video_link")
+        yield _l("Give the link of the video call (starting with https://)."), "video_link"
 
 
 def _language(code: str) -> str:

@@ -1,12 +1,9 @@
-"""What the request pages share: loading with access checked, times from forms."""
+"""What the request pages share: loading with access checked, the messages they say."""
 
 from flask import abort
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...core.rules import RuleError
-from ...core.time import NonexistentLocalTime, brussels_to_utc
 from ...extensions import db
 from ..models import InterpretingRequest
 
@@ -17,19 +14,6 @@ def load_request(request_id: int) -> InterpretingRequest:
     if found is None or not found.can_be_seen_by(current_user):
         abort(404)
     return found
-
-
-def moment(day, clock, field: str):
-    """A day and a wall-clock time in Brussels, as UTC; refuses the hour that does not
-    exist when summer time starts."""
-    if day is None or clock is None:
-        return None
-    try:
-        return brussels_to_utc(day, clock)
-    except NonexistentLocalTime as error:
-        raise RuleError(_l("This time does not exist on that day: the clocks go forward "
-                           "from 02:00 to 03:00."), field) from error
-
 
 
 def cancelled_message(was_late: bool) -> str:

@@ -15,7 +15,14 @@ from ...core.time import to_brussels, today_in_brussels, utcnow
 from ...extensions import db
 from ...register.models import Modality
 from ...register.services.people import language_choices
-from ..forms import OfferForm, PersonChoiceForm, QueueFilterForm, ReasonForm, RescheduleForm
+from ..forms import (
+    OfferForm,
+    PersonChoiceForm,
+    QueueFilterForm,
+    ReasonForm,
+    RescheduleForm,
+    moment,
+)
 from ..history import event_text
 from ..matching.engine import match, other_pairs
 from ..matching.explain import exclusion_text, reason_text
@@ -27,7 +34,7 @@ from ..services import requests as request_service
 from ..services.attention import attention_list
 from ..services.queue import QueueFilter
 from . import dispatch_bp as bp
-from .common import cancelled_message, moment
+from .common import cancelled_message
 
 SOON = timedelta(hours=48)
 

@@ -12,7 +12,7 @@ from ...core.i18n import current_language
 from ...core.permissions import require, roles_required
 from ...core.time import utcnow
 from ...extensions import db
-from ...register.models import Direction, Domain, Gender, Modality, Person
+from ...register.models import Modality, Person
 from ...register.services.people import language_choices
 from ..forms import BarForm, ReasonForm, RequestForm
 from ..history import event_text
@@ -20,7 +20,7 @@ from ..models import Booking, InterpretingRequest, OrganisationBar
 from ..services import availability
 from ..services import requests as service
 from . import requests_bp as bp
-from .common import cancelled_message, load_request, moment
+from .common import cancelled_message, load_request
 
 
 @bp.route("")
@@ -29,25 +29,6 @@ def index():
     page = db.paginate(service.requests_of_organisation(current_user.organisation_id),
                        per_page=30, error_out=False)
     return render_template("requests/index.html", page=page)
-
-
-def _details(form: RequestForm) -> service.RequestDetails:
-    modality = Modality(form.modality.data)
-    return service.RequestDetails(
-        language_code=form.language.data, working_language=form.working_language.data,
-        modality=modality, domain=Domain(form.domain.data),
-        starts_at=moment(form.day.data, form.starts.data, "starts"),
-        ends_at=moment(form.day.data, form.ends.data, "ends"),
-        deadline_on=form.deadline_on.data, words=form.words.data,
-        direction=Direction(form.direction.data) if modality == Modality.WRITTEN
-        else Direction.BOTH,
-        address=form.address.data, postcode=form.postcode.data,
-        municipality=form.municipality.data, phone_number=form.phone_number.data,
-        video_link=form.video_link.data, case_reference=form.case_reference.data,
-        notes=form.notes.data,
-        preferred_gender=Gender(form.preferred_gender.data) if form.preferred_gender.data
-        else None,
-        prefer_same_interpreter=form.prefer_same_interpreter.data, urgent=form.urgent.data)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -59,7 +40,7 @@ def create():
         form.modality.data = Modality.ON_SITE.value
         form.municipality.data = current_user.organisation.municipality
         form.postcode.data = current_user.organisation.postcode
-    saved = save_form(form, lambda: service.create_request(current_user, _details(form)),
+    saved = save_form(form, lambda: service.create_request(current_user, form.details()),
                       _("Your request is sent to the interpreting service."),
                       lambda created: url_for("requests.show", request_id=created.id))
     return saved or render_template("requests/form.html", form=form)
@@ -94,8 +75,9 @@ def cancel(request_id):
 def barred():
     require(current_user.can_manage_colleagues())
     form = BarForm()
-    form.person.choices = choices((p.id, p.full_name)
-                                  for p in people_booked_for(current_user.organisation_id))
+    form.person.choices = choices(((p.id, p.full_name)
+                                   for p in people_booked_for(current_user.organisation_id)),
+                                  placeholder=_("— choose a person —"))
     saved = save_form(form, lambda: availability.bar(
         current_user, db.session.get(Person, form.person.data), form.reason.data),
         _("This person will not be proposed for your organisation any more."),

@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ...core import audit
+from ...core.i18n import format_day
 from ...core.rules import RuleError
 from ...extensions import db
 from .. import signals
@@ -250,7 +250,7 @@ def record_revision(acting, track: RevisionTrack, revised_on: date, revisor: Per
         raise RuleError(problem, "revisor")
     if revised_on < track.opened_on:
         raise RuleError(_l("The revision protocol for this pair started on %(day)s.",
-                           day=format_date(track.opened_on)), "revised_on")
+                           day=format_day(track.opened_on)), "revised_on")
     revision = Revision(track=track, revised_on=revised_on, revisor=revisor,
                         translation=translation.strip(), verdict=verdict,
                         remarks=(remarks or "").strip() or None, booking_id=booking_id,

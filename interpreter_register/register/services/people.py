@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import phonenumbers
 from babel import Locale
 from babel.core import get_global
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from sqlalchemy import func, null, select
 from ...core import audit
 from ...core.i18n import language_label
 from ...core.permissions import require
+from ...core.phones import normalise_phone
 from ...core.regions import Province
 from ...core.rules import RuleError
 from ...extensions import db
@@ -28,29 +28,6 @@ def require_staff(acting) -> None:
 
 
 # --- people ------------------------------------------------------------------------------
-
-def normalise_phone(text: str | None) -> str | None:
-    """A phone number in E.164 (+32470123456); Belgian unless it starts with +. Refuses
-    what is not a possible number."""
-    if not text or not text.strip():
-        return None
-    try:
-        number = phonenumbers.parse(text, "BE")
-    except phonenumbers.NumberParseException as error:
-        raise RuleError(_l("This is not a telephone number."), "phone") from error
-    if not phonenumbers.is_valid_number(number):
-        raise RuleError(_l("This is not a valid Belgian or international telephone number. "
-                           "Write a foreign number with its country code, like +33 6 12 34 56 78."),
-                        "phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def display_phone(e164: str | None) -> str:
-    if not e164:
-        return ""
-    number = phonenumbers.parse(e164, "BE")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
 
 @dataclass
 class PersonDetails:
@@ -137,6 +114,10 @@ class ContactDetails:
 
 def update_own_contact(acting, person: Person, details: ContactDetails) -> Person:
     require(acting.is_person(person.id), "interpreters change only their own contact data")
+    if not ((details.email or "").strip() or (details.phone or "").strip()):
+        # Services and requesters must be able to reach the person about a booking.
+        raise RuleError(_l("Keep at least an e-mail address or a telephone number, so that "
+                           "the interpreting services can reach you."), "email")
     _check_email_free(details.email, person)
     before = person.audit_snapshot()
     _apply_contact(person, details)

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from ...core.phones import normalise_phone
 from ...core.regions import Province, is_postcode
 from ...core.rules import RuleError
 from ...extensions import db
@@ -154,7 +155,7 @@ def parse_row(number: int, raw: dict, problems: list) -> Row | None:
         except EmailNotValidError:
             problem("email", _("This is not a valid e-mail address."))
     try:
-        people.normalise_phone(raw.get("phone"))
+        normalise_phone(raw.get("phone"))
     except RuleError as error:
         problem("phone", error.message)
     if raw.get("postcode") and not is_postcode(raw["postcode"]):

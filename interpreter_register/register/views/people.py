@@ -10,6 +10,7 @@ from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm
 from ...core.i18n import current_language
 from ...core.permissions import require, roles_required
+from ...core.phones import display_phone
 from ...core.regions import Province
 from ...extensions import db
 from ..forms import ContactForm, PersonForm, StaffSearchForm
@@ -75,7 +76,7 @@ def person(person_id):
     history = history_of(person.id) if staff else None
     return render_template("register/person.html", person=person, history=history,
                            can_change=staff, confirm=ConfirmForm(),
-                           phone=service.display_phone(person.phone), **page_context())
+                           phone=display_phone(person.phone), **page_context())
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -84,7 +85,7 @@ def edit(person_id):
     person = load_person(person_id)
     form = PersonForm(obj=person)
     if request.method == "GET":
-        form.phone.data = service.display_phone(person.phone)
+        form.phone.data = display_phone(person.phone)
         form.gender.data = person.gender.value if person.gender else ""
         form.regions.data = [p.value for p in person.regions]
         form.modalities.data = [m.value for m in person.modalities]
@@ -101,7 +102,10 @@ def deactivate(person_id):
     return one_click(lambda: service.set_person_active(current_user, person, False),
                      _("%(name)s is deactivated: no longer offered, history kept.",
                        name=person.full_name),
-                     url_for("register.person", person_id=person.id))
+                     url_for("register.person", person_id=person.id),
+                     confirm=(_("Deactivate %(name)s? They are no longer offered work, and the "
+                                "interpreting services are told of their bookings ahead.",
+                                name=person.full_name), _("Deactivate")))
 
 
 @bp.route("/people/<int:person_id>/reactivate", methods=["POST"])
@@ -120,7 +124,7 @@ def me():
     person = load_person(current_user.person_id) if current_user.person_id else abort(404)
     form = ContactForm(obj=person)
     if request.method == "GET":
-        form.phone.data = service.display_phone(person.phone)
+        form.phone.data = display_phone(person.phone)
     saved = save_form(form, lambda: service.update_own_contact(
         current_user, person, service.ContactDetails(
             email=form.email.data, phone=form.phone.data, postcode=form.postcode.data,

@@ -3,11 +3,12 @@
 from flask import render_template, request
 
 from ...core.i18n import current_language
+from ...core.phones import display_phone
 from ...core.regions import Province, is_postcode, province_of
 from ...extensions import db
 from ..forms import PublicSearchForm
-from ..models import Modality, QualificationKind
-from ..services.people import display_phone, language_choices
+from ..models import Modality, QualificationKind, Tier
+from ..services.people import language_choices
 from ..services.search import PublicSearch, matching_qualifications, public_search
 from . import public_bp
 from .common import page_context
@@ -18,9 +19,11 @@ PAGE_SIZE = 20
 @public_bp.route("/public-register")
 def search():
     form = PublicSearchForm(request.args, languages=language_choices(current_language()))
-    searched = bool(request.args) and form.validate()
+    # Without criteria the whole public register shows, page by page: a visitor sees at
+    # once who is in it, and narrows down from there.
+    searched = not request.args or form.validate()
     criteria = PublicSearch()
-    if searched:
+    if searched and request.args:
         province = Province(form.region.data) if form.region.data else None
         if form.postcode.data and is_postcode(form.postcode.data):
             province = province_of(form.postcode.data)
@@ -34,4 +37,4 @@ def search():
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("public/search.html", form=form, page=page, criteria=criteria,
                            arguments=arguments, matching=matching_qualifications,
-                           display_phone=display_phone, **page_context())
+                           display_phone=display_phone, tiers=list(Tier), **page_context())

@@ -1,0 +1,42 @@
+"""What the jobs page calls each job and each of its counts, in the reader's language.
+
+Job ids and count keys stay English in the database and the logs; a test holds every id
+of ``runner.JOBS`` and every key a task counts to a label here.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+JOB_LABELS = {
+    "reminders": _l("Reminders before bookings"),
+    "offers": _l("Offers: expiry and next waves"),
+    "escalation": _l("Unbooked requests: flags and closing"),
+    "completion": _l("Bookings that took place"),
+    "certificates": _l("Certificates ending and expired"),
+    "retention": _l("Erasing old client data"),
+    "revisions": _l("Revisions waiting"),
+}
+
+COUNT_LABELS = {
+    "reminded": _l("reminders sent"),
+    "expired": _l("offers expired"),
+    "next_wave": _l("next waves sent"),
+    "flagged": _l("requests flagged"),
+    "unfilled": _l("requests closed unfilled"),
+    "completed": _l("bookings completed"),
+    "warned": _l("warnings sent"),
+    "marked_expired": _l("certificates marked expired"),
+    "erased": _l("requests' client data erased"),
+    "messages_erased": _l("messages erased"),
+    "comments_erased": _l("rating comments erased"),
+    "complaints_erased": _l("complaint texts erased"),
+    "listed": _l("translations listed for staff"),
+    "failed": _l("failed"),
+}
+
+
+def job_label(job_id: str) -> str:
+    return str(JOB_LABELS.get(job_id, job_id))
+
+
+def count_label(key: str) -> str:
+    return str(COUNT_LABELS.get(key, key))
