@@ -83,7 +83,8 @@ def seed_bookings(persons: list[Person], today: date) -> None:
 
     # Booked for the demo interpreter, on site in two working days.
     first = ask(requester, working_day(today, 2), time(10), time(11, 30),
-                case_reference="GNT-2026-0412", notes="Intakegesprek. Breng het budgetformulier mee.")
+                case_reference="GNT-2026-0412",
+                notes="Intakegesprek. Breng het budgetformulier mee.")
     booking.book(dispatcher, first, fatima.id)
     # Offered to several, the demo interpreter among them: waiting for answers.
     second = ask(colleague, working_day(today, 5), time(14), time(15), modality=Modality.VIDEO,

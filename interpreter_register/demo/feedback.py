@@ -44,8 +44,10 @@ def seed_feedback(today: date) -> None:
         feedback.review(staff, waiting)
         decided = feedback.file_complaint(requester, done[5], "Kwam twintig minuten te laat.")
         feedback.decide(staff, decided, ComplaintOutcome.REMARK,
-                        "Plan uw verplaatsing met wat marge; verwittig de dienst als u te laat komt.")
-    renewals.add_training(interpreter, interpreter.person, "Tolken in de geestelijke gezondheidszorg",
+                        "Plan uw verplaatsing met wat marge; "
+                        "verwittig de dienst als u te laat komt.")
+    renewals.add_training(interpreter, interpreter.person,
+                          "Tolken in de geestelijke gezondheidszorg",
                           today - timedelta(days=40), 12, today)
     # The register staff's renewals: open the first one due, so its evidence shows.
     due, _overdue = renewals.due(today)

@@ -26,28 +26,11 @@ ENGLISH = re.compile(r"\b(the|and|your|with|which|been|should|there|please|booke
 @pytest.fixture(scope="module")
 def demo_server(database_kind, tmp_path_factory):
     """The demo world (`make run`'s), served once for every test of this module."""
-    from interpreter_register import create_app
     from interpreter_register.demo.seed import seed
-    from interpreter_register.extensions import db
-    from tests.conftest import app_config
-    from tests.fixtures.browser import LiveServer
-    from tests.fixtures.database import scratch_database
+    from tests.fixtures.browser import served_app
 
-    with scratch_database(database_kind, tmp_path_factory.mktemp("demo")) as url:
-        app = create_app(app_config(url, TESTING=False, WTF_CSRF_ENABLED=True))
-        with app.app_context():
-            db.create_all()
-            seed()
-            db.session.commit()
-        server = LiveServer(app).start()
-        try:
-            yield server
-        finally:
-            server.stop()
-            with app.app_context():
-                db.session.remove()
-                for engine in db.engines.values():
-                    engine.dispose()
+    with served_app(database_kind, tmp_path_factory.mktemp("demo"), seed) as server:
+        yield server
 
 
 def _pages_of(page: Page, base: str) -> list[str]:
@@ -75,6 +58,17 @@ def _sideways(page: Page) -> int:
                          "document.documentElement.clientWidth")
 
 
+# The innermost elements that reach past the right edge: what to fix when a page sticks out.
+_CULPRITS = """() => {
+  const edge = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('main *')].filter(
+    e => e.getBoundingClientRect().right > edge + 0.5);
+  return wide.filter(e => !wide.some(o => o !== e && e.contains(o))).slice(0, 3)
+    .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' "' +
+              (e.textContent || '').trim().slice(0, 30) + '"');
+}"""
+
+
 LANGUAGES = ("nl", "fr", "de")
 
 
@@ -97,7 +91,7 @@ def test_every_main_page_is_accessible_translated_and_fits(page, demo_server, ro
                 page.goto(f"{demo_server.url}{path}")
                 if _sideways(page) > 0:
                     problems.append(f"{path} in {language} at {width} px sticks out by "
-                                    f"{_sideways(page)} px")
+                                    f"{_sideways(page)} px: {page.evaluate(_CULPRITS)}")
                 if width != 1280:
                     continue
                 english = sorted(set(ENGLISH.findall(page.inner_text("main"))))
