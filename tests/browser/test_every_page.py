@@ -99,7 +99,7 @@ def test_every_main_page_is_accessible_translated_and_fits(page, demo_server, ro
                     problems.append(f"{path} in {language}: English words {english}")
                 if index % len(LANGUAGES) == number:
                     problems += [f"{path} in {language}: {v}" for v in serious_violations(page)]
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def test_the_requester_s_list_keeps_each_reference_on_one_line(page, demo_server):
