@@ -53,7 +53,7 @@ def test_request_offer_accept_booked_in_three_languages(browser, live_server):
 
     dispatcher = browser.new_page()
     log_in(dispatcher, live_server, world.dispatcher.email)
-    dispatcher.get_by_role("link", name="Wachtrij").click()
+    dispatcher.get_by_role("link", name="Wachtrij", exact=True).click()
     # Soonest first: the request just made, before the world's own (four weeks ahead).
     dispatcher.locator("main table a").first.click()
     ranked = dispatcher.locator("main table").first
@@ -68,7 +68,7 @@ def test_request_offer_accept_booked_in_three_languages(browser, live_server):
     interpreter_page = browser.new_page()
     log_in(interpreter_page, live_server, world.interpreter.email)
     switch_to(interpreter_page, "de")
-    interpreter_page.get_by_role("link", name="Angebote und Buchungen").click()
+    interpreter_page.get_by_role("link", name="Angebote und Buchungen", exact=True).click()
     # The medical request just made (the world's offer is for social welfare).
     interpreter_page.locator("article").filter(has_text="Medizinisch").get_by_role(
         "button", name="Annehmen").click()
@@ -136,7 +136,7 @@ def test_a_withdrawal_is_rebooked_and_every_calendar_follows(browser, live_serve
 
     dispatcher = browser.new_page()
     log_in(dispatcher, live_server, world.dispatcher.email)
-    dispatcher.get_by_role("link", name="Wachtrij").click()
+    dispatcher.get_by_role("link", name="Wachtrij", exact=True).click()
     attention = dispatcher.locator("section").filter(has_text="Vraagt uw aandacht")
     expect(attention).to_contain_text("De tolk heeft zich teruggetrokken: boek iemand anders")
     assert serious_violations(dispatcher) == []
@@ -146,7 +146,7 @@ def test_a_withdrawal_is_rebooked_and_every_calendar_follows(browser, live_serve
     ranked.locator("tr").filter(has_text="Omar Mansour").get_by_role(
         "button", name="Boeken").click()
     expect(dispatcher.get_by_role("status").first).to_contain_text("Omar Mansour")
-    dispatcher.get_by_role("link", name="Wachtrij").click()
+    dispatcher.get_by_role("link", name="Wachtrij", exact=True).click()
     expect(dispatcher.locator("section").filter(has_text="Vraagt uw aandacht")).to_contain_text(
         "Niets vraagt uw aandacht")
 

@@ -44,7 +44,7 @@ def test_booking_reaches_the_interpreters_feed_and_its_cancellation_too(browser,
     interpreter = browser.new_page()
     log_in(interpreter, live_server, world.interpreter.email)
     switch_to(interpreter, "fr")
-    interpreter.get_by_role("link", name="Agenda").click()
+    interpreter.get_by_role("link", name="Agenda", exact=True).click()
     interpreter.get_by_role("button", name="Créer mon adresse d’agenda").click()
     feed_url = interpreter.locator("#feed-url-person").input_value()
     assert feed_url.startswith("http://register.test/calendar/")

@@ -73,7 +73,7 @@ def test_a_complaint_ends_in_a_suspension_and_matching_follows(browser, live_ser
     staff = browser.new_page()
     log_in(staff, live_server, world.register_staff.email)
     switch_to(staff, "fr")
-    staff.get_by_role("link", name="Plaintes").click()
+    staff.get_by_role("link", name="Plaintes", exact=True).click()
     staff.locator("main table a").first.click()
     expect(staff.locator("main")).to_contain_text("De tolk kwam een uur te laat.")
     staff.get_by_role("button", name="Mettre en examen").click()
@@ -106,7 +106,7 @@ def test_a_renewal_shows_the_evidence_and_renews(page, live_server):
     world = live_server.seed(build)
     log_in(page, live_server, world.register_staff.email)
     switch_to(page, "de")
-    page.get_by_role("link", name="Erneuerungen").click()
+    page.get_by_role("link", name="Erneuerungen", exact=True).click()
     row = page.locator("main tr").filter(has_text="SI-SOON")
     row.get_by_role("button", name="Die Erneuerung eröffnen").click()
     page.locator("main tr").filter(has_text="SI-SOON").get_by_role(
