@@ -53,9 +53,11 @@ def _load_models() -> None:
     from .bookings.matching import settings as _matching  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
     from .collaboration import models as _collaboration  # noqa: F401
+    from .collaboration import settings as _collaboration_settings  # noqa: F401
     from .core import audit as _audit  # noqa: F401
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
+    from .core import uploads as _uploads  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
     from .jobs import settings as _job_settings  # noqa: F401
     from .organisations import models as _organisations  # noqa: F401
@@ -171,11 +173,14 @@ def _register_hooks(app: Flask) -> None:
     from flask_login import current_user
 
     from .bookings.wording import request_summary
+    from .collaboration.documents import documents_for
     from .collaboration.services import thread_for
 
     app.jinja_env.globals["request_summary"] = request_summary
     # A request's thread, on each party's page of it (the pages live below this area).
     app.jinja_env.globals["thread_for"] = lambda item, person=None: thread_for(
+        item, current_user, person)
+    app.jinja_env.globals["documents_for"] = lambda item, person=None: documents_for(
         item, current_user, person)
     # One format per locale for each kind of moment (core/i18n.py), used everywhere.
     app.jinja_env.filters.update(datetime=format_moment, date=format_day, time=format_clock,

@@ -183,6 +183,21 @@ ACCESS = {
     ("collaboration.post", "POST"): {**everyone(MISSING), "anonymous": LOGIN,
                                      "dispatcher": OK, "requester": OK, "contact_person": OK},
     ("collaboration.post_by_link", "POST"): everyone(),
+    # Documents: sent by the same parties (the form answers with what is missing); the
+    # world's document is a briefing the contact person added to the booked request, so
+    # the booked interpreter downloads it too; its author and the service remove it.
+    ("collaboration.add_document", "POST"): {
+        **everyone(MISSING), "anonymous": LOGIN, "dispatcher": OK, "requester": OK,
+        "contact_person": OK},
+    ("collaboration.download", "GET"): {
+        **everyone(MISSING), "anonymous": LOGIN, "dispatcher": OK, "requester": OK,
+        "contact_person": OK, "interpreter": OK},
+    ("collaboration.remove_document", "POST"): {
+        **everyone(MISSING), "anonymous": LOGIN, "dispatcher": OK, "contact_person": OK},
+    ("collaboration.add_document_by_link", "POST"): everyone(),
+    ("collaboration.download_by_link", "GET"): everyone(),
+    # Only the person who added it removes it by link: not this one.
+    ("collaboration.remove_document_by_link", "POST"): everyone(MISSING),
     # Feedback: the organisation's requesters rate and complain about its assignments.
     ("quality.rating", "GET"): REQUESTERS | {"other_contact_person": MISSING},
     ("quality.rating", "POST"): REQUESTERS | {"other_contact_person": MISSING},
@@ -251,6 +266,20 @@ def renewal_id(world) -> int:
     return renewal.id
 
 
+def document_id(world) -> int:
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from interpreter_register.collaboration import documents
+    from interpreter_register.extensions import db
+    document = documents.add(world.contact_person, world.booking.request,
+                             FileStorage(io.BytesIO(b"%PDF-1.4 briefing"), "briefing.pdf"),
+                             "briefing")
+    db.session.commit()
+    return document.id
+
+
 def _url(app, rule, world):
     """Fill a rule's arguments with objects of the first organisation and service."""
     if "complaint_id" in rule.arguments:
@@ -278,9 +307,12 @@ def _url(app, rule, world):
         "group": "register",
         "name": "organisations",
         "fmt": "csv",
+        "document_id": document_id(world) if "document_id" in rule.arguments else None,
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
-        else booking_token(world.booking) if rule.endpoint in ("portal.booking_by_link",
-                                                                "collaboration.post_by_link")
+        else booking_token(world.booking) if rule.endpoint in (
+            "portal.booking_by_link", "collaboration.post_by_link",
+            "collaboration.add_document_by_link", "collaboration.download_by_link",
+            "collaboration.remove_document_by_link")
         else feed_token(world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",
     }

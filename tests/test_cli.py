@@ -37,6 +37,14 @@ def test_seed_demo_builds_a_small_world_once(app):
     assert roles == set(Role)
     areas = {o.working_language for o in db.session.scalars(select(Organisation))}
     assert areas == {"nl", "fr", "de"}
+    # Documents: a letter to translate, a delivered translation, a briefing; real files.
+    from interpreter_register.collaboration.models import RequestDocument
+    from interpreter_register.core import uploads
+    kept = db.session.scalars(select(RequestDocument)).all()
+    assert {d.purpose.value for d in kept} == {"source", "translation", "briefing"}
+    assert {d.upload.kind for d in kept} == {"pdf", "docx"}
+    assert all(uploads.kind_of(uploads.path_of(d.upload).read_bytes()) == d.upload.kind
+               for d in kept)
 
     again = runner.invoke(args=["seed-demo"])
     assert "not loaded" in again.output

@@ -1,13 +1,16 @@
-"""A request's message thread."""
+"""A request's message thread and the documents that go with it."""
 
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import UTCDateTime
+from ..core.database import UTCDateTime, enum_type
 from ..core.time import utcnow
 from ..extensions import db
+from ..register.models.enums import Labelled
 
 
 def thread_party(request, user) -> str | None:
@@ -54,3 +57,51 @@ class Message(db.Model):
         if self.author is not None:
             return self.author.name
         return self.author_person.full_name if self.author_person else ""
+
+
+class DocumentPurpose(Labelled, StrEnum):
+    """Why a document goes with a request."""
+
+    SOURCE = "source"            # the text to translate, from the requester
+    TRANSLATION = "translation"  # the translator's delivery
+    BRIEFING = "briefing"        # background for an interpreting assignment
+
+
+DocumentPurpose.LABELS = {"source": _l("Document to translate"),
+                          "translation": _l("Translation"),
+                          "briefing": _l("Briefing document")}
+
+
+class RequestDocument(db.Model):
+    """A file that goes with a request. Its content may speak of the client: it is stored
+    outside the web root (core/uploads.py), given only to the request's parties, never
+    attached to a mail, and erased by retention (the row stays, saying it was there)."""
+
+    __tablename__ = "request_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    purpose: Mapped[DocumentPurpose] = mapped_column(enum_type(DocumentPurpose, 20))
+    # Who added it: a user, or (author_id None) the booked person through their link.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    party: Mapped[str] = mapped_column(String(20))     # organisation, service, interpreter
+    name: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request = relationship("InterpretingRequest")
+    upload = relationship("Upload")
+    author = relationship("User")
+    author_person = relationship("Person")
+
+    @property
+    def author_name(self) -> str:
+        if self.author is not None:
+            return self.author.name
+        return self.author_person.full_name if self.author_person else ""
+
+    @property
+    def is_erased(self) -> bool:
+        return self.upload_id is None

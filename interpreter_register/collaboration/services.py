@@ -23,14 +23,7 @@ def thread_of(request) -> list[Message]:
 def post(acting, request, body: str, person=None) -> Message:
     """``acting`` writes to the thread (or, with ``acting`` None, the booked ``person``
     through their booking's link, which the view checked)."""
-    if acting is not None:
-        party = thread_party(request, acting)
-        require(party is not None, "not a party of this request's thread")
-    else:
-        booking = request.live_booking
-        require(person is not None and booking is not None
-                and booking.person_id == person.id, "only the booked person writes by link")
-        party = "interpreter"
+    party = party_of(request, acting, person)
     text = (body or "").strip()
     if not text:
         raise RuleError(_l("Write a message first."), "body")
@@ -49,27 +42,47 @@ def _tell_the_others(message: Message) -> None:
     """Each other party gets a mail in their language: who wrote, and the link; never the
     text (it may speak of the client)."""
     request = message.request
-    subject = _l("New message about request %(number)s", number=request.number)
-    author = message.author_name
-    if message.party != "organisation" and request.requester.active:
-        send_mail(recipient_of_user(request.requester), "message", subject,
-                  "emails/message.txt", language=request.working_language,
-                  request=request, author=author,
-                  link=external_url("requests.show", request_id=request.id))
-    if message.party != "service" and request.service is not None:
+    tell_parties(request, skip=message.party, kind="message",
+                 subject=_l("New message about request %(number)s", number=request.number),
+                 template="emails/message.txt", author=message.author_name)
+
+
+def tell_parties(request, *, skip: str | None, kind: str, subject, template: str,
+                 **context) -> None:
+    """Mail every party of a request but ``skip`` (the one who acted), each in their
+    language with the link to their own page of the request: the requester, the service's
+    dispatchers, the booked person (by their booking's link when they have no account)."""
+    if skip != "organisation" and request.requester.active:
+        send_mail(recipient_of_user(request.requester), kind, subject, template,
+                  language=request.working_language, request=request,
+                  link=external_url("requests.show", request_id=request.id), **context)
+    if skip != "service" and request.service is not None:
         for dispatcher in request.service.dispatchers:
             if dispatcher.active:
-                send_mail(recipient_of_user(dispatcher), "message", subject,
-                          "emails/message.txt", request=request, author=author,
-                          link=external_url("dispatch.show", request_id=request.id))
+                send_mail(recipient_of_user(dispatcher), kind, subject, template,
+                          request=request,
+                          link=external_url("dispatch.show", request_id=request.id),
+                          **context)
     booking = request.live_booking
-    if message.party != "interpreter" and booking is not None:
+    if skip != "interpreter" and booking is not None:
         person = booking.person
         link = (external_url("portal.booking", booking_id=booking.id)
                 if person.active_account else booking_link(booking))
-        send_mail(person.mail_recipient, "message", subject, "emails/message.txt",
-                  language=request.working_language, request=request, author=author,
-                  link=link)
+        send_mail(person.mail_recipient, kind, subject, template,
+                  language=request.working_language, request=request, link=link, **context)
+
+
+def party_of(request, acting, person=None) -> str:
+    """The party ``acting`` takes part as (or the booked ``person`` through their link,
+    which the view checked); Forbidden for anyone else."""
+    if acting is not None:
+        party = thread_party(request, acting)
+        require(party is not None, "not a party of this request")
+        return party
+    booking = request.live_booking
+    require(person is not None and booking is not None and booking.person_id == person.id,
+            "only the booked person acts by link")
+    return "interpreter"
 
 
 def thread_for(request, user=None, person=None) -> dict | None:

@@ -32,8 +32,10 @@ def policy_settings(group):
     form = settings_form(settings.specs_of(group), settings.values(f"{group}."))
     saved = save_form(form, lambda: settings.change_many(current_user, form.values()),
                       _("The settings are saved."), url_for("core.policy_settings", group=group))
+    # Every settings page this user keeps, as tabs: one menu entry leads to all of them.
+    groups = [g for g in settings.GROUPS.values() if g.may_change(current_user)]
     return saved or render_template("core/settings.html", form=form, title=declared.title,
-                                    intro=declared.intro)
+                                    intro=declared.intro, groups=groups, current=group)
 
 
 @bp.route("/healthz")

@@ -31,6 +31,7 @@ from ..register.models import (
     Tier,
 )
 from ..register.services import credentials
+from .documents import attach as attach_documents
 from .history import seed_history
 
 
@@ -110,6 +111,8 @@ def seed_bookings(persons: list[Person], today: date) -> None:
         direction=Direction.INTO_WORKING, case_reference="GNT-2026-0537"))
     made = booking.book(dispatcher, delivered, fatima.id)
     revisions.mark_delivered(_user("interpreter@example.org"), made, today)
+    attach_documents(requester, _user("interpreter@example.org"), translation, delivered,
+                     first)
     # Cancelled in time, and cancelled late.
     early = ask(requester, working_day(today, 12), time(10), time(11), language="ps",
                 case_reference="GNT-2026-0536")

@@ -29,6 +29,7 @@ COUNT_LABELS = {
     "messages_erased": _l("messages erased"),
     "comments_erased": _l("rating comments erased"),
     "complaints_erased": _l("complaint texts erased"),
+    "documents_erased": _l("documents erased"),
     "listed": _l("translations listed for staff"),
     "failed": _l("failed"),
 }

@@ -14,6 +14,8 @@ from ..bookings.services import booking as booking_service
 from ..bookings.services import deadlines
 from ..bookings.services.revisions import awaiting_revision
 from ..bookings.wording import request_summary
+from ..collaboration import documents
+from ..collaboration import settings as document_settings
 from ..collaboration.models import Message
 from ..core import audit, settings
 from ..core.i18n import current_language, format_day, format_moment
@@ -173,14 +175,20 @@ def erase_old_client_data(now, report: Report) -> None:
         Complaint.decided_at < before, Complaint.text.is_not(None))).all()
     report.each("complaint", complaints, lambda c: setattr(c, "text", None),
                 "complaints_erased")
+    # Documents (sources, translations, briefings) go sooner: their own setting, in days.
+    days = settings.value(document_settings.DOCUMENT_RETENTION_DAYS.key)
+    report.each("document", documents.added_before(now - timedelta(days=days)),
+                lambda d: documents.erase(d, now), "documents_erased")
     erased = {key: report.counts[key] for key in
-              ("erased", "messages_erased", "comments_erased", "complaints_erased")}
+              ("erased", "messages_erased", "comments_erased", "complaints_erased",
+               "documents_erased")}
     if any(erased.values()):
         audit.record_event(None, "retention", to_brussels(now).date().isoformat(), "erased",
                            {"requests": [0, erased["erased"]],
                             "messages": [0, erased["messages_erased"]],
                             "rating_comments": [0, erased["comments_erased"]],
                             "complaint_texts": [0, erased["complaints_erased"]],
+                            "documents": [0, erased["documents_erased"]],
                             "older_than_months": [None, months]})
 
 

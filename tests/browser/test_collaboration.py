@@ -3,6 +3,7 @@
 the person is out of matching; a renewal that shows its evidence."""
 
 from datetime import date, time, timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -121,3 +122,65 @@ def test_a_renewal_shows_the_evidence_and_renews(page, live_server):
     expect(page.get_by_role("status").first).to_contain_text("erneuert")
     assert serious_violations(page) == []
     assert date and time
+
+
+def test_a_letter_goes_to_the_translator_and_the_translation_comes_back(
+        browser, live_server, tmp_path):
+    """The requester (Dutch) sends the letter to translate, a wrong file first; the booked
+    translator (French) downloads it and sends the translation; the requester downloads
+    that."""
+    from interpreter_register.auth.models import Role
+    from interpreter_register.register.models import Direction, Modality, QualificationKind
+    from tests.fixtures.factories import create_qualification, create_user
+
+    def build():
+        world = build_world()
+        person = create_interpreter("Reza", "Written", certified=False,
+                                    modalities={Modality.WRITTEN}, languages=())
+        create_qualification(person, QualificationKind.TRANSLATION, "ar", "nl",
+                             Direction.INTO_WORKING)
+        translator = create_user(Role.INTERPRETER, person=person, name="Reza Written")
+        item = create_request(world.contact_person, modality=Modality.WRITTEN)
+        made = booking_service.book(world.dispatcher, item, person.id)
+        return world, translator, item, made
+    world, translator, item, made = live_server.seed(build)
+    letter, program = tmp_path / "brief school.pdf", tmp_path / "brief.pdf"
+    letter.write_bytes(b"%PDF-1.4\n% a letter from the school\n%%EOF\n")
+    program.write_bytes(b"MZ\x90\x00 a program, not a letter")
+    translated = tmp_path / "vertaling.pdf"
+    translated.write_bytes(b"%PDF-1.4\n% the translation\n%%EOF\n")
+
+    requester = browser.new_page()
+    log_in(requester, live_server, world.contact_person.email)
+    requester.goto(f"{live_server.url}/requests/{item.id}")
+    section = requester.locator("#documents")
+    section.get_by_label("Te vertalen document").set_input_files(program)
+    section.get_by_role("button", name="Versturen").click()
+    expect(requester.locator("#document-error")).to_contain_text("Stuur een PDF")
+    requester.get_by_label("Bestand").set_input_files(letter)
+    requester.get_by_role("button", name="Versturen").click()
+    expect(requester.get_by_role("status").first).to_contain_text("Het document is verstuurd")
+    expect(requester.locator("#documents")).to_contain_text("brief school.pdf")
+    assert serious_violations(requester) == []
+
+    reader = browser.new_page()
+    log_in(reader, live_server, translator.email)
+    switch_to(reader, "fr")
+    reader.goto(f"{live_server.url}/portal/bookings/{made.id}")
+    documents = reader.locator("#documents")
+    expect(documents).to_contain_text("Document à traduire")
+    with reader.expect_download() as got:
+        documents.get_by_role("link", name="brief school.pdf").click()
+    assert got.value.suggested_filename == "brief school.pdf"
+    assert Path(got.value.path()).read_bytes() == letter.read_bytes()
+    documents.get_by_label("Traduction").set_input_files(translated)
+    documents.get_by_role("button", name="Envoyer").click()
+    expect(reader.get_by_role("status").first).to_contain_text("Le document est envoyé")
+    assert serious_violations(reader) == []
+
+    requester.reload()
+    with requester.expect_download() as got:
+        requester.locator("#documents").get_by_role("link", name="vertaling.pdf").click()
+    assert Path(got.value.path()).read_bytes() == translated.read_bytes()
+    for page in (requester, reader):
+        page.close()
