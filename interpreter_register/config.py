@@ -44,8 +44,12 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
-        # Uploads (register imports) up to 16 MB.
+        # One request's uploads (a register import, a sheet's receipts) up to 16 MB; each
+        # stored file has its own, smaller limit (core/uploads.py).
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Where uploaded files are kept: outside the web root, served only by views that
+        # check who asks (core/uploads.py).
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         # A form may stay open for a working day before its CSRF token expires.
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "BABEL_DEFAULT_LOCALE": "nl_BE",

@@ -1,8 +1,12 @@
 """The test rig: app, a rolled-back database per test, clients per role, live server."""
 
+import atexit
 import contextvars
 import os
+import shutil
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 from flask import Flask, has_app_context
@@ -16,6 +20,10 @@ from interpreter_register.extensions import db
 from .fixtures.database import postgresql_url, reset_postgresql
 
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world"]
+
+# The run's uploaded files: never the checkout's instance/uploads; gone when it ends.
+UPLOADS = Path(tempfile.mkdtemp(prefix="ir-uploads-"))
+atexit.register(shutil.rmtree, UPLOADS, True)
 
 
 def pytest_addoption(parser):
@@ -51,6 +59,8 @@ def app_config(database_url: str, **overrides) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Never the checkout's instance/uploads: a folder of the run's own.
+        "UPLOAD_FOLDER": str(UPLOADS),
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
@@ -113,6 +123,20 @@ def _app_context_scope():
     """One session per application context, as Flask-SQLAlchemy scopes it."""
     return (id(current_app_context._get_current_object()) if has_app_context()
             else threading.get_ident())
+
+
+@pytest.fixture(autouse=True)
+def upload_folder(request, tmp_path):
+    """Each test stores its uploads in a folder of its own: its rows are rolled back at its
+    end, and their files must not look like orphans to the next test's retention job."""
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    app = request.getfixturevalue("app")
+    folder = tmp_path / "uploads"
+    before, app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"], str(folder)
+    yield folder
+    app.config["UPLOAD_FOLDER"] = before
 
 
 @pytest.fixture(autouse=True)

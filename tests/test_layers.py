@@ -21,7 +21,8 @@ LAYERS = (
     ("register",),                           # people, languages, certificates, tracks
     ("bookings",),                           # requests, offers, bookings; matching inside
     ("calendar",),                           # iCalendar events and feeds
-    ("notifications",),                      # mails about requests and bookings
+    ("notifications", "sheets"),             # mails about requests and bookings;
+                                             # completion sheets after the work
     ("billing",),                            # tariffs, charges, invoices (UBL), statements
     ("jobs", "reports", "users", "home"),    # the areas built on all of the above
     ("demo",),                               # the demo world, through the services

@@ -13,6 +13,7 @@ from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of, services_serving
 from ..register.policy import current_policy
 from ..register.services.summary import qualifications_of, register_summary
+from ..sheets.services import lists as sheet_lists
 
 bp = Blueprint("home", __name__)
 
@@ -50,7 +51,8 @@ def _dispatcher_home():
     service = current_user.service
     dispatchers = [u for u in service.dispatchers if u.active]
     return render_template("home/dispatcher.html", service=service, dispatchers=dispatchers,
-                           attention=attention_list(service.id, utcnow()))
+                           attention=attention_list(service.id, utcnow()),
+                           sheets=sheet_lists.service_counts(service.id, utcnow()))
 
 
 def _requester_home():

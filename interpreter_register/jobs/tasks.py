@@ -15,13 +15,15 @@ from ..bookings.services import booking as booking_service
 from ..bookings.services import deadlines
 from ..bookings.services.revisions import awaiting_revision
 from ..bookings.wording import request_summary
-from ..core import audit, settings
+from ..core import audit, settings, uploads
 from ..core.i18n import current_language
 from ..core.mail import send_mail
 from ..core.time import to_brussels, today_in_brussels
 from ..extensions import db
 from ..register.models import Certificate, CertificateStatus
 from ..register.services.credentials import mark_expired
+from ..sheets.services import followup as sheet_followup
+from ..sheets.services import retention as sheet_retention
 from . import settings as job_settings
 from .models import CertificateWarning
 from .report import Report
@@ -137,19 +139,29 @@ def watch_certificates(now, report: Report) -> None:
                 lambda c: mark_expired(c, today) is not None, "marked_expired")
 
 
-# --- 5. completion ------------------------------------------------------------------------
+# --- 5. completion sheets -----------------------------------------------------------------
 
-def complete(now, report: Report) -> None:
-    """Bookings whose end is past become completed, and so do their requests."""
-    report.each("booking", deadlines.ended_bookings(now), deadlines.complete, "completed")
+def follow_sheets(now, report: Report) -> None:
+    """At the end of the work nothing changes status: the interpreter is asked for the
+    completion sheet. Sheets not filed or not answered are reminded of; past the deadline,
+    a sheet nobody answered counts as confirmed (unless the policy wants an answer), and
+    only a settled sheet completes its booking."""
+    report.each("booking", sheet_followup.ended_without_sheet(now),
+                lambda booking: sheet_followup.ask(booking, now), "asked")
+    report.each("sheet", sheet_followup.due_reminders(now),
+                lambda sheet: sheet_followup.remind(sheet, now), "reminded")
+    report.each("sheet", sheet_followup.past_deadline(now),
+                lambda sheet: sheet_followup.deem_confirmed(sheet, now), "deemed_confirmed")
 
 
 # --- 6. data retention --------------------------------------------------------------------
 
 def erase_old_client_data(now, report: Report) -> None:
-    """Erase case references and notes of requests older than the setting; the figures
-    (language, dates, durations, outcome) stay for the reports. The audit trail gets the
-    count, never the content."""
+    """Erase case references and notes of requests older than the setting, and the words of
+    their completion sheets (remarks, reasons) and the receipts (files and rows); the
+    figures (language, dates, durations, kilometres, amounts, outcome) stay for the
+    reports and billing. Upload files whose transaction never committed are swept. The
+    audit trail gets the counts, never the content."""
     months = settings.value(job_settings.RETENTION_MONTHS.key)
     before = now - relativedelta(months=months)
     old = db.session.scalars(select(InterpretingRequest).where(
@@ -160,9 +172,17 @@ def erase_old_client_data(now, report: Report) -> None:
     def erase(request: InterpretingRequest):
         request.case_reference = request.notes = None
     report.each("request", old, erase, "erased")
-    if report.counts["erased"]:
+    report.each("sheet", sheet_retention.sheets_with_words(before),
+                sheet_retention.erase_words, "sheets_erased")
+    for what, n in (("receipts_erased", sheet_retention.erase_receipts(before)),
+                    ("orphan_files", uploads.sweep_orphans(now))):
+        if n:
+            report.count(what, n)
+    erased = {"requests": report.counts["erased"], "sheets": report.counts["sheets_erased"],
+              "receipts": report.counts["receipts_erased"]}
+    if any(erased.values()):
         audit.record_event(None, "retention", to_brussels(now).date().isoformat(), "erased",
-                           {"requests": [0, report.counts["erased"]],
+                           {**{key: [0, n] for key, n in erased.items() if n},
                             "older_than_months": [None, months]})
 
 
