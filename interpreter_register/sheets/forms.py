@@ -140,7 +140,7 @@ class SettleForm(FlaskForm):
                          description=_l("Needed after a dispute: the parties read it."))
 
 
-def dispute_form(lines: list[SheetLine], formdata=None):
+def dispute_form(lines: list[SheetLine]):
     """A box and a reason for each line the sheet has."""
 
     class DisputeForm(FlaskForm):
@@ -158,4 +158,4 @@ def dispute_form(lines: list[SheetLine], formdata=None):
         setattr(DisputeForm, f"line_{line.value}", BooleanField(line.label))
         setattr(DisputeForm, f"reason_{line.value}",
                 TextAreaField(_l("Why"), validators=[Optional(), Length(max=500)]))
-    return DisputeForm(formdata=formdata) if formdata is not None else DisputeForm()
+    return DisputeForm()

@@ -105,7 +105,6 @@ SHEET_TRANSITIONS = {
     "correct": ((SheetStatus.SETTLED,), SheetStatus.SETTLED),
     "settle_by_policy": ((SheetStatus.AWAITED,), SheetStatus.SETTLED),
 }
-WAITING_STATUSES = (SheetStatus.FILED, SheetStatus.DISPUTED)
 
 
 class CompletionSheet(db.Model):

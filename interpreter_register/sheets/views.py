@@ -147,13 +147,14 @@ def file(booking_id):
     return saved or _form_page(booking, form, url_for("sheets.file", booking_id=booking.id))
 
 
-def _show_page(sheet: CompletionSheet, token: str | None = None, dispute=None, settle=None):
+def _show_page(sheet: CompletionSheet, token: str | None = None, settle=None):
+    """The sheet with its versions; ``token`` when opened by the booking's signed link (its
+    reader is then the booked person)."""
     audience = "person" if token else sheet.booking.audience_for(current_user)
     return render_template(
         "sheets/show.html", sheet=sheet, item=sheet.request, booking=sheet.booking,
         audience=audience, token=token, confirm=ConfirmForm(),
-        dispute=dispute or dispute_form(lines_of(sheet), formdata=None),
-        settle=settle or SettleForm(formdata=None), lines=lines_of(sheet),
+        settle=settle or SettleForm(formdata=None),
         remaining=followup.remaining_days(sheet, utcnow()))
 
 
