@@ -29,10 +29,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .cli import register_commands
     register_commands(app)
-    # The receivers of the areas' signals: mails about requests and bookings, and what a
-    # change in the register means for bookings.
+    # The receivers of the areas' signals: mails about requests and bookings, what a
+    # change in the register means for bookings, and the sheet of a late cancellation.
     from .bookings.services import register_changes as _register_changes  # noqa: F401
     from .notifications import bookings as _notifications  # noqa: F401
+    from .sheets.services import filing as _late_cancellation_sheets  # noqa: F401
     return app
 
 
@@ -65,6 +66,8 @@ def _load_models() -> None:
     from .quality import settings as _quality_settings  # noqa: F401
     from .register import models as _register  # noqa: F401
     from .register import policy as _policy  # noqa: F401
+    from .sheets import models as _sheets  # noqa: F401
+    from .sheets import settings as _sheet_settings  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -110,11 +113,13 @@ def _register_blueprints(app: Flask) -> None:
     from .register.views import bp as register_bp
     from .register.views import public_bp
     from .reports.views import bp as reports_bp
+    from .sheets.views import bp as sheets_bp
     from .users.views import bp as users_bp
 
     for blueprint in (core_bp, home_bp, auth_bp, users_bp, organisations_bp, register_bp,
                       public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
-                      calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp):
+                      calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp,
+                      sheets_bp):
         app.register_blueprint(blueprint)
 
 
@@ -140,7 +145,7 @@ def _take_write_lock_for_changes(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from flask_babel import get_locale
+    from flask_babel import format_decimal, get_locale
 
     from .core.errors import register_error_handlers
     from .core.forms import LanguageForm
@@ -185,5 +190,5 @@ def _register_hooks(app: Flask) -> None:
     # One format per locale for each kind of moment (core/i18n.py), used everywhere.
     app.jinja_env.filters.update(datetime=format_moment, date=format_day, time=format_clock,
                                  month=format_month, duration=format_duration,
-                                 phone=display_phone)
+                                 phone=display_phone, decimal=format_decimal)
     install_fast_gettext(app.jinja_env)

@@ -29,6 +29,8 @@ REQUESTERS = only("requester", "contact_person", "other_contact_person")
 INTERPRETERS = only("interpreter", "other_interpreter")
 CALENDAR_USERS = only("interpreter", "other_interpreter", "requester", "contact_person",
                       "other_contact_person", "dispatcher")
+SHEET_PARTIES = only("dispatcher", "requester", "contact_person", "interpreter") | {
+    "other_contact_person": MISSING, "other_interpreter": MISSING}
 REPORT_READERS = only("admin", "register_staff", "dispatcher", "requester", "contact_person",
                       "other_contact_person")
 
@@ -220,6 +222,29 @@ ACCESS = {
     ("portal.answer_offer", "POST"): everyone(),
     ("portal.booking_by_link", "GET"): everyone(),
     ("portal.booking_by_link", "POST"): everyone(),
+    # Completion sheets: only the booked interpreter, the requesting organisation and the
+    # service see a sheet and its receipts (the sheet below is Fatima's, OCMW Gent's, of
+    # TVGent, settled); the requester answers, the dispatcher settles and corrects.
+    ("sheets.index", "GET"): only("dispatcher", "requester", "contact_person",
+                                  "other_contact_person", "interpreter", "other_interpreter"),
+    ("sheets.file", "GET"): only("dispatcher", "interpreter")
+    | {"other_interpreter": MISSING},
+    ("sheets.file", "POST"): only("dispatcher", "interpreter")
+    | {"other_interpreter": MISSING},
+    ("sheets.show", "GET"): SHEET_PARTIES,
+    ("sheets.sheet_pdf", "GET"): SHEET_PARTIES,
+    ("sheets.receipt", "GET"): SHEET_PARTIES,
+    ("sheets.confirm", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("sheets.dispute", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("sheets.dispute", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("sheets.settle", "POST"): only("dispatcher"),
+    ("sheets.correct", "GET"): only("dispatcher"),
+    ("sheets.correct", "POST"): only("dispatcher"),
+    # The same sheet by its booking's signed link, for people without an account.
+    ("sheets.by_link", "GET"): everyone(),
+    ("sheets.by_link", "POST"): everyone(),
+    ("sheets.pdf_by_link", "GET"): everyone(),
+    ("sheets.receipt_by_link", "GET"): everyone(),
 }
 
 # Files, not pages: served to everyone.
@@ -280,6 +305,34 @@ def document_id(world) -> int:
     return document.id
 
 
+def settled_sheet(world):
+    """Fatima's past booking for OCMW Gent, its sheet filed with a receipt and confirmed;
+    made once per test, for the routes that need it."""
+    if not hasattr(world, "sheet"):
+        from datetime import time
+        from decimal import Decimal
+
+        from interpreter_register.bookings.models import Booking, RequestStatus
+        from interpreter_register.extensions import db
+        from interpreter_register.sheets.services import answers, filing
+        from interpreter_register.sheets.services.content import ExpenseInput, SheetDetails
+        from tests.fixtures.factories import create_past_request
+        from tests.sheets.conftest import receipt
+
+        item = create_past_request(world.contact_person, world.service,
+                                   status=RequestStatus.BOOKED)
+        booking = Booking(request=item, person=world.fatima, starts_at=item.starts_at,
+                          ends_at=item.ends_at, tier=1)
+        db.session.add(booking)
+        db.session.flush()
+        world.sheet = filing.file_sheet(world.interpreter, booking, SheetDetails(
+            started=time(10), ended=time(11, 30), expenses=[
+                ExpenseInput("parking", Decimal(5), receipt())]))
+        answers.confirm(world.contact_person, world.sheet)
+        db.session.commit()
+    return world.sheet
+
+
 def _url(app, rule, world):
     """Fill a rule's arguments with objects of the first organisation and service."""
     if "complaint_id" in rule.arguments:
@@ -289,6 +342,8 @@ def _url(app, rule, world):
         with app.test_request_context():
             from flask import url_for
             return url_for(rule.endpoint, renewal_id=renewal_id(world))
+    sheet = (settled_sheet(world) if {"sheet_id", "expense_id"} & set(rule.arguments)
+             or rule.endpoint.startswith("sheets.") and "token" in rule.arguments else None)
     values = {
         "user_id": world.requester.id,
         "organisation_id": world.organisation.id,
@@ -308,7 +363,10 @@ def _url(app, rule, world):
         "name": "organisations",
         "fmt": "csv",
         "document_id": document_id(world) if "document_id" in rule.arguments else None,
+        "sheet_id": sheet.id if sheet else None,
+        "expense_id": sheet.current.expenses[0].id if sheet else None,
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
+        else booking_token(sheet.booking) if sheet is not None
         else booking_token(world.booking) if rule.endpoint in (
             "portal.booking_by_link", "collaboration.post_by_link",
             "collaboration.add_document_by_link", "collaboration.download_by_link",
@@ -337,7 +395,9 @@ def test_every_route_is_in_the_table(app):
 
 @pytest.mark.parametrize("endpoint,method", sorted(ACCESS))
 def test_route_answers_or_refuses_per_role(app, world, client_for, client, db_connection,
-                                           endpoint, method):
+                                           endpoint, method, monkeypatch):
+    # Who may have a sheet's PDF is what counts here; printing it is tested in tests/sheets.
+    monkeypatch.setattr("interpreter_register.sheets.pdf.render_pdf", lambda html: b"%PDF-")
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     url = _url(app, rule, world)
     seen = {}

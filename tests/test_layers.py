@@ -21,8 +21,10 @@ LAYERS = (
     ("register",),                           # people, languages, certificates, tracks
     ("bookings",),                           # requests, offers, bookings; matching inside
     ("calendar",),                           # iCalendar events and feeds
-    ("notifications",),                      # mails about requests and bookings
-    # tariffs and invoices; messages on requests; feedback, complaints, renewals
+    ("notifications", "sheets"),             # mails about requests and bookings;
+                                             # completion sheets after the work
+    # tariffs and invoices; messages and documents on requests; feedback, complaints,
+    # renewals
     ("billing", "collaboration", "quality"),
     ("jobs", "reports", "users", "home"),    # the areas built on all of the above
     ("demo",),                               # the demo world, through the services

@@ -45,8 +45,11 @@ REGISTER_READERS = REGISTER_KEEPERS | {Role.DISPATCHER}
 # The people who work in the register or the services, as opposed to their clients;
 # they may also choose English.
 STAFF_ROLES = REGISTER_READERS
+# Who takes part in bookings: the interpreter, the requesting organisation, the service
+# (a booking's completion sheet is theirs, and theirs alone).
+BOOKING_PARTIES = frozenset({Role.INTERPRETER, Role.REQUESTER, Role.DISPATCHER})
 # Who has a calendar of bookings: their own, their organisation's, their service's.
-CALENDAR_ROLES = frozenset({Role.INTERPRETER, Role.REQUESTER, Role.DISPATCHER})
+CALENDAR_ROLES = BOOKING_PARTIES
 # Who reads reports: everyone but interpreters, each within their scope.
 REPORT_READERS = STAFF_ROLES | {Role.REQUESTER}
 

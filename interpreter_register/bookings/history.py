@@ -27,6 +27,24 @@ TEXTS = {
     "delivered": lambda d, p: _("The translation was delivered"),
     "escalated": lambda d, p: _("Starts soon and not booked: the dispatchers were warned"),
     "completed": lambda d, p: _("Completed"),
+    # The completion sheet (sheets): the request's history keeps every step.
+    "sheet_asked": lambda d, p: _("The work is done: the interpreter is asked for the "
+                                  "completion sheet"),
+    "sheet_filed": lambda d, p: (
+        _("The service filed the completion sheet (version %(version)d)",
+          version=d.get("version", 1)) if d.get("by") == "service"
+        else _("The completion sheet was filed (version %(version)d)",
+               version=d.get("version", 1))),
+    "sheet_confirmed": lambda d, p: _("The organisation confirmed the completion sheet"),
+    "sheet_deemed_confirmed": lambda d, p: _("No answer by the deadline: the completion "
+                                             "sheet counts as confirmed"),
+    "sheet_disputed": lambda d, p: _("The completion sheet was disputed"),
+    "sheet_settled": lambda d, p: _("The service settled the completion sheet (version "
+                                    "%(version)d)", version=d.get("version", 1)),
+    "sheet_corrected": lambda d, p: _("The service corrected the settled completion sheet "
+                                      "(version %(version)d)", version=d.get("version", 1)),
+    "sheet_late_cancellation": lambda d, p: _("A completion sheet for the late cancellation "
+                                              "was made under the service's policy"),
     "unfilled": lambda d, p: _("Unfilled"),
 }
 

@@ -11,6 +11,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..core.urls import external_url
+from ..extensions import db
+from .models import Booking
 
 
 def _offer_serializer() -> URLSafeTimedSerializer:
@@ -45,6 +47,14 @@ def booking_token(booking) -> str:
 def booking_link(booking) -> str:
     """A signed link to a booking's own page, for a person without an account."""
     return external_url("portal.booking_by_link", token=booking_token(booking))
+
+
+def booking_of_token(token: str) -> Booking | None:
+    """The booking a link was signed for, while it is still that booking (its calendar UID
+    matches), or None: a link not signed by us, or for a booking that no longer exists."""
+    claim = booking_claim_from(token)
+    found = db.session.get(Booking, claim[0]) if claim else None
+    return found if found is not None and found.uid == claim[1] else None
 
 
 def booking_claim_from(token: str) -> tuple[int, str] | None:

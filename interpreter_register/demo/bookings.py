@@ -31,8 +31,10 @@ from ..register.models import (
     Tier,
 )
 from ..register.services import credentials
+from ..sheets.services import followup
 from .documents import attach as attach_documents
 from .history import seed_history
+from .sheets import seed_late_cancellation_sheet, seed_recent_sheets
 
 
 def working_day(start: date, n: int) -> date:
@@ -164,21 +166,26 @@ def _ranked_other_than(request, person) -> int | None:
 
 
 def _past(persons, requester, dispatcher, today) -> None:
-    """Completed, unfilled and cancelled requests of the past month, written directly (the
-    services refuse the past, rightly)."""
+    """The past month: booked work whose completion sheets stand at every step (the
+    services then take them on: ``demo/sheets.py``), unfilled requests, and a late
+    cancellation. The requests and bookings are written directly (the services refuse the
+    past, rightly)."""
     organisation = requester.organisation
-    plans = [(-2, "ar", persons[0], RequestStatus.COMPLETED),
-             (-4, "ar", persons[0], RequestStatus.COMPLETED),
-             (-6, "prs", persons[10], RequestStatus.COMPLETED),
-             (-8, "ti", persons[26], RequestStatus.COMPLETED),
-             (-10, "ar", persons[1], RequestStatus.COMPLETED),
+    plans = [(-1, "ar", persons[0], "to_file"),
+             (-2, "ar", persons[0], "waiting"),
+             (-4, "ar", persons[0], "disputed"),
+             (-6, "prs", persons[10], "corrected"),
+             (-8, "ti", persons[26], "deemed"),
+             (-10, "ar", persons[1], "not_filed"),
              (-12, "ps", None, RequestStatus.UNFILLED),
-             (-15, "ar", persons[0], RequestStatus.COMPLETED),
+             (-15, "ar", persons[0], "confirmed"),
              (-18, "so", None, RequestStatus.UNFILLED),
              (-20, "tr", persons[30], RequestStatus.CANCELLED)]
-    for number, (offset, language, person, status) in enumerate(plans):
+    done, late = {}, None
+    for number, (offset, language, person, part) in enumerate(plans):
         day = working_day(today, offset)
         starts, ends = brussels_to_utc(day, time(10)), brussels_to_utc(day, time(11))
+        status = part if isinstance(part, RequestStatus) else RequestStatus.BOOKED
         item = InterpretingRequest(
             organisation=organisation, requester=requester, service=dispatcher.service,
             language_code=language, working_language="nl", modality=Modality.ON_SITE,
@@ -189,17 +196,28 @@ def _past(persons, requester, dispatcher, today) -> None:
         if status == RequestStatus.UNFILLED:
             item.unfilled_reason = (UnfilledReason.NO_ONE_AVAILABLE if language == "ps"
                                     else UnfilledReason.NO_ONE_ACCEPTED)
-        if person is not None:
-            item.booked_at = starts - timedelta(days=5)
-            db.session.add(Booking(
-                request=item, person_id=person.id, starts_at=starts, ends_at=ends,
-                on_site=True, place=place_key(item), tier=int(Tier.CERTIFIED),
-                confirmed_at=item.booked_at, confirmed_by_id=dispatcher.id,
-                status=BookingStatus.CANCELLED if status == RequestStatus.CANCELLED
-                else BookingStatus.COMPLETED))
         if status == RequestStatus.CANCELLED:
             item.cancelled_at, item.cancelled_late = starts - timedelta(hours=20), True
             item.cancel_reason = "De cliënt kwam niet opdagen"
+        if person is not None:
+            item.booked_at = starts - timedelta(days=5)
+            made = Booking(
+                request=item, person=person, starts_at=starts, ends_at=ends,
+                on_site=True, place=place_key(item), tier=int(Tier.CERTIFIED),
+                confirmed_at=item.booked_at, confirmed_by_id=dispatcher.id,
+                status=BookingStatus.CANCELLED if status == RequestStatus.CANCELLED
+                else BookingStatus.CONFIRMED)
+            db.session.add(made)
+            if status == RequestStatus.CANCELLED:
+                made.cancelled_at, made.cancelled_late = item.cancelled_at, True
+                late = (item, made)
+            else:
+                done[part] = made
         db.session.add(item)
         db.session.add(RequestEvent(request=item, action="submitted", at=item.created_at,
                                     actor_id=requester.id))
+    db.session.flush()
+    interpreter = _user("interpreter@example.org")
+    seed_recent_sheets(done, requester, dispatcher, interpreter)
+    followup.ask(done["not_filed"], done["not_filed"].ends_at)
+    seed_late_cancellation_sheet(*late)

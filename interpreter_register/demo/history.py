@@ -1,6 +1,7 @@
 """A year of past requests in Ghent, so that the reports of a fresh demo have something to
 say: demand skewed towards the languages the sector lacks, fills, unfilled requests with
-their reasons, and a few cancellations. Written straight into the tables (the services
+their reasons, a few cancellations, and a settled completion sheet for each assignment
+done. Written straight into the tables (the services
 refuse the past, rightly) and the same on every run (a fixed random seed)."""
 
 import random
@@ -17,6 +18,7 @@ from ..bookings.models import (
 from ..core.time import brussels_to_utc
 from ..extensions import db
 from ..register.models import Domain, Modality, Person, QualificationKind, Tier
+from .sheets import settled_history_sheet
 
 # How often each language is asked for, out of 100: Arabic and Dari most, a long tail,
 # and Wolof, which nobody in the demo register holds.
@@ -55,6 +57,7 @@ def seed_history(persons: list[Person], requesters, dispatcher, first_day: date)
     languages, weights = zip(*DEMAND, strict=True)
     day, stop = first_day, first_day - timedelta(days=365)
     number = 0
+    completed: list[Booking] = []
     while day > stop:
         day -= timedelta(days=1)
         if day.weekday() >= 5:
@@ -78,15 +81,22 @@ def seed_history(persons: list[Person], requesters, dispatcher, first_day: date)
                 created_at=starts - timedelta(days=chance.randint(1, 14)))
             if person is not None:
                 item.booked_at = item.created_at + timedelta(hours=chance.randint(1, 72))
-                db.session.add(Booking(
-                    request=item, person_id=person.id, starts_at=starts, ends_at=ends,
+                made = Booking(
+                    request=item, person=person, starts_at=starts, ends_at=ends,
                     on_site=item.modality == Modality.ON_SITE, place=place_key(item),
                     tier=int(Tier.CERTIFIED), confirmed_at=item.booked_at,
                     confirmed_by_id=dispatcher.id,
                     status=BookingStatus.CANCELLED if status == RequestStatus.CANCELLED
-                    else BookingStatus.COMPLETED))
+                    else BookingStatus.COMPLETED)
+                db.session.add(made)
+                if status == RequestStatus.COMPLETED:
+                    completed.append(made)
             if status == RequestStatus.CANCELLED:
                 late = chance.random() < 0.4
                 item.cancelled_at = starts - timedelta(hours=12 if late else 96)
                 item.cancelled_late = late
             db.session.add(item)
+    db.session.flush()
+    # Completed means settled: every completed booking of the year has its settled sheet.
+    for made in completed:
+        settled_history_sheet(chance, made, made.request.requester)

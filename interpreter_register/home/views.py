@@ -12,6 +12,7 @@ from ..organisations.models import InterpretingService, Organisation
 from ..organisations.services import colleagues_of, services_serving
 from ..register.policy import current_policy
 from ..register.services.summary import qualifications_of, register_summary
+from ..sheets.services import lists as sheet_lists
 from . import work
 
 bp = Blueprint("home", __name__)
@@ -51,7 +52,8 @@ def _dispatcher_home():
     service = current_user.service
     dispatchers = [u for u in service.dispatchers if u.active]
     return render_template("home/dispatcher.html", service=service, dispatchers=dispatchers,
-                           work=work.dispatcher_work(service.id, utcnow()))
+                           work=work.dispatcher_work(service.id, utcnow()),
+                           sheets=sheet_lists.service_counts(service.id, utcnow()))
 
 
 def _requester_home():
@@ -59,6 +61,7 @@ def _requester_home():
     contacts = [u for u in colleagues_of(current_user) if u.is_contact_person and u.active]
     return render_template("home/requester.html", organisation=organisation,
                            work=work.requester_work(organisation.id, utcnow()),
+                           sheets=sheet_lists.of_organisation(organisation.id, utcnow()),
                            services=services_serving(organisation.postcode), contacts=contacts)
 
 
@@ -67,6 +70,7 @@ def _interpreter_home():
     now = utcnow()
     return render_template("home/interpreter.html", person=person, now=now,
                            work=work.interpreter_work(person.id, now),
+                           sheets=sheet_lists.of_person(person.id, now),
                            qualifications=qualifications_of(person),
                            today=today_in_brussels(), policy=current_policy())
 

@@ -25,7 +25,7 @@ JOBS = {
     "reminders": (tasks.send_reminders, {"trigger": "interval", "minutes": 5}),
     "offers": (tasks.advance_offers, {"trigger": "interval", "minutes": 5}),
     "escalation": (tasks.escalate, {"trigger": "interval", "minutes": 10}),
-    "completion": (tasks.complete, {"trigger": "interval", "minutes": 15}),
+    "completion": (tasks.follow_sheets, {"trigger": "interval", "minutes": 15}),
     "certificates": (tasks.watch_certificates, {"trigger": "cron", "hour": 1, "minute": 30}),
     "retention": (tasks.erase_old_client_data, {"trigger": "cron", "hour": 3, "minute": 0}),
     "revisions": (tasks.chase_revisions, {"trigger": "cron", "hour": 7, "minute": 0}),

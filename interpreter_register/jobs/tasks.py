@@ -17,7 +17,7 @@ from ..bookings.wording import request_summary
 from ..collaboration import documents
 from ..collaboration import settings as document_settings
 from ..collaboration.models import Message
-from ..core import audit, settings
+from ..core import audit, settings, uploads
 from ..core.i18n import current_language, format_day, format_moment
 from ..core.mail import send_mail
 from ..core.time import to_brussels, today_in_brussels
@@ -25,6 +25,8 @@ from ..extensions import db
 from ..quality.models import Complaint, Rating
 from ..register.models import Certificate, CertificateStatus
 from ..register.services.credentials import mark_expired
+from ..sheets.services import followup as sheet_followup
+from ..sheets.services import retention as sheet_retention
 from . import settings as job_settings
 from .models import CertificateWarning
 from .report import Report
@@ -140,19 +142,29 @@ def watch_certificates(now, report: Report) -> None:
                 lambda c: mark_expired(c, today) is not None, "marked_expired")
 
 
-# --- 5. completion ------------------------------------------------------------------------
+# --- 5. completion sheets -----------------------------------------------------------------
 
-def complete(now, report: Report) -> None:
-    """Bookings whose end is past become completed, and so do their requests."""
-    report.each("booking", deadlines.ended_bookings(now), deadlines.complete, "completed")
+def follow_sheets(now, report: Report) -> None:
+    """At the end of the work nothing changes status: the interpreter is asked for the
+    completion sheet. Sheets not filed or not answered are reminded of; past the deadline,
+    a sheet nobody answered counts as confirmed (unless the policy wants an answer), and
+    only a settled sheet completes its booking."""
+    report.each("booking", sheet_followup.ended_without_sheet(now),
+                lambda booking: sheet_followup.ask(booking, now), "asked")
+    report.each("sheet", sheet_followup.due_reminders(now),
+                lambda sheet: sheet_followup.remind(sheet, now), "reminded")
+    report.each("sheet", sheet_followup.past_deadline(now),
+                lambda sheet: sheet_followup.deem_confirmed(sheet, now), "deemed_confirmed")
 
 
 # --- 6. data retention --------------------------------------------------------------------
 
 def erase_old_client_data(now, report: Report) -> None:
-    """Erase case references and notes of requests older than the setting; the figures
-    (language, dates, durations, outcome) stay for the reports. The audit trail gets the
-    count, never the content."""
+    """Erase case references and notes of requests older than the setting, and the words of
+    their completion sheets (remarks, reasons) and the receipts (files and rows); the
+    figures (language, dates, durations, kilometres, amounts, outcome) stay for the
+    reports and billing. Upload files whose transaction never committed are swept. The
+    audit trail gets the counts, never the content."""
     months = settings.value(job_settings.RETENTION_MONTHS.key)
     before = now - relativedelta(months=months)
     old = db.session.scalars(select(InterpretingRequest).where(
@@ -164,7 +176,8 @@ def erase_old_client_data(now, report: Report) -> None:
         request.case_reference = request.notes = None
     report.each("request", old, erase, "erased")
     # What people wrote about a request or an assignment may speak of the client too: the
-    # messages, the comments of ratings, the texts of decided complaints.
+    # messages, the comments of ratings, the texts of decided complaints, the remarks and
+    # reasons of completion sheets and their receipts.
     messages = db.session.scalars(select(Message).where(
         Message.created_at < before, Message.body.is_not(None))).all()
     report.each("message", messages, lambda m: m.erase(now), "messages_erased")
@@ -175,20 +188,24 @@ def erase_old_client_data(now, report: Report) -> None:
         Complaint.decided_at < before, Complaint.text.is_not(None))).all()
     report.each("complaint", complaints, lambda c: setattr(c, "text", None),
                 "complaints_erased")
+    report.each("sheet", sheet_retention.sheets_with_words(before),
+                sheet_retention.erase_words, "sheets_erased")
     # Documents (sources, translations, briefings) go sooner: their own setting, in days.
     days = settings.value(document_settings.DOCUMENT_RETENTION_DAYS.key)
     report.each("document", documents.added_before(now - timedelta(days=days)),
                 lambda d: documents.erase(d, now), "documents_erased")
-    erased = {key: report.counts[key] for key in
-              ("erased", "messages_erased", "comments_erased", "complaints_erased",
-               "documents_erased")}
+    for what, n in (("receipts_erased", sheet_retention.erase_receipts(before)),
+                    ("orphan_files", uploads.sweep_orphans(now))):
+        if n:
+            report.count(what, n)
+    erased = {name: report.counts[key] for name, key in (
+        ("requests", "erased"), ("messages", "messages_erased"),
+        ("rating_comments", "comments_erased"), ("complaint_texts", "complaints_erased"),
+        ("sheets", "sheets_erased"), ("receipts", "receipts_erased"),
+        ("documents", "documents_erased"))}
     if any(erased.values()):
         audit.record_event(None, "retention", to_brussels(now).date().isoformat(), "erased",
-                           {"requests": [0, erased["erased"]],
-                            "messages": [0, erased["messages_erased"]],
-                            "rating_comments": [0, erased["comments_erased"]],
-                            "complaint_texts": [0, erased["complaints_erased"]],
-                            "documents": [0, erased["documents_erased"]],
+                           {**{key: [0, n] for key, n in erased.items() if n},
                             "older_than_months": [None, months]})
 
 

@@ -78,6 +78,11 @@ class ServiceForm(FlaskForm):
                                               default=True)
     late_cancellation_paid = BooleanField(_l("The interpreter is paid for a late cancellation"),
                                           default=True)
+    late_cancellation_minutes = IntegerField(
+        _l("Minutes a late cancellation counts for"), default=60,
+        description=_l("The billable minimum on the completion sheet that a late "
+                       "cancellation produces."),
+        validators=[DataRequired(), NumberRange(min=1, max=480)])
 
     def validate_postcodes(self, field):
         try:

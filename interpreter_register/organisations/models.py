@@ -105,6 +105,9 @@ class InterpretingService(db.Model):
     cancellation_hours: Mapped[int] = mapped_column(default=48)
     late_cancellation_billable: Mapped[bool] = mapped_column(default=True)
     late_cancellation_paid: Mapped[bool] = mapped_column(default=True)
+    # The time a late cancellation counts for on its completion sheet (the minimum the
+    # service bills and pays for it).
+    late_cancellation_minutes: Mapped[int] = mapped_column(default=60)
 
     areas = relationship("ServiceArea", back_populates="service", cascade="all, delete-orphan",
                          order_by="ServiceArea.first_postcode")

@@ -80,6 +80,7 @@ class ServiceDetails:
     cancellation_hours: int = 48
     late_cancellation_billable: bool = True
     late_cancellation_paid: bool = True
+    late_cancellation_minutes: int = 60
 
 
 def save_service(acting: User, details: ServiceDetails,
@@ -102,6 +103,7 @@ def save_service(acting: User, details: ServiceDetails,
     service.cancellation_hours = details.cancellation_hours
     service.late_cancellation_billable = details.late_cancellation_billable
     service.late_cancellation_paid = details.late_cancellation_paid
+    service.late_cancellation_minutes = details.late_cancellation_minutes
     db.session.flush()
     return service
 

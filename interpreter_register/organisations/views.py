@@ -110,7 +110,8 @@ def _service_details(form) -> services.ServiceDetails:
         cancellation_rule=CancellationRule(form.cancellation_rule.data),
         cancellation_hours=form.cancellation_hours.data,
         late_cancellation_billable=form.late_cancellation_billable.data,
-        late_cancellation_paid=form.late_cancellation_paid.data)
+        late_cancellation_paid=form.late_cancellation_paid.data,
+        late_cancellation_minutes=form.late_cancellation_minutes.data)
 
 
 def _prefill_areas(form: ServiceForm, service: InterpretingService) -> None:

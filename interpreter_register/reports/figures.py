@@ -1,5 +1,8 @@
 """The reports' figures, each aggregated in SQL with a fixed number of queries.
 
+Hours interpreted are the actual time of settled completion sheets, and the planned time of
+work done whose sheet is not settled (yet), counted apart so that pages show it as such.
+
 Scope: ``service_id`` limits to one interpreting service (a dispatcher's), and
 ``organisation_id`` to one requesting organisation (a requester's); None means all.
 """
@@ -17,13 +20,14 @@ from ..bookings.models import (
     RequestStatus,
     UnfilledReason,
 )
-from ..core.time import brussels_to_utc
+from ..core.time import brussels_to_utc, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..register.models import (
     Certificate,
     CertificateStatus,
     Language,
+    Modality,
     Person,
     Qualification,
     QualityTrackStep,
@@ -33,6 +37,7 @@ from ..register.models import (
 from ..register.policy import RegisterPolicy
 from ..register.services.search import certificate_status_is
 from ..register.sql import reliable, tier_of_qualification
+from ..sheets.models import CompletionSheet, SheetStatus, SheetVersion
 from .periods import Period
 from .sql import bucket, seconds_between
 
@@ -58,6 +63,25 @@ def fill_rate(filled: int, unfilled: int) -> float | None:
     None when there is nothing to divide."""
     decided = filled + unfilled
     return filled / decided if decided else None
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Hours interpreted in a group: the actual time of settled completion sheets, plus the
+    planned time of work done whose sheet is not settled yet (``planned``, shown as such);
+    and the kilometres of the settled sheets."""
+
+    total: float = 0.0
+    planned: float = 0.0
+    km: float = 0.0
+
+    @property
+    def actual(self) -> float:
+        return round(self.total - self.planned, 2)
+
+    def __add__(self, other: "Hours") -> "Hours":
+        return Hours(round(self.total + other.total, 2), round(self.planned + other.planned, 2),
+                     round(self.km + other.km, 1))
 
 
 # --- the shortage report ------------------------------------------------------------------
@@ -136,7 +160,7 @@ class ServiceFigures:
     cancelled: int
     cancelled_late: int
     median_hours_to_booking: float | None
-    hours_by_language: list
+    hours_by_language: list     # (Language, Hours)
     hours_by_organisation: list
     hours_by_modality: list
     months: list          # (first day of month, requests, filled)
@@ -145,15 +169,49 @@ class ServiceFigures:
     def fill_rate(self):
         return fill_rate(self.filled, self.unfilled)
 
+    @property
+    def hours(self) -> Hours:
+        """All hours (and kilometres) of the period."""
+        return sum((h for _m, h in self.hours_by_modality), Hours())
 
-def _hours(group_by, period, service_id, organisation_id):
+
+def _settled_time(group_by, period, service_id, organisation_id) -> dict:
+    """group → (hours, km) of the settled sheets' current versions (late cancellations and
+    translations are not time interpreted)."""
+    S, V = CompletionSheet, SheetVersion
+    statement = (select(group_by, func.sum(V.worked_minutes), func.sum(V.km))
+                 .join(S, S.request_id == R.id)
+                 .join(V, and_(V.sheet_id == S.id, V.number == S.version))
+                 .where(S.status == SheetStatus.SETTLED, S.late_cancellation.is_(False),
+                        R.modality != Modality.WRITTEN)
+                 .group_by(group_by))
+    return {key: ((minutes or 0) / 60, float(km or 0)) for key, minutes, km in
+            db.session.execute(_scope(statement, period, service_id, organisation_id))}
+
+
+def _planned_time(group_by, period, service_id, organisation_id, now) -> dict:
+    """group → hours booked for work that is done but has no settled sheet: a sheet not
+    filed or not settled yet, or a booking completed before sheets existed."""
+    settled = select(CompletionSheet.id).where(CompletionSheet.booking_id == Booking.id,
+                                               CompletionSheet.status == SheetStatus.SETTLED)
     seconds = func.sum(seconds_between(Booking.ends_at, Booking.starts_at))
     statement = (select(group_by, seconds).join(Booking, Booking.request_id == R.id)
-                 .where(Booking.status == BookingStatus.COMPLETED,
-                        Booking.starts_at.is_not(None))
-                 .group_by(group_by).order_by(seconds.desc()))
-    return [(key, round((total or 0) / 3600, 2)) for key, total in db.session.execute(
-        _scope(statement, period, service_id, organisation_id))]
+                 .where(Booking.status.in_((BookingStatus.COMPLETED, BookingStatus.CONFIRMED)),
+                        Booking.starts_at.is_not(None), Booking.ends_at <= now,
+                        ~settled.exists())
+                 .group_by(group_by))
+    return {key: (total or 0) / 3600 for key, total in db.session.execute(
+        _scope(statement, period, service_id, organisation_id))}
+
+
+def _hours(group_by, period, service_id, organisation_id, now=None) -> list:
+    """(group, Hours) pairs, the most hours first."""
+    settled = _settled_time(group_by, period, service_id, organisation_id)
+    planned = _planned_time(group_by, period, service_id, organisation_id, now or utcnow())
+    found = {key: Hours(round(settled.get(key, (0, 0))[0] + planned.get(key, 0), 2),
+                        round(planned.get(key, 0), 2), round(settled.get(key, (0, 0))[1], 1))
+             for key in settled.keys() | planned.keys()}
+    return sorted(found.items(), key=lambda pair: (-pair[1].total, str(pair[0])))
 
 
 def median_hours_to_booking(period, service_id=None, organisation_id=None) -> float | None:
@@ -212,7 +270,7 @@ class OrganisationRow:
     requests: int
     filled: int
     unfilled: int
-    hours: float
+    hours: Hours
     cancelled_late: int
 
     @property
@@ -230,7 +288,7 @@ def per_organisation(period: Period, service_id=None, organisation_id=None):
         .group_by(Organisation.id, Organisation.name).order_by(func.count().desc(),
                                                                Organisation.name),
         period, service_id, organisation_id)).all()
-    return [OrganisationRow(name, requests, filled, unfilled, hours.get(key, 0.0), late)
+    return [OrganisationRow(name, requests, filled, unfilled, hours.get(key, Hours()), late)
             for key, name, requests, filled, unfilled, late in rows]
 
 

@@ -148,10 +148,13 @@ def _service_table(result):
             [_("Late cancellations"), "", result.cancelled_late],
             [_("Median hours from request to booking"), "",
              result.median_hours_to_booking]]
-    rows += [[_("Hours interpreted"), lang.name(ui), h] for lang, h in result.hours_by_language]
-    rows += [[_("Hours interpreted"), name, h] for name, h in result.hours_by_organisation]
-    rows += [[_("Hours interpreted"), str(modality.label), h]
-             for modality, h in result.hours_by_modality]
+    groups = ([(lang.name(ui), h) for lang, h in result.hours_by_language]
+              + result.hours_by_organisation
+              + [(str(modality.label), h) for modality, h in result.hours_by_modality])
+    for label, value in ((_("Hours interpreted"), "total"),
+                         (_("Of which planned, no settled sheet yet"), "planned"),
+                         (_("Kilometres (settled sheets)"), "km")):
+        rows += [[label, name, getattr(h, value)] for name, h in groups]
     rows += [[_("Requests per month"), format_month(m), r]
              for m, r, _f in result.months]
     return [str(h) for h in headers], [[str(a), str(b), c] for a, b, c in rows]
@@ -181,10 +184,11 @@ def service():
 
 def _organisation_table(rows):
     headers = [_("Organisation"), _("Requests"), _("Booked"), _("Unfilled"), _("Fill rate"),
-               _("Hours interpreted"), _("Late cancellations")]
+               _("Hours interpreted"), _("Of which planned, no settled sheet yet"),
+               _("Kilometres (settled sheets)"), _("Late cancellations")]
     return [str(h) for h in headers], [
-        [r.name, r.requests, r.filled, r.unfilled, share(r.fill_rate), r.hours,
-         r.cancelled_late] for r in rows]
+        [r.name, r.requests, r.filled, r.unfilled, share(r.fill_rate), r.hours.total,
+         r.hours.planned, r.hours.km, r.cancelled_late] for r in rows]
 
 
 @bp.route("/organisations")

@@ -1,5 +1,5 @@
 // Upload progress for forms marked data-upload-progress: send the form with
-// XMLHttpRequest so the browser reports how much is sent, then follow the server's
+// XMLHttpRequest so the browser reports how much is sent, then show the server's
 // answer as a normal page. Without JavaScript the form posts as usual.
 (function () {
   "use strict";
@@ -20,13 +20,14 @@
         bar.removeAttribute("value");  // sent; the server is checking: indeterminate
       });
       request.addEventListener("load", function () {
+        // Show the answer as it came (loading its address again would lose the one-time
+        // message it carries), under the address it came from.
         if (request.responseURL && request.responseURL !== window.location.href) {
-          window.location.assign(request.responseURL);
-        } else {
-          document.open();
-          document.write(request.responseText);
-          document.close();
+          window.history.replaceState(null, "", request.responseURL);
         }
+        document.open();
+        document.write(request.responseText);
+        document.close();
       });
       request.addEventListener("error", function () { form.submit(); });
       box.hidden = false;

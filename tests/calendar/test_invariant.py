@@ -1,6 +1,7 @@
 """Every change reaches everyone: random sequences of what happens to requests and bookings
 (booking, offers, moves, reassigning, cancelling, withdrawing, leave, suspension,
-deactivation, renames, time passing), driven through the services, and after every step:
+deactivation, renames, time passing, completion sheets settled), driven through the
+services, and after every step:
 
 - for each party, replaying the iTIP mails they received, in order, gives exactly the live
   events of their feed, and both agree with the database (docs/calendar.md);
@@ -57,6 +58,10 @@ from interpreter_register.extensions import db
 from interpreter_register.organisations import services as organisations
 from interpreter_register.register.models import CertificateStatus, Domain, Modality
 from interpreter_register.register.services import credentials, people
+from interpreter_register.sheets.services import answers as sheet_answers
+from interpreter_register.sheets.services import filing as sheet_filing
+from interpreter_register.sheets.services import followup as sheet_followup
+from interpreter_register.sheets.services.content import SheetDetails
 from tests.fixtures.factories import (
     create_certificate,
     create_organisation,
@@ -269,9 +274,10 @@ class ChangesReachEveryone(RuleBasedStateMachine):
         self.clock = time_machine.travel(self.now, tick=False)
         self.clock.start()
         mine = set(self._requests(*RequestStatus))
-        for made in deadlines.ended_bookings(self.now):
+        # The end of the work changes no status: the interpreter is asked for the sheet.
+        for made in sheet_followup.ended_without_sheet(self.now):
             if made.request_id in mine:
-                deadlines.complete(made)
+                sheet_followup.ask(made, self.now)
         for item in deadlines.awaiting_requests_due(self.now):
             if item.id in mine:
                 deadlines.close_unfilled(item, self.now)
@@ -297,6 +303,24 @@ class ChangesReachEveryone(RuleBasedStateMachine):
     @staticmethod
     def _state(uid, sequence, status, starts_at, ends_at):
         return uid, (sequence, status, starts_at, ends_at)
+
+    @precondition(lambda self: hasattr(self, "requester") and self._booked())
+    @rule(data=st.data(), dispute=st.booleans())
+    def settle_a_sheet(self, data, dispute):
+        """The work is over: its sheet is filed and settled (confirmed, or disputed and
+        settled by the service), which completes the booking and changes no calendar."""
+        made = self._request(data.draw(st.sampled_from(self._booked()))).live_booking
+
+        def act():
+            sheet = sheet_filing.file_sheet(
+                self.accounts.get(made.person_id), made,
+                SheetDetails(no_show=True), now=self.now)
+            if dispute:
+                sheet_answers.dispute(self.requester, sheet, {"no_show": REASON}, now=self.now)
+                sheet_filing.settle(self.dispatcher, sheet, REASON, now=self.now)
+            else:
+                sheet_answers.confirm(self.colleague, sheet, now=self.now)
+        self._attempt(act)
 
     @invariant()
     def every_party_sees_the_same_true_story(self):

@@ -95,3 +95,30 @@ def test_register_staff_see_certificates_ending_and_open_complaints(world, clien
     assert "Fatima Haddad" in complaints and "/register/complaints/" in complaints
     # The complaint's text is for the case page, not the home page.
     assert "an hour late" not in body
+
+
+def test_sheets_to_file_and_to_confirm_are_on_the_interpreters_and_requesters_homes(
+        world, client_for):
+    from decimal import Decimal
+
+    from interpreter_register.sheets.services import filing
+    from interpreter_register.sheets.services.content import SheetDetails
+    from tests.sheets.conftest import ended
+
+    to_file, after = ended(world)
+    to_answer, _after = ended(world, day=future_day(weeks=2))
+    db.session.commit()
+    with time_machine.travel(after + timedelta(weeks=2), tick=False):
+        filing.file_sheet(world.interpreter, to_answer, SheetDetails(
+            started=time(10), ended=time(11, 30), km=Decimal(12)))
+        db.session.commit()
+        interpreter = _home(client_for, world.interpreter, "fr")
+        assert "Fiches de prestation à remplir" in interpreter
+        assert f"/sheets/bookings/{to_file.id}/file" in interpreter
+        assert f"/sheets/bookings/{to_answer.id}/file" not in interpreter, "already filed"
+        requester = _home(client_for, world.contact_person)
+        assert "Prestatiefiches te bevestigen" in requester
+        sheet = filing.find_sheet(to_answer)
+        assert f'href="/sheets/{sheet.id}"' in requester
+    assert "Er wacht geen prestatiefiche op uw antwoord." in _home(
+        client_for, world.other_contact_person)

@@ -198,17 +198,19 @@ def test_suspended_certificates_are_left_alone(app_ctx, world):
 
 # --- completion and retention -------------------------------------------------------------
 
-def test_bookings_whose_end_is_past_are_completed(app_ctx, world):
+def test_a_booking_whose_end_is_past_waits_for_its_sheet(app_ctx, world):
+    """The clock alone completes nothing: the interpreter is asked for the completion
+    sheet, once; only a settled sheet completes the booking (tests/sheets)."""
     day = future_day()
     made = booked(world, day, time(10), time(11))
     end = brussels_to_utc(day, time(11))
     with at(end - timedelta(seconds=1)):
         assert run("completion").counts == {}
     with at(end):
-        assert run("completion").counts == {"completed": 1}
+        assert run("completion").counts == {"asked": 1}
         assert run("completion").counts == {}
-    assert made.status == BookingStatus.COMPLETED
-    assert made.request.status == RequestStatus.COMPLETED
+    assert load(made).status == BookingStatus.CONFIRMED
+    assert load(made.request).status == RequestStatus.BOOKED
 
 
 def test_old_case_references_and_notes_are_erased_counting_only(app_ctx, world):

@@ -124,8 +124,10 @@ def test_service_figures_with_the_median_time_to_booking(app_ctx, march):
             result.cancelled_late) == (5, 2, 2, 1, 1)
     assert result.fill_rate == 0.5
     assert result.median_hours_to_booking == 3.0, "the mean of 2 h and 4 h"
-    assert [(lang.code, hours) for lang, hours in result.hours_by_language] == [("ar", 1.5)]
-    assert result.hours_by_organisation == [("OCMW Gent", 1.5)]
+    # The completed booking has no sheet (it was completed before sheets): planned time.
+    assert [(lang.code, hours) for lang, hours in result.hours_by_language] == [
+        ("ar", figures.Hours(1.5, 1.5, 0.0))]
+    assert result.hours_by_organisation == [("OCMW Gent", figures.Hours(1.5, 1.5, 0.0))]
     assert result.months == [(date(2026, 3, 1), 5, 2)]
 
 
@@ -149,8 +151,41 @@ def test_months_are_counted_in_brussels_time(app_ctx, world):
 
 def test_per_organisation(app_ctx, march):
     [row] = figures.per_organisation(MARCH)
-    assert (row.name, row.requests, row.filled, row.unfilled, row.hours,
+    assert (row.name, row.requests, row.filled, row.unfilled, row.hours.total,
             row.cancelled_late) == ("OCMW Gent", 5, 2, 2, 1.5, 1)
+
+
+def test_hours_come_from_settled_sheets_and_planned_time_is_shown_apart(app_ctx, march):
+    """A settled sheet counts its actual time and kilometres; work whose sheet is filed but
+    not settled counts its booked time, as planned; so does the completed booking that
+    never had a sheet."""
+    from datetime import time
+    from decimal import Decimal
+
+    from interpreter_register.bookings.models import Booking
+    from interpreter_register.sheets.services import answers, filing
+    from interpreter_register.sheets.services.content import SheetDetails
+
+    def booked(day):
+        item = add_request(march, status=RequestStatus.BOOKED,
+                           due=datetime(2026, 3, day, 9, tzinfo=UTC))
+        made = Booking(request=item, person=march.fatima, starts_at=item.starts_at,
+                       ends_at=item.ends_at, tier=1)
+        db.session.add(made)
+        db.session.flush()
+        return made
+    settled = filing.file_sheet(march.interpreter, booked(12), SheetDetails(
+        started=time(10), ended=time(12, 15), km=Decimal("24.5"),
+        reason="The doctor ran late"), now=datetime(2026, 3, 12, 12, tzinfo=UTC))
+    answers.confirm(march.contact_person, settled, now=datetime(2026, 3, 13, tzinfo=UTC))
+    filing.file_sheet(march.interpreter, booked(13), SheetDetails(
+        started=time(10), ended=time(11, 30)), now=datetime(2026, 3, 13, 12, tzinfo=UTC))
+    db.session.commit()
+    [(_lang, hours)] = figures.service_figures(MARCH, march.service.id).hours_by_language
+    assert hours == figures.Hours(total=1.5 + 2.25 + 1.5, planned=3.0, km=24.5)
+    assert hours.actual == 2.25
+    [row] = figures.per_organisation(MARCH)
+    assert row.hours == hours
 
 
 def test_an_empty_period_divides_by_nothing(app_ctx, world):
@@ -289,7 +324,7 @@ def test_spreadsheets_get_numbers_and_csv_the_readers_decimal_comma(march, clien
     rows = list(csv.reader(io.StringIO(staff.get(
         "/reports/organisations.csv?period=month&month=2026-03").data.decode("utf-8-sig")),
         delimiter=";"))
-    assert rows[1] == ["OCMW Gent", "5", "2", "2", "50%", "1,5", "1"]
+    assert rows[1] == ["OCMW Gent", "5", "2", "2", "50%", "1,5", "1,5", "0", "1"]
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(march, client_for):

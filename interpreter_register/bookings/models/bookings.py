@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...core.database import UTCDateTime, enum_type
-from ...core.time import utcnow
+from ...core.time import to_brussels, utcnow
 from ...extensions import db
 from ...register.models import Tier
 from ...register.models.enums import Labelled
@@ -146,6 +146,22 @@ class Booking(db.Model):
     def tier_enum(self) -> Tier:
         return Tier(self.tier)
 
+    @property
+    def booked_minutes(self) -> int | None:
+        """How long it is booked for (interpreting), as it stands now (after any move)."""
+        if self.starts_at is None or self.ends_at is None:
+            return None
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def work_is_over(self, now: datetime | None = None) -> bool:
+        """The work is done, by the clock: its end has passed, or a translation is
+        delivered or its deadline day is past. From then on only its completion sheet
+        says what happened (``sheets``); nothing moves, reassigns or cancels it."""
+        now = now or utcnow()
+        if self.is_translation:
+            return self.delivered_on is not None or self.deadline_on < to_brussels(now).date()
+        return self.ends_at <= now
+
     # --- who sees it, and how -----------------------------------------------------------
 
     def audience_for(self, user) -> str | None:
@@ -203,6 +219,7 @@ class Booking(db.Model):
         self.sequence += 1
 
     def complete(self) -> None:
+        """Its completion sheet is settled (never by the clock alone)."""
         self._move("complete")
 
     def deliver(self, day: date) -> None:

@@ -214,11 +214,17 @@ class InterpretingRequest(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == RequestStatus.CANCELLED
 
+    def work_is_over(self, now: datetime | None = None) -> bool:
+        """Someone is booked and the work is done by the clock (its end passed, a
+        translation delivered): it waits for its completion sheet, and stays booked until
+        the sheet is settled."""
+        booking = self.live_booking
+        return self.is_booked and booking is not None and booking.work_is_over(now)
+
     @property
     def is_cancellable(self) -> bool:
-        """Open, and not a translation already delivered."""
-        booking = self.live_booking
-        return self.is_open and not (booking is not None and booking.delivered_on is not None)
+        """Open, and the booked work not done yet (nor a translation delivered)."""
+        return self.is_open and not self.work_is_over()
 
     @property
     def sends_waves(self) -> bool:
@@ -406,6 +412,7 @@ class InterpretingRequest(db.Model):
         self.record(None, "escalated")
 
     def complete(self, actor=None) -> None:
+        """Its booking's completion sheet is settled (calendars see no change)."""
         self._move("complete")
         self.record(actor, "completed")
 

@@ -14,6 +14,14 @@ from .booking import book_ranked, lock_person, new_offer, require_dispatcher
 from .requests import RequestDetails, check_details
 
 
+def _refuse_after_the_work(request: InterpretingRequest, now) -> None:
+    """Once the booked work is done, its completion sheet tells what happened; the booking
+    itself no longer changes."""
+    if request.work_is_over(now):
+        raise RuleError(_l("This booking has ended: its completion sheet says what "
+                           "happened."))
+
+
 def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address=None,
                postcode=None, municipality=None, now=None) -> None:
     """Move a request; a booked person keeps it if they still can, is asked again when the
@@ -22,6 +30,7 @@ def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address
     require_dispatcher(acting, request)
     if not request.is_open or request.is_translation:
         raise RuleError(_l("Only an open interpreting request can be moved."))
+    _refuse_after_the_work(request, now)
     on_site = request.modality.value == "on_site"
     # The same checks as a new request.
     check_details(RequestDetails(
@@ -66,6 +75,7 @@ def reassign(acting, request: InterpretingRequest, person_id: int, now=None) -> 
     current = request.live_booking
     if current is None:
         raise RuleError(_l("This request has no booking to reassign."))
+    _refuse_after_the_work(request, now)
     if current.person_id == person_id:
         raise RuleError(_l("This person is already booked for it."))
     request.release(acting, current, now, "unassigned")

@@ -1,17 +1,17 @@
-"""What happens to requests and bookings as their time comes: an unbooked request that
-starts soon is escalated, one whose start has passed is unfilled (with the reason), a
-booking whose end has passed is completed. The scheduled jobs call these."""
+"""What happens to requests as their time comes: an unbooked request that starts soon is
+escalated, one whose start has passed is unfilled (with the reason). The scheduled jobs
+call these.
 
-from sqlalchemy import or_, select
+A booking whose end has passed changes nothing here: it stays booked until its completion
+sheet is settled (``sheets``), which completes it."""
 
-from ...core.time import today_in_brussels
+from sqlalchemy import select
+
 from ...extensions import db
 from .. import signals
 from ..matching.engine import match
 from ..models import (
     AWAITING_STATUSES,
-    Booking,
-    BookingStatus,
     InterpretingRequest,
     OfferStatus,
     RequestStatus,
@@ -52,18 +52,3 @@ def awaiting_requests_due(before, escalated: bool | None = None):
     if escalated is False:
         statement = statement.where(InterpretingRequest.escalated_at.is_(None))
     return db.session.scalars(statement.order_by(InterpretingRequest.due_at)).all()
-
-
-def ended_bookings(now) -> list[Booking]:
-    """Confirmed bookings whose end (or a translation's deadline day) has passed."""
-    return db.session.scalars(select(Booking).where(
-        Booking.status == BookingStatus.CONFIRMED,
-        or_(Booking.ends_at <= now, Booking.deadline_on < today_in_brussels()))).all()
-
-
-def complete(booking: Booking) -> None:
-    """A booking whose time has passed is completed, and so is its request."""
-    booking.complete()
-    if booking.request.is_booked:
-        booking.request.complete()
-    db.session.flush()

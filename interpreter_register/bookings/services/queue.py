@@ -4,10 +4,10 @@ interpreter's offers and bookings. The pages and the benchmark call these same f
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import joinedload
 
-from ...core.time import brussels_to_utc
+from ...core.time import brussels_to_utc, to_brussels, utcnow
 from ...extensions import db
 from ..models import (
     OPEN_CONDITION,
@@ -16,6 +16,7 @@ from ..models import (
     InterpretingRequest,
     Offer,
     OfferStatus,
+    RequestStatus,
 )
 
 QUEUE_PAGE_SIZE = 50
@@ -41,16 +42,28 @@ class Queue:
     counts: dict        # open requests per status
 
 
-def queue(service_id: int, filters: QueueFilter, page: int = 1) -> Queue:
+def still_to_do(now: datetime):
+    """Open requests whose work is still ahead: a booked one whose end (or a translation's
+    deadline day) has passed waits for its completion sheet, on the sheets page, not in
+    the queue."""
+    R = InterpretingRequest
+    return or_(R.status != RequestStatus.BOOKED, R.ends_at > now,
+               R.deadline_on >= to_brussels(now).date())
+
+
+def queue(service_id: int, filters: QueueFilter, page: int = 1,
+          now: datetime | None = None) -> Queue:
     """A page of the service's requests, soonest first, and the open ones counted per
-    status (only the open ones: the service's history is not counted on each visit)."""
+    status (only the open ones: the service's history is not counted on each visit). The
+    default view leaves out booked work that is over (it waits for its sheet)."""
+    now = now or utcnow()
     mine = InterpretingRequest.service_id == service_id
     statement = (select(InterpretingRequest).where(mine)
                  .order_by(InterpretingRequest.due_at, InterpretingRequest.id)
                  .options(joinedload(InterpretingRequest.organisation)))
     if filters.status == "":
         # Written as the partial index's own condition, so that the database uses it.
-        statement = statement.where(text(f"requests.{OPEN_CONDITION}"))
+        statement = statement.where(text(f"requests.{OPEN_CONDITION}"), still_to_do(now))
     elif filters.status != "all":
         statement = statement.where(InterpretingRequest.status == filters.status)
     if filters.language:
@@ -61,7 +74,7 @@ def queue(service_id: int, filters: QueueFilter, page: int = 1) -> Queue:
         start = brussels_to_utc(filters.day, time(0))
         statement = statement.where(InterpretingRequest.due_at >= start,
                                     InterpretingRequest.due_at < start + timedelta(days=1))
-    counts = open_counts(service_id)
+    counts = open_counts(service_id, now)
     found = db.paginate(statement, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False,
                         count=filters.narrowed)
     if not filters.narrowed:
@@ -69,23 +82,26 @@ def queue(service_id: int, filters: QueueFilter, page: int = 1) -> Queue:
     return Queue(found, counts)
 
 
-def open_counts(service_id: int) -> dict:
-    """The service's open requests per status (the queue's tabs, the dispatcher's home)."""
+def open_counts(service_id: int, now: datetime | None = None) -> dict:
+    """The service's open requests whose work is still ahead, per status (the queue's
+    tabs, the dispatcher's home)."""
     return dict(db.session.execute(
         select(InterpretingRequest.status, func.count())
         .where(InterpretingRequest.service_id == service_id,
-               InterpretingRequest.status.in_(OPEN_STATUSES))
+               InterpretingRequest.status.in_(OPEN_STATUSES), still_to_do(now or utcnow()))
         .group_by(InterpretingRequest.status)).all())
 
 
 @dataclass
 class Overview:
-    """An interpreter's work: offers to answer, bookings ahead, and the recent past."""
+    """An interpreter's work: offers to answer, bookings ahead, work done that waits for
+    its completion sheet, and the recent past."""
 
     offers: list
     answered: list
     upcoming: list
     past: list
+    ended: list = ()
 
 
 def _ends(booking: Booking) -> datetime:
@@ -102,7 +118,8 @@ def interpreter_overview(person_id: int, now: datetime) -> Overview:
         Offer.sent_at > now - timedelta(days=30)).order_by(Offer.sent_at.desc())).all()
     bookings = db.session.scalars(select(Booking).where(
         Booking.person_id == person_id).order_by(Booking.confirmed_at.desc())).all()
-    upcoming = sorted((b for b in bookings if b.is_confirmed and _ends(b) >= now),
+    ended = [b for b in bookings if b.is_confirmed and b.work_is_over(now)]
+    upcoming = sorted((b for b in bookings if b.is_confirmed and b not in ended),
                       key=lambda b: b.starts_at or _ends(b))
-    past = [b for b in bookings if b not in upcoming][:30]
-    return Overview(offers, answered, upcoming, past)
+    past = [b for b in bookings if not b.is_confirmed][:30]
+    return Overview(offers, answered, upcoming, past, ended)

@@ -152,7 +152,7 @@ def cancel_request(acting, request: InterpretingRequest, reason: str,
     """Cancel a request (and its booking); returns whether the cancellation was late."""
     now = now or utcnow()
     require(request.can_be_cancelled_by(acting), "not allowed to cancel this request")
-    if not request.is_cancellable:
+    if not request.is_open or request.work_is_over(now):
         raise RuleError(_l("This request can no longer be cancelled."))
     if not (reason or "").strip():
         raise RuleError(_l("Say why the request is cancelled."), "reason")

@@ -71,11 +71,13 @@ def queue():
 @roles_required(Role.DISPATCHER)
 def show(request_id):
     item = _handled(request_id)
-    result = match(item) if item.is_open else None
+    # Booked work that is over waits for its completion sheet: nobody to match any more.
+    over = item.work_is_over(utcnow())
+    result = match(item) if item.is_open and not over else None
     others = other_pairs(item) if result is not None else []
     return render_template("dispatch/show.html", item=item, result=result, others=others,
                            exclusion_text=exclusion_text, reason_text=reason_text,
-                           event_text=event_text, today=today_in_brussels())
+                           event_text=event_text, today=today_in_brussels(), over=over)
 
 
 def _back(request_id: int) -> str:
@@ -131,7 +133,7 @@ def reassign(request_id):
 @roles_required(Role.DISPATCHER)
 def reschedule(request_id):
     item = _handled(request_id)
-    if item.is_translation or not item.is_open:
+    if item.is_translation or not item.is_open or item.work_is_over(utcnow()):
         abort(404)
     form = RescheduleForm(obj=item)
     if request.method == "GET":

@@ -21,7 +21,7 @@ from ..forms import (
     OfferAnswerForm,
     WithdrawForm,
 )
-from ..links import booking_claim_from, booking_link, offer_id_from
+from ..links import booking_link, booking_of_token, offer_id_from
 from ..models import Booking, Leave, Offer, OfferStatus, WithdrawalReason
 from ..services import availability as availability_service
 from ..services import booking as booking_service
@@ -55,7 +55,8 @@ def index():
     overview = interpreter_overview(current_user.person_id, utcnow())
     return render_template("portal/index.html", offers=overview.offers,
                            answered=overview.answered, upcoming=overview.upcoming,
-                           past=overview.past, decline=DeclineForm(), confirm=ConfirmForm())
+                           past=overview.past, ended=overview.ended, decline=DeclineForm(),
+                           confirm=ConfirmForm())
 
 
 def booked_message(_booking=None) -> str:
@@ -126,12 +127,14 @@ def booking(booking_id):
     return _booking_page(found, url_for("portal.withdraw", booking_id=found.id))
 
 
-def _booking_page(found: Booking, withdraw_url: str, form=None, by_link: bool = False,
-                  link_token: str | None = None):
+def _booking_page(found: Booking, withdraw_url: str, form=None, token: str | None = None):
+    """The booking's page; ``token`` when opened by its signed link (the page then leads
+    to the completion sheet by the same link once the work is done)."""
     now = utcnow()
     return render_template("portal/booking.html", booking=found, item=found.request,
                            confirm=ConfirmForm(), withdraw_form=form or WithdrawForm(),
-                           withdraw_url=withdraw_url, by_link=by_link, link_token=link_token,
+                           withdraw_url=withdraw_url, by_link=token is not None,
+                           link_token=token, sheet_token=token,
                            may_withdraw=found.is_confirmed and found.request.is_booked
                            and (found.starts_at or found.request.due_at) > now
                            and found.delivered_on is None)
@@ -156,17 +159,14 @@ def withdrawn_message() -> str:
 def _booking_from_token(token: str) -> Booking:
     """The booking a link was signed for, while it is still the person's: a booking that
     ended early (cancelled, given to someone else, withdrawn) voids its link."""
-    claim = booking_claim_from(token)
-    found = db.session.get(Booking, claim[0]) if claim else None
-    if found is None or found.uid != claim[1]:
-        abort(404)
-    return found
+    return booking_of_token(token) or abort(404)
 
 
 @bp.route("/b/<token>", methods=["GET", "POST"])
 def booking_by_link(token):
     """The link in a booking mail, for people without an account: every detail of the
-    booking, and a way to withdraw. A link alone never changes anything."""
+    booking, a way to withdraw, and once the work is done the way to its completion
+    sheet. A link alone never changes anything."""
     found = _booking_from_token(token)
     if found.is_cancelled:
         return render_template("portal/link_void.html"), 410
@@ -178,7 +178,7 @@ def booking_by_link(token):
         if saved:
             return saved
     return _booking_page(found, url_for("portal.booking_by_link", token=token), form,
-                         by_link=True, link_token=token)
+                         token=token)
 
 
 @bp.route("/portal/bookings/<int:booking_id>/delivered", methods=["POST"])
