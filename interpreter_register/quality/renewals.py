@@ -17,6 +17,7 @@ from ..core.rules import RuleError
 from ..extensions import db
 from ..register.models import Certificate, Revision, RevisionTrack
 from ..register.services import credentials
+from ..sheets.models import CompletionSheet, SheetStatus
 from . import settings as quality_settings
 from .models import Complaint, Rating, Renewal, RenewalDecision, Training
 
@@ -72,6 +73,24 @@ class Evidence:
     trainings: list = field(default_factory=list)
 
 
+def _settled_sheets(bookings) -> dict:
+    """The settled completion sheet of each booking, by booking id: what actually happened."""
+    return {sheet.booking_id: sheet for sheet in db.session.scalars(
+        select(CompletionSheet).where(CompletionSheet.booking_id.in_([b.id for b in bookings]),
+                                      CompletionSheet.status == SheetStatus.SETTLED))}
+
+
+def _hours_worked(booking, settled: dict) -> float:
+    """The hours its settled sheet says were worked; the booked hours where no sheet says
+    (work completed before sheets existed)."""
+    sheet = settled.get(booking.id)
+    if sheet is not None and sheet.current is not None:
+        return sheet.current.worked_minutes / 60
+    if booking.starts_at and booking.ends_at:
+        return (booking.ends_at - booking.starts_at).total_seconds() / 3600
+    return 0.0
+
+
 def evidence(certificate: Certificate) -> Evidence:
     qualification = certificate.qualification
     since = certificate.issued_on
@@ -81,8 +100,8 @@ def evidence(certificate: Certificate) -> Evidence:
         Booking.status == BookingStatus.COMPLETED)).all()
     done = [b for b in bookings if b.request.day >= since]
     found.assignments = len(done)
-    found.hours = round(sum((b.ends_at - b.starts_at).total_seconds() / 3600
-                            for b in done if b.starts_at and b.ends_at), 1)
+    settled = _settled_sheets(done)
+    found.hours = round(sum(_hours_worked(b, settled) for b in done), 1)
     found.verdicts = Counter(v for (v,) in db.session.execute(
         select(Revision.verdict).join(RevisionTrack, Revision.track_id == RevisionTrack.id)
         .where(RevisionTrack.qualification_id == qualification.id,

@@ -1,9 +1,10 @@
 """Renewal from evidence: the certificates due and overdue, the evidence of a pair, and a
 renewal that issues a certificate following the one it renews (audited)."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+import time_machine
 
 from interpreter_register.core.audit import AuditEntry
 from interpreter_register.core.permissions import Forbidden
@@ -99,3 +100,23 @@ def test_the_evidence_of_a_pair(app_ctx, world):
     found = renewals.evidence(world.certificate)
     assert found.verdicts[Verdict.POSITIVE] == 1
     assert [t.title for t in found.trainings] == ["Medical terminology"]
+
+
+def test_the_hours_of_the_evidence_are_those_the_settled_sheets_say(app_ctx, world):
+    """Fatima worked two hours where an hour and a half was booked: the renewal counts the
+    settled sheet's two, not the plan."""
+    from decimal import Decimal
+
+    from interpreter_register.sheets.services import answers, filing
+    from interpreter_register.sheets.services.content import SheetDetails
+    from tests.sheets.conftest import ended
+
+    made, after = ended(world)
+    with time_machine.travel(after, tick=False):
+        sheet = filing.file_sheet(world.interpreter, made, SheetDetails(
+            started=time(10), ended=time(12), km=Decimal(0), reason="The hearing ran late"))
+        answers.confirm(world.contact_person, sheet)
+    certificate = next(c for c in made.qualification.certificates
+                       if c.is_valid_on(made.request.day))
+    found = renewals.evidence(certificate)
+    assert (found.assignments, found.hours) == (1, 2.0)
