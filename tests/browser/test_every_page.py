@@ -18,7 +18,7 @@ PHONE_FIRST = {"requester", "interpreter"}
 # A page of each kind the menus do not list, found by following the first link to it.
 DETAIL_PAGES = [r"/requests/\d+", r"/portal/bookings/\d+", r"/dispatch/requests/\d+",
                 r"/register/people/\d+", r"/register/complaints/\d+",
-                r"/register/renewals/\d+"]
+                r"/register/renewals/\d+", r"/sheets/\d+", r"/sheets/bookings/\d+/file"]
 # Words of English that no Dutch, French or German page has a reason to show.
 ENGLISH = re.compile(r"\b(the|and|your|with|which|been|should|there|please|booked|request)\b")
 
