@@ -30,6 +30,11 @@ COUNT_LABELS = {
     "comments_erased": _l("rating comments erased"),
     "complaints_erased": _l("complaint texts erased"),
     "documents_erased": _l("documents erased"),
+    "sheets_erased": _l("completion sheets' remarks and reasons erased"),
+    "receipts_erased": _l("receipts erased"),
+    "orphan_files": _l("stray files removed"),
+    "asked": _l("interpreters asked for their completion sheet"),
+    "deemed_confirmed": _l("sheets confirmed by silence"),
     "listed": _l("translations listed for staff"),
     "failed": _l("failed"),
 }

@@ -76,7 +76,7 @@ def test_a_file_that_is_not_a_receipt_is_refused_on_the_form(app_ctx, world, wor
                 **form(), "expenses-0-kind": "parking", "expenses-0-amount": "3",
                 "expenses-0-receipt": (io.BytesIO(b"MZ\x90\x00 not a photo"), "virus.jpg")},
             content_type="multipart/form-data").get_data(as_text=True)
-    assert "Stuur een foto (JPEG of PNG) of een pdf." in page
+    assert "Stuur een foto (JPEG of PNG) of een PDF." in page
     assert load(CompletionSheet, booking_id=booking.id) is None, "nothing stored half"
     assert db.session.query(Upload).count() == 0
 
@@ -147,4 +147,8 @@ def test_the_settled_sheet_as_a_pdf_in_german_says_who_filed_and_who_confirmed(
     assert "Bestätigt von Lotte De Smet" in text
     assert "10:05–11:40 (95 Minuten)" in text and "6,40 €" in text
     assert "CASE-1" not in text and "Secret note" not in text
-    assert after.strftime("%d.%m.%y") in text
+    # When it was filed and confirmed, in German's one date format (core/i18n.py).
+    from babel.dates import format_skeleton
+
+    from interpreter_register.core.time import to_brussels
+    assert format_skeleton("yMMMd", to_brussels(after), locale="de") + ", 12:30" in text
