@@ -80,6 +80,21 @@ class Overview:
     answered: list
     upcoming: list
     past: list
+    series_offers: list = None   # (series, its open offers), for the dates of a series
+
+
+def by_series(offers: list) -> tuple[list, list]:
+    """Offers of single requests, and those of a series grouped: (single, [(series,
+    offers)]), each group in date order."""
+    single, grouped = [], {}
+    for offer in offers:
+        series = offer.request.series
+        if series is None:
+            single.append(offer)
+        else:
+            grouped.setdefault(series.id, (series, []))[1].append(offer)
+    return single, [(series, sorted(found, key=lambda o: o.request.due_at))
+                    for series, found in grouped.values()]
 
 
 def _ends(booking: Booking) -> datetime:
@@ -99,4 +114,5 @@ def interpreter_overview(person_id: int, now: datetime) -> Overview:
     upcoming = sorted((b for b in bookings if b.is_confirmed and _ends(b) >= now),
                       key=lambda b: b.starts_at or _ends(b))
     past = [b for b in bookings if b not in upcoming][:30]
-    return Overview(offers, answered, upcoming, past)
+    single, series_offers = by_series(offers)
+    return Overview(single, answered, upcoming, past, series_offers)
