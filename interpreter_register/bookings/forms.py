@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,7 +33,14 @@ from ..register.languages import REGISTER_LANGUAGE_NAMES
 from ..register.models import Direction, Domain, Gender, Modality
 from .models import RequestStatus, WithdrawalReason
 from .recurrence import MAX_OCCURRENCES, Frequency
-from .recurrence_words import NTH_WORDS
+
+# Which of the month's weekdays, as the choices of a select (NTH_WORDS go in sentences).
+NTH_CHOICES = ((1, _p("weekday of the month", "the first")),
+               (2, _p("weekday of the month", "the second")),
+               (3, _p("weekday of the month", "the third")),
+               (4, _p("weekday of the month", "the fourth")),
+               (5, _p("weekday of the month", "the fifth")),
+               (-1, _p("weekday of the month", "the last")))
 
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
@@ -112,8 +120,7 @@ class RequestForm(FlaskForm):
             (Frequency.MONTHLY_BY_DATE.value, _l("Every month, on the same date")),
             (Frequency.MONTHLY_BY_WEEKDAY.value, _l("Every month, on the same weekday"))])
         self.repeat_nth.choices = choices([
-            ("", _l("As the first day falls")),
-            *((str(n), NTH_WORDS[n]) for n in (1, 2, 3, 4, 5, -1))])
+            ("", _l("As the first day falls")), *((str(n), label) for n, label in NTH_CHOICES)])
         self.language.choices = language_options(languages, ui)
         self.working_language.choices = choices((c, language_label(c))
                                                 for c in WORKING_LANGUAGES)

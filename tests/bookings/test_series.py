@@ -183,12 +183,13 @@ def test_every_refusal_of_the_rules_has_its_words_in_every_language(app_ctx):
     assert len(codes) >= 12 and codes <= set(recurrence_words.MESSAGES), \
         codes - set(recurrence_words.MESSAGES)
     first = first_tuesday()
-    samples = {"first_day": first, "until": first, "weekday": 1, "nth": 5, "day": 31,
-               "last": True, "min": 2, "asked": 200, "max": 104, "max_years": 2,
-               "latest": first, "last_": first, "start": time(2, 30), "end": time(3),
-               "first": utcnow(), "second": utcnow(), "frequency": "weekly"}
+    samples = {"first_day": first, "until": first, "weekday": 1, "nth": 5, "min": 2,
+               "asked": 200, "max": 104, "max_years": 2, "latest": first, "start": time(2, 30),
+               "end": time(3), "first": utcnow(), "second": utcnow(), "frequency": "weekly"}
+    special = {"monthly_day_unreliable": {"day": 31, "last": True},
+               "too_long": {"last": first}, "nonexistent_time": {"day": first}}
     for code in codes:
-        params = {**samples, "last": first if code == "too_long" else True}
+        params = {**samples, **special.get(code, {})}
         english = str(recurrence_words.message(recurrence.RecurrenceError(code, **params)))
         for language in ("nl", "fr", "de"):
             with force_locale(language):
