@@ -265,6 +265,9 @@ def test_a_series_offered_is_accepted_for_some_dates(app_ctx, world, client):
     made = create_series(world.contact_person, first_tuesday(), count=3)
     offers, left = series_booking.offer_series(world.dispatcher, made, world.fatima.id)
     assert len(offers) == 3 and not left
+    # Offered again: the same offers stand, nothing is flagged, nothing mailed twice.
+    again, left = series_booking.offer_series(world.dispatcher, made, world.fatima.id)
+    assert again == offers and not left and not any(r.flag for r in made.requests)
     [offer_mail] = mails(kind="series_offer")
     assert offer_mail.recipient == world.interpreter.email and not mails(kind="offer")
     link = offer_mail.body.split("http://register.test", 1)[1].split()[0]

@@ -84,9 +84,13 @@ def offer_series(acting, series: RequestSeries, person_id: int,
     now = now or utcnow()
     requests = _dates_for(acting, series, now)
     person = _person(person_id)
+
+    def offer(request):
+        # A date already offered to them stays offered as it is.
+        already = next((o for o in request.open_offers if o.person_id == person_id), None)
+        return already or send_offers(acting, request, person_ids=[person_id], now=now)[0]
     with signals.series_change(series, "offered", acting):
-        offered, left = _each(requests, lambda r: send_offers(
-            acting, r, person_ids=[person_id], now=now)[0])
+        offered, left = _each(requests, offer)
         if not offered:
             raise RuleError(_l("%(name)s cannot take any date of this series.",
                                name=person.full_name))
