@@ -31,6 +31,7 @@ from interpreter_register.bookings.models import (
     OrganisationBar,
     WeeklyAvailability,
 )
+from interpreter_register.bookings.services.withdrawals import leave_span
 from interpreter_register.calendar.models import CalendarFeed
 from interpreter_register.core.time import brussels_to_utc, today_in_brussels
 from interpreter_register.extensions import db
@@ -333,8 +334,10 @@ class Generator:
                        for d in days]
             if rng.random() < 0.05:
                 first = self.today + timedelta(days=rng.randint(0, 25))
-                leave.append(dict(person_id=person_id, first_day=first,
-                                  last_day=first + timedelta(days=rng.randint(2, 14))))
+                last = first + timedelta(days=rng.randint(2, 14))
+                starts_at, ends_at = leave_span(first, last)
+                leave.append(dict(person_id=person_id, first_day=first, last_day=last,
+                                  starts_at=starts_at, ends_at=ends_at))
         w.insert(WeeklyAvailability, weekly, "weekly availability")
         w.insert(Leave, leave, "leave")
 

@@ -9,6 +9,7 @@ import random
 import statistics
 import time as clock
 from contextlib import contextmanager
+from datetime import timedelta
 
 from flask import Flask
 from icalendar import Calendar
@@ -133,6 +134,74 @@ def matching_statements(sizes=(10, 200)) -> dict:
         found[f"matching_holders_for_{size}"] = holders
         db.session.rollback()
     return found
+
+
+# --- search -------------------------------------------------------------------------------
+
+def search_samples(service_name: str, count: int, seed: int) -> list:
+    """What dispatchers look for in a service's history, in turn: a request number, a
+    case reference typed in lower case, an organisation, an interpreter, a week."""
+    from interpreter_register.bookings.models import Booking
+    from interpreter_register.bookings.services.search import RequestSearch
+    from interpreter_register.organisations.models import InterpretingService, Organisation
+    rng = random.Random(seed)
+    service_id = db.session.scalar(select(InterpretingService.id).where(
+        InterpretingService.name == service_name))
+    past = db.session.execute(
+        select(InterpretingRequest.id, InterpretingRequest.case_reference,
+               InterpretingRequest.organisation_id, InterpretingRequest.due_at)
+        .where(InterpretingRequest.service_id == service_id,
+               InterpretingRequest.status.in_((RequestStatus.COMPLETED,
+                                               RequestStatus.CANCELLED,
+                                               RequestStatus.UNFILLED)))
+        .order_by(InterpretingRequest.id)).all()
+    chosen = rng.sample(past, min(count, len(past)))
+    samples = []
+    for n, (request_id, case_reference, organisation_id, due_at) in enumerate(chosen):
+        kind = n % 5
+        if kind == 0:
+            item = db.session.get(InterpretingRequest, request_id)
+            samples.append(RequestSearch(reference=item.number))
+        elif kind == 1:
+            samples.append(RequestSearch(reference=(case_reference or "").lower()))
+        elif kind == 2:
+            name = db.session.scalar(select(Organisation.name).where(
+                Organisation.id == organisation_id))
+            samples.append(RequestSearch(organisation=name.lower()))
+        elif kind == 3:
+            person = db.session.scalar(select(Person).join(
+                Booking, Booking.person_id == Person.id).where(
+                Booking.request_id == request_id)) or db.session.get(Person, 1)
+            samples.append(RequestSearch(interpreter=person.last_name))
+        else:
+            monday = due_at.date() - timedelta(days=due_at.weekday())
+            samples.append(RequestSearch(first_day=monday,
+                                         last_day=monday + timedelta(days=6)))
+    db.session.rollback()
+    return service_id, samples
+
+
+def search(service_id: int, samples: list, warm_up: int = 5) -> dict:
+    """A dispatcher's search over the service's history, each as its page needs it: the
+    first page of results and their number (the session empty each time)."""
+    from interpreter_register.bookings.services.search import service_requests
+    from interpreter_register.core.time import utcnow
+    timings, found = [], []
+    warm_up = min(warm_up, len(samples))
+    for n, wanted in enumerate(samples[:warm_up] + samples):
+        db.session.expunge_all()
+        started = clock.perf_counter()
+        page = service_requests(service_id, wanted, utcnow())
+        items, total = page.items, page.total
+        elapsed = _ms(started)
+        if n >= warm_up:
+            timings.append(elapsed)
+            found.append(total)
+            assert items or not total
+    db.session.rollback()
+    return {"search_p50_ms": round(percentile(timings, .5), 2),
+            "search_p95_ms": round(percentile(timings, .95), 2),
+            "search_count": len(timings), "search_found_median": statistics.median(found)}
 
 
 # --- pages --------------------------------------------------------------------------------

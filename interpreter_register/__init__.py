@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     # change in the register means for bookings, and the sheet of a late cancellation.
     from .bookings.services import register_changes as _register_changes  # noqa: F401
     from .notifications import bookings as _notifications  # noqa: F401
+    from .notifications import series as _series_notifications  # noqa: F401
     from .sheets.services import filing as _late_cancellation_sheets  # noqa: F401
     return app
 

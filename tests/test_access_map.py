@@ -133,12 +133,23 @@ ACCESS = {
     ("requests.show", "GET"): REQUESTERS | {"other_contact_person": MISSING},
     ("requests.cancel", "GET"): REQUESTERS | {"other_contact_person": MISSING},
     ("requests.cancel", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.edit", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.edit", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.again", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.again", "POST"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.series", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.series_cancel", "GET"): REQUESTERS | {"other_contact_person": MISSING},
+    ("requests.series_cancel", "POST"): REQUESTERS | {"other_contact_person": MISSING},
     ("requests.barred", "GET"): only("contact_person", "other_contact_person"),
     ("requests.barred", "POST"): only("contact_person", "other_contact_person"),
     ("requests.lift_bar", "POST"): only("contact_person", "other_contact_person")
     | {"other_contact_person": MISSING},
     # Dispatch: the dispatchers of the service the request went to.
     ("dispatch.queue", "GET"): only("dispatcher"),
+    ("dispatch.search", "GET"): only("dispatcher"),
+    ("dispatch.series_panel", "GET"): only("dispatcher"),
+    ("dispatch.series_book", "POST"): only("dispatcher"),
+    ("dispatch.series_offer", "POST"): only("dispatcher"),
     ("dispatch.show", "GET"): only("dispatcher"),
     ("dispatch.book", "POST"): only("dispatcher"),
     ("dispatch.offers", "POST"): only("dispatcher"),
@@ -155,6 +166,8 @@ ACCESS = {
     ("portal.booking", "GET"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.delivered", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.withdraw", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
+    # The dates of a series offered to the interpreter, answered at once.
+    ("portal.answer_series_dates", "POST"): INTERPRETERS | {"other_interpreter": MISSING},
     ("portal.availability", "GET"): INTERPRETERS,
     ("portal.availability", "POST"): INTERPRETERS,
     ("portal.add_leave", "POST"): INTERPRETERS,
@@ -245,6 +258,8 @@ ACCESS = {
     ("sheets.by_link", "POST"): everyone(),
     ("sheets.pdf_by_link", "GET"): everyone(),
     ("sheets.receipt_by_link", "GET"): everyone(),
+    ("portal.answer_series_offer", "GET"): everyone(),
+    ("portal.answer_series_offer", "POST"): everyone(),
 }
 
 # Files, not pages: served to everyone.
@@ -333,6 +348,24 @@ def settled_sheet(world):
     return world.sheet
 
 
+def offered_series(world):
+    """A weekly series of OCMW Gent, its dates offered to Fatima (made once per world)."""
+    from interpreter_register.bookings.services.series_booking import offer_series
+    from interpreter_register.extensions import db
+    from tests.fixtures.factories import create_series, future_day
+    if not hasattr(world, "series"):
+        world.series = create_series(world.contact_person, future_day(weeks=8, weekday=1),
+                                     count=2)
+        offer_series(world.dispatcher, world.series, world.fatima.id)
+        db.session.commit()
+    return world.series
+
+
+def series_token(world) -> str:
+    from interpreter_register.bookings.links import series_offer_link
+    return series_offer_link(world.fatima.id, offered_series(world).id).rsplit("/", 1)[1]
+
+
 def _url(app, rule, world):
     """Fill a rule's arguments with objects of the first organisation and service."""
     if "complaint_id" in rule.arguments:
@@ -365,7 +398,9 @@ def _url(app, rule, world):
         "document_id": document_id(world) if "document_id" in rule.arguments else None,
         "sheet_id": sheet.id if sheet else None,
         "expense_id": sheet.current.expenses[0].id if sheet else None,
+        "series_id": offered_series(world).id if "series_id" in rule.arguments else None,
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
+        else series_token(world) if rule.endpoint == "portal.answer_series_offer"
         else booking_token(sheet.booking) if sheet is not None
         else booking_token(world.booking) if rule.endpoint in (
             "portal.booking_by_link", "collaboration.post_by_link",

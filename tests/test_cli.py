@@ -109,3 +109,42 @@ def test_the_demo_writes_dutch_on_dutch_requests(app):
         InterpretingRequest.working_language == "nl", InterpretingRequest.notes.is_not(None)))
     for note in notes:
         assert not any(word in note.split() for word in ("the", "Bring", "Please")), note
+
+
+def test_the_demo_holds_a_series_partly_booked_a_monthly_one_offered_and_search(app, client):
+    from interpreter_register.bookings.models import (
+        FlagReason,
+        Offer,
+        OfferStatus,
+        RequestSeries,
+    )
+    from interpreter_register.bookings.services.search import (
+        RequestSearch,
+        organisation_requests,
+        service_requests,
+    )
+    from interpreter_register.core.time import utcnow
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    weekly, monthly = db.session.scalars(select(RequestSeries).order_by(RequestSeries.id))
+    assert weekly.frequency == "weekly" and monthly.frequency == "monthly_by_weekday"
+    booked = [r for r in weekly.requests if r.is_booked]
+    flagged = [r for r in weekly.requests if r.flag == FlagReason.SERIES_REST]
+    assert booked and flagged and len(booked) + len(flagged) == weekly.size
+    offered = db.session.scalars(select(Offer).where(
+        Offer.request_id.in_([r.id for r in monthly.requests]),
+        Offer.status == OfferStatus.OPEN)).all()
+    assert offered and len({o.person_id for o in offered}) == 1
+    requester = load(User, email="requester@example.org")
+    dispatcher = load(User, email="dispatcher@example.org")
+    found = organisation_requests(requester.organisation_id,
+                                  RequestSearch(reference="gnt-2026-0412"), utcnow())
+    assert [r.case_reference for r in found.items] == ["GNT-2026-0412"]
+    history = service_requests(dispatcher.service_id, RequestSearch(status="completed"),
+                               utcnow())
+    assert history.total > 100
+    client.post("/login", data={"email": "interpreter@example.org",
+                                "password": demo.DEMO_PASSWORD})
+    # The demo interpreter sees them on her page, to accept all or some.
+    assert offered[0].person.account.email == "interpreter@example.org"
+    page = client.get("/portal")
+    assert monthly.number.encode() in page.data and b'name="accept"' in page.data

@@ -18,6 +18,7 @@ from wtforms import (
     SelectChoice,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -32,7 +33,16 @@ from ..organisations.forms import POSTCODE_MESSAGE
 from ..register.languages import REGISTER_LANGUAGE_NAMES
 from ..register.models import Direction, Domain, Gender, Modality
 from .models import RequestStatus, WithdrawalReason
+from .recurrence import MAX_OCCURRENCES, Frequency
 from .services.requests import RequestDetails, request_problems
+
+# Which of the month's weekdays, as the choices of a select (NTH_WORDS go in sentences).
+NTH_CHOICES = ((1, _p("weekday of the month", "the first")),
+               (2, _p("weekday of the month", "the second")),
+               (3, _p("weekday of the month", "the third")),
+               (4, _p("weekday of the month", "the fourth")),
+               (5, _p("weekday of the month", "the fifth")),
+               (-1, _p("weekday of the month", "the last")))
 
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
@@ -105,9 +115,27 @@ class RequestForm(FlaskForm):
     preferred_gender = SelectField(_l("Interpreter's gender"))
     prefer_same_interpreter = BooleanField(_l("The same interpreter as earlier for this case"))
     urgent = BooleanField(_l("Urgent"))
+    # Repeating (interpreting only): a series, one request per date.
+    repeat = SelectField(_l("Repeat"), default="")
+    repeat_nth = SelectField(_l("Which weekday of the month"), default="")
+    repeat_until = DateField(_l("Last day"), validators=[Optional()])
+    repeat_count = IntegerField(_l("Or a number of times"), validators=[
+        Optional(), NumberRange(min=1, max=999)],
+        description=_l("At most %(max)d dates, within two years.", max=MAX_OCCURRENCES))
+    # The public holidays among the dates the requester leaves out, and those they saw.
+    skip = SelectMultipleField(validate_choice=False)
+    reviewed = HiddenField(default="")
+    preview = SubmitField(_l("Show the dates"))
 
     def __init__(self, *args, languages=(), ui="nl", **kwargs):
         super().__init__(*args, **kwargs)
+        self.repeat.choices = choices([
+            ("", _l("Does not repeat")), (Frequency.WEEKLY.value, _l("Every week")),
+            (Frequency.FORTNIGHTLY.value, _l("Every two weeks")),
+            (Frequency.MONTHLY_BY_DATE.value, _l("Every month, on the same date")),
+            (Frequency.MONTHLY_BY_WEEKDAY.value, _l("Every month, on the same weekday"))])
+        self.repeat_nth.choices = choices([
+            ("", _l("As the first day falls")), *((str(n), label) for n, label in NTH_CHOICES)])
         self.language.choices = language_options(languages, ui)
         self.working_language.choices = choices((c, language_label(c))
                                                 for c in WORKING_LANGUAGES)
@@ -158,6 +186,58 @@ class RequestForm(FlaskForm):
             preferred_gender=Gender(self.preferred_gender.data) if self.preferred_gender.data
             else None,
             prefer_same_interpreter=self.prefer_same_interpreter.data, urgent=self.urgent.data)
+
+
+class EditRequestForm(RequestForm):
+    """The request form to change a request; for a date of a series, which dates."""
+
+    scope = RadioField(_l("Apply the change to"), default="one")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope.choices = choices([("one", _l("This date only")),
+                                      ("following", _l("This date and the following ones")),
+                                      ("all", _l("Every date still to come"))])
+
+
+class SeriesCancelForm(FlaskForm):
+    first_day = SelectField(_l("Cancel from"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+
+
+class SeriesAnswerForm(FlaskForm):
+    """The dates of a series a person accepts; the others are declined."""
+
+    accept = SelectMultipleField(coerce=int, validate_choice=False)
+    reason = StringField(_l("Reason for the dates you decline (optional)"),
+                         validators=[Optional(), Length(max=300)])
+
+
+class RequestSearchForm(FlaskForm):
+    """A requester's filters of their organisation's requests."""
+
+    class Meta:
+        csrf = False
+
+    reference = StringField(_l("Request number or case reference"),
+                            validators=[Optional(), Length(max=60)])
+    status = SelectField(_l("Status"), default="")
+    language = SelectField(_l("Language"), default="", widget=LongSelect())
+    first_day = DateField(_l("From"), validators=[Optional()])
+    last_day = DateField(_l("Until"), validators=[Optional()])
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = choices([("", _l("All languages")), *languages])
+        self.status.choices = choices([("", _l("All")),
+                                       *((s.value, s.label) for s in RequestStatus)])
+
+
+class DispatchSearchForm(RequestSearchForm):
+    """A dispatcher's search of their service's requests, in every status."""
+
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=100)])
+    interpreter = StringField(_l("Interpreter"), validators=[Optional(), Length(max=100)])
 
 
 class ReasonForm(FlaskForm):

@@ -1,9 +1,33 @@
 """A request's history in words of the reader's language."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from .models import RequestEvent
+
+# What a change names, in words (the fields' names only: never what they say).
+FIELD_WORDS = {
+    "language_code": _l("the language"), "working_language": _l("the working language"),
+    "modality": _l("the way of working"), "direction": _l("the direction"),
+    "domain": _l("the domain"), "starts_at": _l("the time"), "ends_at": _l("the time"),
+    "deadline_on": _l("the deadline"), "words": _l("the size"), "address": _l("the place"),
+    "postcode": _l("the place"), "municipality": _l("the place"),
+    "phone_number": _l("the number to call"), "video_link": _l("the video link"),
+    "case_reference": _l("the case reference"), "notes": _l("the notes"),
+    "preferred_gender": _l("the preferences"), "prefer_same_interpreter": _l("the preferences"),
+    "urgent": _l("the urgency"),
+}
+
+
+def fields_in_words(fields) -> str:
+    words = []
+    for name in fields:
+        word = str(FIELD_WORDS.get(name, name))
+        if word not in words:
+            words.append(word)
+    return ", ".join(words)
+
 
 # Every action a request's history records, with its words; ``d`` is the event's
 # details, ``p`` the person it names (a test holds the code's actions to this table).
@@ -46,6 +70,10 @@ TEXTS = {
     "sheet_late_cancellation": lambda d, p: _("A completion sheet for the late cancellation "
                                               "was made under the service's policy"),
     "unfilled": lambda d, p: _("Unfilled"),
+    "edited": lambda d, p: _("Changed by the requester: %(fields)s",
+                             fields=fields_in_words(d.get("fields", ()))),
+    "series_rest": lambda d, p: _("Its series went to %(person)s, who cannot take this date",
+                                  person=p),
 }
 
 

@@ -34,6 +34,29 @@ def offer_id_from(token: str) -> int | None:
     return offer_id if isinstance(offer_id, int) else None
 
 
+def _series_offer_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="series-offer-answer")
+
+
+def series_offer_link(person_id: int, series_id: int) -> str:
+    """A signed link to answer a person's offers of a series at once, without logging in
+    (the page shows those still open)."""
+    return external_url("portal.answer_series_offer", token=_series_offer_serializer().dumps(
+        {"person": person_id, "series": series_id}))
+
+
+def series_offer_claim_from(token: str) -> tuple[int, int] | None:
+    """(person id, series id) a link was signed for, or None if not signed by us."""
+    try:
+        data = _series_offer_serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not all(
+            isinstance(data.get(key), int) for key in ("person", "series")):
+        return None
+    return data["person"], data["series"]
+
+
 def _booking_serializer() -> URLSafeSerializer:
     # Not timed: the same booking always gets the same link, so that the calendar event
     # that carries it does not change with every feed; the booking's state decides.

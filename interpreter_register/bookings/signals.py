@@ -6,6 +6,8 @@ receivers run in the same transaction, so what they queue leaves only if the cha
 committed. Each signal is sent with the changed object as its sender.
 """
 
+from contextlib import contextmanager
+
 from blinker import Namespace
 
 _signals = Namespace()
@@ -36,3 +38,28 @@ request_unfilled = _signals.signal(
     "request-unfilled", doc="Its time came and nobody was booked (sender: the request).")
 request_escalated = _signals.signal(
     "request-escalated", doc="An unbooked request starts soon (sender: the request).")
+request_edited = _signals.signal(
+    "request-edited", doc="The requester changed a request; a new time or place of a booked "
+                          "one is announced as a move besides (sender: the request; fields: "
+                          "the names of what changed; withdrawn: the offers taken back; "
+                          "for_interpreter: whether the booked person must look again).")
+series_change_started = _signals.signal(
+    "series-change-started", doc="A change to several occurrences of a series begins: what "
+                                 "each occurrence's signals announce until it ends belongs "
+                                 "together (sender: the series; action: what is done).")
+series_change_ended = _signals.signal(
+    "series-change-ended", doc="The change to the series is done (sender: the series; "
+                               "action; completed: False when it was refused halfway).")
+
+
+@contextmanager
+def series_change(series, action: str, by=None):
+    """Announce a change to several occurrences of ``series`` as one: each occurrence still
+    sends its own signals inside, and whoever tells people may tell them once."""
+    series_change_started.send(series, action=action, by=by)
+    completed = False
+    try:
+        yield
+        completed = True
+    finally:
+        series_change_ended.send(series, action=action, by=by, completed=completed)

@@ -65,6 +65,7 @@ class EventFacts:
     person_name: str | None     # who is booked; None while a replacement is sought
     person_email: str | None
     requester: tuple            # name, e-mail
+    series: tuple | None        # the series' number, this occurrence, how many it has
     link: str | None            # the person's own way in, when they have no account
 
 
@@ -145,7 +146,9 @@ class EventMaker:
             organisation_id=request.organisation_id,
             organisation_name=request.organisation.name,
             service=(service.id, service.name, service.email) if service else None,
-            requester=(request.requester.name, request.requester.email))
+            requester=(request.requester.name, request.requester.email),
+            series=(request.series.number, request.occurrence, request.series.size)
+            if request.series_id is not None else None)
 
     def facts(self, subject) -> EventFacts:
         """The facts of a booking (the interpreter's event) or of a request (everyone
@@ -206,6 +209,10 @@ class EventMaker:
             lines.append(self._once(("service", facts.service), lambda: _(
                 "Interpreting service: %(service)s", service=facts.service[1])))
         lines.append(_("Request %(number)s", number=facts.request_number))
+        if facts.series is not None:
+            number, occurrence, size = facts.series
+            lines.append(_("Series %(number)s, %(n)d of %(total)d", number=number,
+                           n=occurrence, total=size))
         lines.append(link)
         return "\n".join(lines)
 

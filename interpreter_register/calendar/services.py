@@ -151,6 +151,7 @@ def feed_subjects(feed: CalendarFeed, now: datetime | None = None) -> list:
         return db.session.scalars(
             select(Booking).where(_bookings_owned(feed), _booking_window(now))
             .options(request.joinedload(InterpretingRequest.language),
+                     request.joinedload(InterpretingRequest.series),
                      request.joinedload(InterpretingRequest.organisation),
                      request.joinedload(InterpretingRequest.service),
                      request.joinedload(InterpretingRequest.requester),
@@ -159,6 +160,7 @@ def feed_subjects(feed: CalendarFeed, now: datetime | None = None) -> list:
     return db.session.scalars(
         select(InterpretingRequest).where(_requests_owned(feed), _request_window(now))
         .options(joinedload(InterpretingRequest.language),
+                 joinedload(InterpretingRequest.series),
                  joinedload(InterpretingRequest.organisation),
                  joinedload(InterpretingRequest.service),
                  joinedload(InterpretingRequest.requester),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..auth.models import Role, User
 from ..bookings.matching.engine import match, place_key
+from ..bookings.matching.series import match_series
 from ..bookings.models import (
     Booking,
     BookingStatus,
@@ -16,10 +17,20 @@ from ..bookings.models import (
     UnfilledReason,
     WithdrawalReason,
 )
-from ..bookings.services import availability, booking, requests, revisions, withdrawals
+from ..bookings.recurrence import Frequency, Recurrence
+from ..bookings.services import (
+    availability,
+    booking,
+    requests,
+    revisions,
+    series,
+    series_booking,
+    withdrawals,
+)
 from ..calendar.models import FeedScope
 from ..calendar.services import create_feed
-from ..core.time import brussels_to_utc
+from ..core.rules import RuleError
+from ..core.time import brussels_to_utc, utcnow
 from ..extensions import db
 from ..register.models import (
     CertificateStatus,
@@ -125,6 +136,7 @@ def seed_bookings(persons: list[Person], today: date) -> None:
     requests.cancel_request(colleague, late, "Afspraak verplaatst door het ziekenhuis",
                             now=brussels_to_utc(working_day(today, 3), time(15)))
     _changes(ask, persons, requester, dispatcher, today)
+    _series(persons, requester, colleague, dispatcher, today)
     _past(persons, requester, dispatcher, today)
     seed_history(persons, [requester, colleague], dispatcher, working_day(today, -20))
     # The demo interpreter's and requester's calendar feeds, to subscribe to from a
@@ -156,6 +168,39 @@ def _changes(ask, persons, requester, dispatcher, today) -> None:
                 "Klacht in onderzoek")
     withdrawals.take_leave(_staff(), persons[5], working_day(today, 8), working_day(today, 8),
                            time(13), time(18), note="Opleiding")
+
+
+def _series(persons, requester, colleague, dispatcher, today) -> None:
+    """Two series: weekly school meetings, booked for the demo interpreter except the date
+    she is already booked at that hour (it waits in the queue, flagged); and a monthly
+    telephone follow-up at the hospital, its dates offered to her to accept all or some."""
+    fatima = persons[0]
+    first = working_day(today, 2)       # the day and hour of her first booking
+    meetings = requests.RequestDetails(
+        language_code="ar", working_language="nl", modality=Modality.ON_SITE,
+        domain=Domain.EDUCATION, starts_at=brussels_to_utc(first, time(10)),
+        ends_at=brussels_to_utc(first, time(11)), address="Basisschool De Regenboog, "
+        "Sleepstraat 10", postcode=requester.organisation.postcode,
+        municipality=requester.organisation.municipality, case_reference="GNT-2026-0600",
+        notes="Parent meeting with the class teacher.")
+    rule = Recurrence(first, Frequency.WEEKLY, count=8)
+    holidays = series.plan_series(requester, meetings, rule, "nl").holiday_days
+    weekly = series.create_series(requester, meetings, rule, skip=holidays)
+    series_booking.book_series(dispatcher, weekly, fatima.id)
+    day = working_day(today, 7)
+    follow_up = requests.RequestDetails(
+        language_code="ar", working_language="nl", modality=Modality.PHONE,
+        domain=Domain.MENTAL_HEALTH, starts_at=brussels_to_utc(day, time(15)),
+        ends_at=brussels_to_utc(day, time(16)), phone_number="+32 9 332 21 11",
+        case_reference="UZG-78001")
+    monthly = series.create_series(colleague, follow_up, Recurrence(
+        day, Frequency.MONTHLY_BY_WEEKDAY, count=6))
+    try:
+        series_booking.offer_series(dispatcher, monthly, fatima.id)
+    except RuleError:
+        people = match_series(series.awaiting(monthly, utcnow())).people
+        if people:
+            series_booking.offer_series(dispatcher, monthly, people[0].person_id)
 
 
 def _ranked_other_than(request, person) -> int | None:

@@ -32,7 +32,11 @@ class InterpreterWork:
 
 def interpreter_work(person_id: int, now: datetime) -> InterpreterWork:
     overview = interpreter_overview(person_id, now)
-    return InterpreterWork(overview.offers, overview.upcoming[:SHORT_LIST],
+    # The dates of a series offered at once count among the offers, each with its time.
+    offers = sorted([*overview.offers,
+                     *(offer for _series, dates in overview.series_offers for offer in dates)],
+                    key=lambda offer: offer.expires_at)
+    return InterpreterWork(offers, overview.upcoming[:SHORT_LIST],
                            max(0, len(overview.upcoming) - SHORT_LIST))
 
 

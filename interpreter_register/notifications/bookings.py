@@ -28,6 +28,7 @@ from ..calendar.itip import (
 )
 from ..core.i18n import current_language, format_day
 from ..core.mail import send_mail
+from .batch import collecting, touched
 
 SUBJECTS = {
     "offer": _l("Offer: %(what)s on %(day)s"),
@@ -40,6 +41,7 @@ SUBJECTS = {
     "rebook": _l("Withdrawn, rebook: %(what)s on %(day)s"),
     "unfilled": _l("No interpreter found: %(what)s on %(day)s"),
     "updated": _l("Changed: %(what)s on %(day)s"),
+    "details_changed": _l("Changed: %(what)s on %(day)s"),
 }
 # Which of a user's mail preferences a kind of mail obeys (offers; everything else about
 # bookings). A dispatcher's mail about their work always goes.
@@ -60,7 +62,13 @@ def _wants(account, kind: str) -> bool:
 
 def _tell(party: Party | None, kind: str, request, **context) -> None:
     """One mail to a party: the words of ``kind``, with the calendar message their calendar
-    lacks (if any). A person without an account gets their booking's own link."""
+    lacks (if any). A person without an account gets their booking's own link. During a
+    change to a series the words are collected, to be told once (``notifications.series``)."""
+    batch = collecting()
+    if batch is not None:
+        batch.entries.append((party, kind, request, context))
+        touched(request)
+        return
     if party is None or not _wants(party.account, kind):
         return
     booking = party.subject if party.audience == "person" else request.live_booking
@@ -73,7 +81,11 @@ def _tell(party: Party | None, kind: str, request, **context) -> None:
 
 
 def _catch_up(request) -> None:
-    """Whoever's calendar still lacks a change of this request gets it now."""
+    """Whoever's calendar still lacks a change of this request gets it now (at the end of
+    a change to a series: then it is done once, for every date it touched)."""
+    if collecting() is not None:
+        touched(request)
+        return
     for party in parties_of(request):
         if pending(party) is not None:
             _tell(party, "updated", request)
@@ -90,6 +102,11 @@ def _to_dispatchers(kind: str, request, **context) -> None:
 
 @signals.offer_sent.connect
 def offer_sent(offer, **_):
+    batch = collecting()
+    if batch is not None:
+        batch.offers.append(offer)
+        touched(offer.request)
+        return
     person = offer.person
     if _wants(person.active_account, "offer"):
         send_mail(person.mail_recipient, "offer", _subject("offer", offer.request),
@@ -101,6 +118,10 @@ def offer_sent(offer, **_):
 @signals.offer_withdrawn.connect
 def offer_withdrawn(offer, **_):
     """The offer is no longer available (the reason stays with the service)."""
+    batch = collecting()
+    if batch is not None:
+        batch.withdrawn.append(offer)
+        return
     person = offer.person
     if _wants(person.active_account, "offer_withdrawn"):
         send_mail(person.mail_recipient, "offer_withdrawn",
@@ -171,6 +192,19 @@ def request_cancelled(request, booking=None, by=None, **_):
     if booking is not None or who != "you":
         _tell(requester_of(request), "cancelled", request, by=who,
               colleague=by.name if who == "colleague" else None)
+    _catch_up(request)
+
+
+@signals.request_edited.connect
+def request_edited(request, withdrawn=(), for_interpreter=False, **_):
+    """The requester changed it: the people whose offers were taken back learn that the
+    offer is no longer available; the booked person is asked to look at the details
+    again (never told what they say); every calendar follows."""
+    for offer in withdrawn:
+        offer_withdrawn(offer)
+    booking = request.live_booking
+    if for_interpreter and booking is not None:
+        _tell(interpreter_of(booking), "details_changed", request)
     _catch_up(request)
 
 

@@ -1,17 +1,24 @@
 // Show only the parts of the request form that fit the chosen way of working
-// (on site, telephone, video, written). Without JavaScript every part shows.
+// (on site, telephone, video, written), and the end of a series only when it repeats.
+// Without JavaScript every part shows.
 (function () {
   "use strict";
+  function toggle(form, attribute, value) {
+    form.querySelectorAll("[" + attribute + "]").forEach(function (part) {
+      var wanted = part.getAttribute(attribute).split(" ");
+      part.hidden = value !== null && wanted.indexOf(value) < 0;
+    });
+  }
   document.querySelectorAll("form.request-form").forEach(function (form) {
     var radios = form.querySelectorAll("input[name=modality]");
+    var repeat = form.querySelector("select[name=repeat]");
     function update() {
       var chosen = form.querySelector("input[name=modality]:checked");
-      var value = chosen ? chosen.value : "";
-      form.querySelectorAll("[data-for-modality]").forEach(function (part) {
-        part.hidden = value !== "" && part.dataset.forModality.split(" ").indexOf(value) < 0;
-      });
+      toggle(form, "data-for-modality", chosen ? chosen.value : null);
+      if (repeat) { toggle(form, "data-for-repeat", repeat.value); }
     }
     radios.forEach(function (radio) { radio.addEventListener("change", update); });
+    if (repeat) { repeat.addEventListener("change", update); }
     update();
   });
 })();

@@ -22,7 +22,7 @@ SEED = 7
 ISSUE_KEYS = {"matching_p50_ms", "matching_p95_ms", "matching_floor_ratio", "queue_rps",
               "hello_rps", "queue_vs_hello_ratio", "queries_queue_100", "queries_queue_5000",
               "queries_matching_10", "queries_matching_200", "queries_feed_1000",
-              "feed_1000_ms", "feed_vs_raw_ratio", "feed_304_ms"}
+              "feed_1000_ms", "feed_vs_raw_ratio", "feed_304_ms", "search_p95_ms"}
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,13 @@ def test_each_measurement_runs_and_counts_the_same_statements_at_both_sizes(gene
     assert feed["queries_feed_10"] == feed["queries_feed_1000"] <= 12
     assert feed["feed_events_10"] == 10 and feed["feed_events_1000"] == 1000
     assert feed["feed_1000_ms"] > 0 and feed["feed_304_ms"] > 0
+
+    with app.app_context():
+        service_id, samples = measure.search_samples(generator.CENTRAL, 10, SEED)
+        searched = measure.search(service_id, samples, warm_up=1)
+    assert searched["search_count"] == 10
+    assert 0 < searched["search_p50_ms"] <= searched["search_p95_ms"]
+    assert searched["search_found_median"] >= 1, "each search finds what it was made from"
 
 
 def test_the_run_prints_a_table_and_writes_every_key_of_the_issue(

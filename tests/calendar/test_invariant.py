@@ -1,7 +1,8 @@
 """Every change reaches everyone: random sequences of what happens to requests and bookings
 (booking, offers, moves, reassigning, cancelling, withdrawing, leave, suspension,
-deactivation, renames, time passing, completion sheets settled), driven through the
-services, and after every step:
+deactivation, renames, time passing, completion sheets settled; series asked, booked or
+offered as a whole, changed one date, the following ones or all, cancelled from a date; a
+requester's changes), driven through the services, and after every step:
 
 - for each party, replaying the iTIP mails they received, in order, gives exactly the live
   events of their feed, and both agree with the database (docs/calendar.md);
@@ -37,16 +38,21 @@ from interpreter_register.bookings.models import (
     Booking,
     BookingStatus,
     InterpretingRequest,
+    RequestSeries,
     RequestStatus,
     WithdrawalReason,
 )
+from interpreter_register.bookings.recurrence import Frequency, Recurrence
 from interpreter_register.bookings.services import (
     booking,
     changes,
     deadlines,
+    edits,
     requests,
+    series_booking,
     withdrawals,
 )
+from interpreter_register.bookings.services import series as series_service
 from interpreter_register.bookings.services.attention import attention_list
 from interpreter_register.calendar.events import feed_ics
 from interpreter_register.calendar.models import FeedScope
@@ -147,6 +153,13 @@ class ChangesReachEveryone(RuleBasedStateMachine):
         self.feeds = {person.id: create_feed(self.accounts[person.id])
                       for person in self.people if person.id in self.accounts}
         self.requester_feed = create_feed(self.requester, FeedScope.OWN)
+        # Every example starts with a weekly series booked to Fatima across the spring
+        # clock change (its last date falls after 28 March): the rules change it from there.
+        first = START.date() + timedelta(days=7)
+        made = series_service.create_series(self.requester, self._details(
+            brussels_to_utc(first, time(9)), brussels_to_utc(first, time(10))), Recurrence(
+            first, Frequency.WEEKLY, count=4))
+        series_booking.book_series(self.dispatcher, made, self.people[0].id)
         db.session.flush()
 
     # --- what happens ------------------------------------------------------------------
@@ -243,6 +256,90 @@ class ChangesReachEveryone(RuleBasedStateMachine):
             withdrawals.take_leave(self.staff, person, day, day, note="Holiday",
                                    confirmed=frozenset(b.id for b in touched))
         self._attempt(act)
+
+    # --- series and a requester's changes ---------------------------------------------
+
+    @precondition(lambda self: hasattr(self, "requester"))
+    @rule(days=st.integers(1, 9), hour=st.integers(8, 15), count=st.integers(2, 5),
+          fortnightly=st.booleans(), phone=st.booleans())
+    def ask_series(self, days, hour, count, fortnightly, phone):
+        """A weekly (or fortnightly) series; from START, four weeks or more cross the
+        spring clock change."""
+        day = to_brussels(self.now).date() + timedelta(days=days)
+        details = self._details(brussels_to_utc(day, time(hour)),
+                                brussels_to_utc(day, time(hour + 1)), phone)
+        self._attempt(lambda: series_service.create_series(self.requester, details, Recurrence(
+            day, Frequency.FORTNIGHTLY if fortnightly else Frequency.WEEKLY, count=count)))
+
+    def _details(self, starts_at, ends_at, phone=True):
+        return requests.RequestDetails(
+            language_code="ar", working_language="nl",
+            modality=Modality.PHONE if phone else Modality.ON_SITE,
+            domain=Domain.EDUCATION, starts_at=starts_at, ends_at=ends_at,
+            address="Schoolstraat 1", postcode=self.postcode, municipality="Gent",
+            phone_number="+32 9 266 99 00", case_reference=CASE, notes=NOTES)
+
+    def _series(self, awaiting_only=False) -> list[int]:
+        """The requester's series with dates still to come (nobody booked, if asked)."""
+        statuses = ((RequestStatus.SUBMITTED, RequestStatus.OFFERED) if awaiting_only
+                    else (RequestStatus.SUBMITTED, RequestStatus.OFFERED, RequestStatus.BOOKED))
+        return list(db.session.scalars(
+            select(InterpretingRequest.series_id).where(
+                InterpretingRequest.requester_id == self.requester.id,
+                InterpretingRequest.series_id.is_not(None),
+                InterpretingRequest.status.in_(statuses),
+                InterpretingRequest.due_at > self.now)
+            .group_by(InterpretingRequest.series_id).order_by(InterpretingRequest.series_id)))
+
+    @precondition(lambda self: hasattr(self, "requester") and self._series(awaiting_only=True))
+    @rule(data=st.data(), who=st.integers(0, 2), by_offer=st.booleans(),
+          taken=st.lists(st.booleans(), min_size=5, max_size=5))
+    def book_series(self, data, who, by_offer, taken):
+        series = db.session.get(RequestSeries,
+                                data.draw(st.sampled_from(self._series(awaiting_only=True))))
+        person = self.people[who]
+
+        def by_offering():
+            offers, _left = series_booking.offer_series(self.dispatcher, series, person.id)
+            chosen = {offer.id for offer, keep in zip(offers, taken, strict=False) if keep}
+            series_booking.answer_series(self.accounts.get(person.id), person.id, series,
+                                         chosen, "Busy")
+        self._attempt(by_offering if by_offer else
+                      lambda: series_booking.book_series(self.dispatcher, series, person.id))
+
+    @precondition(lambda self: hasattr(self, "requester") and self._series())
+    @rule(data=st.data(), scope=st.sampled_from(list(series_service.Scope)),
+          hours=st.integers(-2, 30))
+    def change_series(self, data, scope, hours):
+        series = db.session.get(RequestSeries, data.draw(st.sampled_from(self._series())))
+        item = data.draw(st.sampled_from(series_service.upcoming(series, self.now)))
+        delta = timedelta(hours=hours)
+        details = requests.details_of(item)
+        changed = requests.RequestDetails(**{**details.__dict__,
+                                             "starts_at": item.starts_at + delta,
+                                             "ends_at": item.ends_at + delta})
+        self._attempt(lambda: series_service.edit_occurrences(self.requester, item, changed,
+                                                              scope))
+
+    @precondition(lambda self: hasattr(self, "requester") and self._series())
+    @rule(data=st.data())
+    def cancel_series_from(self, data):
+        series = db.session.get(RequestSeries, data.draw(st.sampled_from(self._series())))
+        day = data.draw(st.sampled_from(series_service.days_to_cancel_from(series, self.now)
+                                        or [series.first_day]))
+        self._attempt(lambda: series_service.cancel_from(self.colleague, series, day, REASON))
+
+    @precondition(lambda self: hasattr(self, "requester") and self._booked() + self._awaiting())
+    @rule(data=st.data(), hours=st.integers(-2, 30), new_notes=st.booleans())
+    def requester_changes(self, data, hours, new_notes):
+        item = self._request(data.draw(st.sampled_from(self._booked() + self._awaiting())))
+        details = requests.details_of(item)
+        delta = timedelta(hours=hours)
+        changed = requests.RequestDetails(**{
+            **details.__dict__, "starts_at": item.starts_at + delta,
+            "ends_at": item.ends_at + delta,
+            "notes": NOTES + " (2)" if new_notes else details.notes})
+        self._attempt(lambda: edits.edit_request(self.requester, item, changed))
 
     @rule(who=st.integers(0, 2), suspend=st.booleans())
     def certificate(self, who, suspend):

@@ -131,3 +131,58 @@ def test_the_requesters_calendar_shows_one_event_through_a_reassignment(app_ctx,
     [event] = events
     assert event["STATUS"] == "CONFIRMED" and int(event["SEQUENCE"]) == request.calendar_sequence
     assert "Fatima Haddad" in str(event["DESCRIPTION"]) and first.uid != request.calendar_uid
+
+
+def _next_clock_change(after):
+    """The first day the clocks change in Brussels (the last Sunday of March or October)
+    on or after ``after``."""
+    from datetime import timedelta
+    day = after
+    while not (day.month in (3, 10) and day.weekday() == 6
+               and (day + timedelta(days=7)).month != day.month):
+        day += timedelta(days=1)
+    return day
+
+
+def test_a_series_across_a_clock_change_keeps_its_time_in_radicale(app_ctx, world, radicale):
+    """One event per occurrence, each naming its series: stored in a real CalDAV server
+    and read back by two parsers, every date of a weekly series across the clock change
+    starts at 10:00 in Brussels (an hour apart in UTC)."""
+    from datetime import timedelta
+
+    import vobject
+
+    from interpreter_register.bookings.services.series_booking import book_series
+    from interpreter_register.core.time import BRUSSELS
+    from tests.fixtures.factories import create_series
+
+    change = _next_clock_change(future_day(weeks=2))
+    first = change - timedelta(days=6)                       # the Monday before
+    series = create_series(world.contact_person, first, count=3)
+    booked, left = book_series(world.dispatcher, series, world.fatima.id)
+    assert not left
+    for owner, audience, subjects in (("fatima", "person", booked),
+                                      ("lotte", "requester", series.requests)):
+        collection = f"{radicale}/{owner}/calendar/"
+        assert dav("MKCOL", f"{radicale}/{owner}/")[0] == 201
+        assert dav("MKCALENDAR", collection)[0] == 201
+        for subject in subjects:
+            uid = subject.uid if audience == "person" else subject.calendar_uid
+            status, _ = dav("PUT", f"{collection}{uid}.ics",
+                            event_ics(subject, audience, "nl").encode())
+            assert status in (201, 204)
+        status, body = dav("GET", collection)
+        assert status == 200
+        days = [first + timedelta(weeks=n) for n in range(3)]
+        expected = [brussels_to_utc(day, time(10)) for day in days]
+        assert len({moment.hour for moment in expected}) == 2, "the clocks changed between"
+        events = sorted(Calendar.from_ical(body).walk("VEVENT"),
+                        key=lambda e: e.decoded("DTSTART"))
+        assert [e.decoded("DTSTART") for e in events] == expected
+        assert [str(e["DESCRIPTION"]).count(f"Reeks {series.number}, {n} van 3")
+                for n, e in enumerate(events, start=1)] == [1, 1, 1]
+        # A second parser, which builds the time zone from the calendar's own VTIMEZONE.
+        parsed = sorted(vobject.readOne(body.decode()).vevent_list,
+                        key=lambda e: e.dtstart.value)
+        assert [e.dtstart.value.astimezone(BRUSSELS).time() for e in parsed] == [time(10)] * 3
+        assert [e.dtstart.value for e in parsed] == expected

@@ -19,10 +19,11 @@ from .requests import (
     RequestStatus,
     UnfilledReason,
 )
+from .series import RequestSeries
 
 __all__ = [
     "AWAITING_STATUSES", "OPEN_CONDITION", "OPEN_STATUSES", "Booking", "BookingStatus",
     "FlagReason", "InterpretingRequest", "InvalidTransition", "Leave", "Offer", "OfferStatus",
-    "OrganisationBar", "RequestEvent", "RequestStatus", "UnfilledReason", "WeeklyAvailability",
-    "WithdrawalReason",
+    "OrganisationBar", "RequestEvent", "RequestSeries", "RequestStatus", "UnfilledReason",
+    "WeeklyAvailability", "WithdrawalReason",
 ]

@@ -5,7 +5,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...core.database import UTCDateTime, enum_type
@@ -49,6 +58,8 @@ TRANSITIONS = {
     "cancel": (OPEN_STATUSES, RequestStatus.CANCELLED),
     "mark_unfilled": (AWAITING_STATUSES, RequestStatus.UNFILLED),
     "complete": ((RequestStatus.BOOKED,), RequestStatus.COMPLETED),
+    # The requester changed what the open offers were about: they are taken back.
+    "offers_void": ((RequestStatus.OFFERED,), RequestStatus.SUBMITTED),
 }
 # The same, as SQL for the queue's partial index and the query that must use it: neither
 # SQLite nor PostgreSQL uses a partial index for a condition with bound parameters.
@@ -63,6 +74,8 @@ class FlagReason(Labelled, StrEnum):
     ASK_AGAIN = "ask_again"
     WITHDRAWN = "withdrawn"
     RELEASED = "released"
+    CHANGED = "changed"
+    SERIES_REST = "series_rest"
 
 
 FlagReason.LABELS = {
@@ -73,6 +86,9 @@ FlagReason.LABELS = {
     "ask_again": _l("The new time is not covered: the interpreter is asked again"),
     "withdrawn": _l("The interpreter withdrew: book someone else"),
     "released": _l("The interpreter could not keep the new time: book someone else"),
+    "changed": _l("The requester changed the request: the offers were taken back"),
+    "series_rest": _l("The rest of its series went to an interpreter who cannot take this "
+                      "date: book someone else"),
 }
 
 
@@ -109,11 +125,21 @@ class InterpretingRequest(db.Model):
         Index("ix_requests_open_queue", "service_id", "due_at", "id",
               sqlite_where=text(OPEN_CONDITION), postgresql_where=text(OPEN_CONDITION)),
         Index("ix_requests_case", "organisation_id", "case_reference"),
+        # A requester's list and search: their organisation's requests by date.
+        Index("ix_requests_organisation_due", "organisation_id", "due_at"),
+        # A dispatcher's search by case reference (kept in capitals: found however typed).
+        Index("ix_requests_service_case", "service_id", "case_reference"),
+        # One request per occurrence of a series.
+        UniqueConstraint("series_id", "occurrence"),
+        CheckConstraint("(series_id IS NULL) = (occurrence IS NULL)", name="occurrence_of_series"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The series it is an occurrence of, and which one (1 is the first).
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("request_series.id"), index=True)
+    occurrence: Mapped[int | None]
     # The interpreting service it was routed to (None when no service serves the place).
     service_id: Mapped[int | None] = mapped_column(ForeignKey("interpreting_services.id"))
     language_code: Mapped[str] = mapped_column(ForeignKey("languages.code"), index=True)
@@ -161,6 +187,7 @@ class InterpretingRequest(db.Model):
 
     organisation = relationship("Organisation")
     requester = relationship("User", foreign_keys=[requester_id])
+    series = relationship("RequestSeries", back_populates="requests")
     service = relationship("InterpretingService")
     language = relationship("Language", lazy="joined")
     bookings = relationship("Booking", back_populates="request", order_by="Booking.id")
@@ -249,6 +276,24 @@ class InterpretingRequest(db.Model):
     def can_be_cancelled_by(self, user) -> bool:
         """Its organisation's requesters and its service's dispatchers."""
         return user.requests_for(self.organisation_id) or user.dispatches_for(self.service_id)
+
+    def can_be_changed_by(self, user) -> bool:
+        """Its organisation's requesters change what they asked (dispatchers move it)."""
+        return user.requests_for(self.organisation_id)
+
+    def has_begun(self, now: datetime) -> bool:
+        """Its time came: the start, or a translation's deadline morning."""
+        return self.due_at <= now
+
+    def is_changeable(self, now: datetime) -> bool:
+        """Open and not begun: what the requester asked may still change."""
+        booking = self.live_booking
+        return (self.is_open and not self.has_begun(now)
+                and not (booking is not None and booking.delivered_on is not None))
+
+    @property
+    def is_in_series(self) -> bool:
+        return self.series_id is not None
 
     # --- the lifecycle: the only code that changes ``status`` -------------------------
 
@@ -377,6 +422,36 @@ class InterpretingRequest(db.Model):
             self.address, self.postcode, self.municipality = place
         self._calendar_changed()
         self.record(actor, "rescheduled")
+
+    def change(self, actor, fields: list[str], now: datetime, offers_void: bool = False,
+               calendar: bool = False) -> list:
+        """The requester changed ``fields`` (their names: never their values, which may be
+        client data). When the open offers were about what changed (``offers_void``) they
+        are taken back and the request goes back to its dispatchers, flagged; when its
+        calendar event shows what changed (``calendar``) its SEQUENCE counts up. Returns
+        the offers taken back."""
+        if not self.is_open:
+            raise InvalidTransition(f"change: {self.status}")
+        withdrawn = []
+        if offers_void and self.status == RequestStatus.OFFERED:
+            self._allow("offers_void")
+            withdrawn = self.open_offers
+            for offer in withdrawn:
+                offer.withdraw(now)
+            self._move("offers_void")
+            self._flag(FlagReason.CHANGED, now)
+        if calendar:
+            self._calendar_changed()
+        self.record(actor, "edited", fields=fields)
+        return withdrawn
+
+    def left_by_series(self, actor, person_name: str, now: datetime) -> None:
+        """The rest of its series went to a person who cannot take this occurrence: it
+        stays in the queue, flagged for its dispatchers."""
+        if not self.is_awaiting_booking:
+            raise InvalidTransition(f"left_by_series: {self.status}")
+        self._flag(FlagReason.SERIES_REST, now)
+        self.record(actor, "series_rest", person=person_name)
 
     def cancel(self, actor, reason: str, late: bool, now: datetime) -> None:
         """Cancelled with its booking (late or not, by the service's policy); open offers

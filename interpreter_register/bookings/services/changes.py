@@ -24,8 +24,9 @@ def _refuse_after_the_work(request: InterpretingRequest, now) -> None:
 
 def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address=None,
                postcode=None, municipality=None, now=None) -> None:
-    """Move a request; a booked person keeps it if they still can, is asked again when the
-    new time is only outside their availability, and is released otherwise."""
+    """A dispatcher moves a request; a booked person keeps it if they still can, is asked
+    again when the new time is only outside their availability, and is released
+    otherwise."""
     now = now or utcnow()
     require_dispatcher(acting, request)
     if not request.is_open or request.is_translation:
@@ -39,7 +40,15 @@ def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address
         address=address if on_site else None, postcode=postcode if on_site else None,
         municipality=municipality if on_site else None, phone_number=request.phone_number,
         video_link=request.video_link), now)
-    request.reschedule(acting, starts_at, ends_at,
+    move(acting, request, starts_at, ends_at, address, postcode, municipality, now)
+
+
+def move(actor, request: InterpretingRequest, starts_at, ends_at, address, postcode,
+         municipality, now) -> None:
+    """Move an open interpreting request whose new time and place were checked (by a
+    dispatcher's move or a requester's change), and tell whoever it concerns."""
+    on_site = request.modality.value == "on_site"
+    request.reschedule(actor, starts_at, ends_at,
                        (address.strip(), postcode, municipality.strip()) if on_site else None)
     booking = request.live_booking
     if booking is None:
@@ -56,14 +65,14 @@ def reschedule(acting, request: InterpretingRequest, starts_at, ends_at, address
     # The person cannot keep the new time: their booking ends where their calendar has
     # it, at the old time (a cancellation at the new time would look like another one).
     if all(p.code == "unavailable" for p in problems):
-        request.ask_again(acting, booking, now)
-        offer = new_offer(acting, request, booking.person_id, booking.tier, request.wave, now,
+        request.ask_again(actor, booking, now)
+        offer = new_offer(actor, request, booking.person_id, booking.tier, request.wave, now,
                           current_policy())
         db.session.flush()
         signals.booking_released.send(booking)
         signals.offer_sent.send(offer)
     else:
-        request.release(acting, booking, now, "released", FlagReason.RELEASED)
+        request.release(actor, booking, now, "released", FlagReason.RELEASED)
         db.session.flush()
         signals.booking_released.send(booking)
 

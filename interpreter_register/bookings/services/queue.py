@@ -102,6 +102,21 @@ class Overview:
     upcoming: list
     past: list
     ended: list = ()
+    series_offers: list = ()   # (series, its open offers), for the dates of a series
+
+
+def by_series(offers: list) -> tuple[list, list]:
+    """Offers of single requests, and those of a series grouped: (single, [(series,
+    offers)]), each group in date order."""
+    single, grouped = [], {}
+    for offer in offers:
+        series = offer.request.series
+        if series is None:
+            single.append(offer)
+        else:
+            grouped.setdefault(series.id, (series, []))[1].append(offer)
+    return single, [(series, sorted(found, key=lambda o: o.request.due_at))
+                    for series, found in grouped.values()]
 
 
 def _ends(booking: Booking) -> datetime:
@@ -122,4 +137,5 @@ def interpreter_overview(person_id: int, now: datetime) -> Overview:
     upcoming = sorted((b for b in bookings if b.is_confirmed and b not in ended),
                       key=lambda b: b.starts_at or _ends(b))
     past = [b for b in bookings if not b.is_confirmed][:30]
-    return Overview(offers, answered, upcoming, past, ended)
+    single, series_offers = by_series(offers)
+    return Overview(single, answered, upcoming, past, ended, series_offers)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ...core.permissions import require
 from ...core.phones import normalise_phone
@@ -80,6 +79,12 @@ def request_problems(details: RequestDetails, now: datetime):
         yield _l("Give the link of the video call (starting with https://)."), "video_link"
 
 
+def normalise_case_reference(text: str | None) -> str | None:
+    """Case references are codes (GNT-2026-0412), kept in capitals with single spaces, so
+    that a search finds one however it is typed."""
+    return " ".join((text or "").split()).upper() or None
+
+
 def _language(code: str) -> str:
     """Any ISO 639 language may be asked for; one new to the register is added, since a
     request for it is the evidence that it is needed."""
@@ -109,7 +114,7 @@ def _apply(request: InterpretingRequest, details: RequestDetails) -> None:
     request.phone_number = (normalise_phone(details.phone_number)
                             if details.modality == Modality.PHONE else None)
     request.video_link = details.video_link if details.modality == Modality.VIDEO else None
-    request.case_reference = (details.case_reference or "").strip() or None
+    request.case_reference = normalise_case_reference(details.case_reference)
     request.notes = (details.notes or "").strip() or None
     request.preferred_gender = details.preferred_gender
     request.prefer_same_interpreter = details.prefer_same_interpreter
@@ -127,13 +132,33 @@ def create_request(acting, details: RequestDetails, now: datetime | None = None)
     """A requester asks for an interpreter or a translation for their organisation."""
     require(acting.is_requester, "only requesters ask")
     check_details(details, now or utcnow())
-    request = InterpretingRequest(organisation=acting.organisation, requester=acting)
+    return new_request(acting, details)
+
+
+def new_request(acting, details: RequestDetails, **series) -> InterpretingRequest:
+    """The request made from checked details, routed and recorded (``series``: the series
+    and the occurrence it is)."""
+    request = InterpretingRequest(organisation=acting.organisation, requester=acting,
+                                  **series)
     _apply(request, details)
     route(request)
     db.session.add(request)
     db.session.flush()
     request.record(acting, "submitted")
     return request
+
+
+def details_of(request: InterpretingRequest) -> RequestDetails:
+    """What a request asks, as a form or a copy of it starts from."""
+    return RequestDetails(
+        language_code=request.language_code, working_language=request.working_language,
+        modality=request.modality, domain=request.domain, starts_at=request.starts_at,
+        ends_at=request.ends_at, deadline_on=request.deadline_on, words=request.words,
+        direction=request.direction, address=request.address, postcode=request.postcode,
+        municipality=request.municipality, phone_number=request.phone_number,
+        video_link=request.video_link, case_reference=request.case_reference,
+        notes=request.notes, preferred_gender=request.preferred_gender,
+        prefer_same_interpreter=request.prefer_same_interpreter, urgent=request.urgent)
 
 
 def cancellation_is_late(request: InterpretingRequest, now: datetime) -> bool:
@@ -162,10 +187,4 @@ def cancel_request(acting, request: InterpretingRequest, reason: str,
     db.session.flush()
     signals.request_cancelled.send(request, booking=booking, by=acting)
     return late
-
-
-def requests_of_organisation(organisation_id: int):
-    return (select(InterpretingRequest)
-            .where(InterpretingRequest.organisation_id == organisation_id)
-            .order_by(InterpretingRequest.created_at.desc()))
 

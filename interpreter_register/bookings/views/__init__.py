@@ -8,4 +8,4 @@ portal_bp = Blueprint("portal", __name__)
 # The revision protocol's form lives with the register's pages, under its address.
 revisions_bp = Blueprint("revisions", __name__, url_prefix="/register")
 
-from . import dispatch, portal, requests, revisions  # noqa: E402,F401
+from . import dispatch, portal, requests, revisions, series, series_offers  # noqa: E402,F401

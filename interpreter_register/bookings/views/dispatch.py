@@ -16,6 +16,7 @@ from ...extensions import db
 from ...register.models import Modality
 from ...register.services.people import language_choices
 from ..forms import (
+    DispatchSearchForm,
     OfferForm,
     PersonChoiceForm,
     QueueFilterForm,
@@ -31,8 +32,10 @@ from ..services import booking as booking_service
 from ..services import changes
 from ..services import queue as queue_service
 from ..services import requests as request_service
+from ..services import search as search_service
 from ..services.attention import attention_list
 from ..services.queue import QueueFilter
+from ..services.search import RequestSearch
 from . import dispatch_bp as bp
 from .common import cancelled_message
 
@@ -65,6 +68,26 @@ def queue():
                            counts=found.counts, statuses=list(RequestStatus),
                            open_statuses=OPEN_STATUSES, arguments=arguments,
                            soon=utcnow() + SOON, attention=attention)
+
+
+@bp.route("/search")
+@roles_required(Role.DISPATCHER)
+def search():
+    """The service's requests in every status, by number, case reference, organisation,
+    interpreter and dates."""
+    form = DispatchSearchForm(request.args, languages=language_choices(current_language()))
+    form.validate()
+    wanted = RequestSearch(
+        reference=form.reference.data or "", status=form.status.data or "",
+        language=form.language.data or "", organisation=form.organisation.data or "",
+        interpreter=form.interpreter.data or "",
+        first_day=form.first_day.data if not form.first_day.errors else None,
+        last_day=form.last_day.data if not form.last_day.errors else None)
+    page = search_service.service_requests(current_user.service_id, wanted, utcnow(),
+                                           request.args.get("page", 1, type=int))
+    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("dispatch/search.html", form=form, page=page, arguments=arguments,
+                           now=utcnow())
 
 
 @bp.route("/requests/<int:request_id>")

@@ -54,6 +54,7 @@ def _own_booking(booking_id: int) -> Booking:
 def index():
     overview = interpreter_overview(current_user.person_id, utcnow())
     return render_template("portal/index.html", offers=overview.offers,
+                           series_offers=overview.series_offers,
                            answered=overview.answered, upcoming=overview.upcoming,
                            past=overview.past, ended=overview.ended, decline=DeclineForm(),
                            confirm=ConfirmForm())

@@ -1,0 +1,132 @@
+"""Finding requests: a requester among their organisation's (upcoming first, then the past,
+paginated), a dispatcher among their service's in every status."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from interpreter_register.bookings.models import RequestStatus
+from interpreter_register.bookings.services import booking
+from interpreter_register.bookings.services.search import (
+    PAGE_SIZE,
+    RequestSearch,
+    organisation_requests,
+    request_number,
+    service_requests,
+)
+from interpreter_register.core.time import utcnow
+from tests.fixtures.factories import (
+    complete_past_request,
+    create_language,
+    create_past_request,
+    create_request,
+    future_day,
+)
+
+PAST = datetime(2026, 3, 10, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def history(world):
+    """Three past requests of OCMW Gent (completed with Omar, cancelled, unfilled), two
+    coming ones (the world's), one of Liège."""
+    create_language("prs")
+    completed = create_past_request(world.contact_person, world.service, status=RequestStatus
+                                    .COMPLETED, due=PAST, case_reference="GNT-OLD-1")
+    complete_past_request(completed, world.omar)
+    cancelled = create_past_request(world.contact_person, world.service,
+                                    status=RequestStatus.CANCELLED, due=PAST + timedelta(days=7),
+                                    language="prs")
+    unfilled = create_past_request(world.requester, world.service,
+                                   status=RequestStatus.UNFILLED, due=PAST + timedelta(days=14))
+    elsewhere = create_past_request(world.other_contact_person, world.other_service,
+                                    due=PAST + timedelta(days=1), case_reference="GNT-OLD-1")
+    return completed, cancelled, unfilled, elsewhere
+
+
+def ids(page) -> list[int]:
+    return [item.id for item in page.items]
+
+
+def test_a_requester_sees_upcoming_first_then_the_past_latest_first(app_ctx, world, history):
+    completed, cancelled, unfilled, elsewhere = history
+    later = create_request(world.contact_person, day=future_day(weeks=6))
+    page = organisation_requests(world.organisation.id, RequestSearch(), utcnow())
+    # The world's two requests four weeks ahead (10:00, then 14:00), this one six weeks
+    # ahead; then the past, the latest first; never another organisation's.
+    assert ids(page) == [world.request.id, world.booking.request.id, later.id,
+                         unfilled.id, cancelled.id, completed.id]
+    assert elsewhere.id not in ids(page)
+
+
+def test_a_requester_filters_by_status_dates_language_and_reference(app_ctx, world, history):
+    completed, cancelled, unfilled, _elsewhere = history
+    mine = world.organisation.id
+
+    def found(**wanted):
+        return ids(organisation_requests(mine, RequestSearch(**wanted), utcnow()))
+    assert found(status="cancelled") == [cancelled.id]
+    assert found(language="prs") == [cancelled.id]
+    assert found(first_day=PAST.date(), last_day=(PAST + timedelta(days=7)).date()) == [
+        cancelled.id, completed.id]
+    assert found(reference="gnt-old-1") == [completed.id]        # any case
+    assert found(reference=completed.number) == [completed.id]   # "2026-00012"
+    assert found(reference=str(unfilled.id)) == [unfilled.id]
+    assert found(reference="nothing-like-it") == []
+
+
+def test_a_requesters_list_is_paginated(app_ctx, world):
+    for n in range(PAGE_SIZE + 2):
+        create_past_request(world.contact_person, world.service,
+                            due=PAST - timedelta(days=n))
+    first = organisation_requests(world.organisation.id, RequestSearch(), utcnow())
+    second = organisation_requests(world.organisation.id, RequestSearch(), utcnow(), page=2)
+    assert len(first.items) == PAGE_SIZE and first.total == PAGE_SIZE + 4
+    assert not set(ids(first)) & set(ids(second)) and len(second.items) == 4
+
+
+def test_a_dispatcher_searches_every_status_of_their_service(app_ctx, world, history):
+    completed, cancelled, unfilled, elsewhere = history
+    service = world.service.id
+
+    def found(**wanted):
+        return ids(service_requests(service, RequestSearch(**wanted), utcnow()))
+    assert service_requests(service, RequestSearch(), utcnow()) is None
+    assert found(reference=completed.number) == [completed.id]
+    assert found(reference=elsewhere.number) == []               # another service's
+    assert found(reference="GNT-OLD-1") == [completed.id]
+    assert found(organisation="ocmw gent") == [
+        world.request.id, world.booking.request.id, unfilled.id, cancelled.id, completed.id]
+    assert found(organisation="liège") == []
+    assert found(interpreter="omar") == [completed.id]
+    assert set(found(interpreter="fatima haddad")) == {world.booking.request.id}
+    assert found(first_day=PAST.date(), last_day=(PAST + timedelta(days=14)).date()) == [
+        unfilled.id, cancelled.id, completed.id]
+    assert found(first_day=PAST.date(), status="unfilled") == [unfilled.id]
+
+
+def test_a_search_by_interpreter_finds_who_no_longer_has_it(app_ctx, world):
+    from interpreter_register.bookings.services import changes
+    request = create_request(world.contact_person)
+    booking.book(world.dispatcher, request, world.fatima.id)
+    changes.reassign(world.dispatcher, request, world.omar.id)
+    found = service_requests(world.service.id, RequestSearch(interpreter="Haddad"), utcnow())
+    assert request.id in ids(found)
+
+
+@pytest.mark.parametrize(("typed", "number"), [("2027-00012", 12), ("12", 12), (" 0042 ", 42),
+                                               ("GNT-12", None), ("2027-", None)])
+def test_a_request_number_is_read_as_the_pages_write_it(typed, number):
+    assert request_number(typed) == number
+
+
+def test_the_pages_search(app_ctx, world, history, client_for):
+    completed, cancelled, *_ = history
+    page = client_for(world.contact_person).get("/requests?status=cancelled")
+    assert page.status_code == 200 and cancelled.number.encode() in page.data
+    assert completed.number.encode() not in page.data
+    page = client_for(world.dispatcher).get("/dispatch/search?interpreter=Omar")
+    assert page.status_code == 200 and completed.number.encode() in page.data
+    assert cancelled.number.encode() not in page.data
+    empty = client_for(world.dispatcher).get("/dispatch/search")
+    assert empty.status_code == 200 and completed.number.encode() not in empty.data
