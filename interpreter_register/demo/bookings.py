@@ -182,7 +182,7 @@ def _series(persons, requester, colleague, dispatcher, today) -> None:
         ends_at=brussels_to_utc(first, time(11)), address="Basisschool De Regenboog, "
         "Sleepstraat 10", postcode=requester.organisation.postcode,
         municipality=requester.organisation.municipality, case_reference="GNT-2026-0600",
-        notes="Parent meeting with the class teacher.")
+        notes="Oudercontact met de klasleerkracht.")
     rule = Recurrence(first, Frequency.WEEKLY, count=8)
     holidays = series.plan_series(requester, meetings, rule, "nl").holiday_days
     weekly = series.create_series(requester, meetings, rule, skip=holidays)
