@@ -168,7 +168,41 @@ def scheduler_run_once(job_id):
         raise click.ClickException(f"{job_id} failed: {', '.join(finished.errors)}")
 
 
+worker_group = AppGroup("worker", help="The background work: mail delivery and imports.")
+
+
+@worker_group.command("run")
+def worker_run():
+    """Deliver mail and run imports until SIGTERM or Ctrl+C (several may run)."""
+    from flask import current_app
+
+    from .core.worker import serve_until_signalled
+    serve_until_signalled(current_app._get_current_object())
+
+
+outbox_group = AppGroup("outbox", help="Delivering the mail waiting in the outbox.")
+
+
+@outbox_group.command("run")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def outbox_run(once):
+    """Deliver mail until SIGTERM or Ctrl+C (several may run), or once with --once."""
+    from flask import current_app
+
+    from .core.outbox import deliver_pending
+    from .core.worker import serve_until_signalled
+    if once:
+        sent = 0
+        while (batch := deliver_pending()):
+            sent += batch
+        click.echo(f"{sent} mail(s) delivered.")
+        return
+    serve_until_signalled(current_app._get_current_object(), ["outbox"])
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(worker_group)
+    app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(register_group)
     app.cli.add_command(translate)

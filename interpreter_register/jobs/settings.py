@@ -18,7 +18,8 @@ URGENT_ESCALATION_HOURS = settings.define(
     _l("The same, for an urgent request (hours)"), minimum=1, maximum=336)
 RETENTION_MONTHS = settings.define(
     "jobs.retention_months", 24,
-    _l("Months after which case references and notes are erased"), minimum=1, maximum=120)
+    _l("Months after which what is said about clients (case references, notes, addresses, "
+       "numbers, links, reasons) and the mails are erased"), minimum=1, maximum=120)
 REVISION_FOLLOWUP_DAYS = settings.define(
     "jobs.revision_followup_days", 14,
     _l("Days a delivered translation may wait for its revision before staff are reminded"),

@@ -6,9 +6,10 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from ..auth.models import Role, User, recipient_of_user
+from ..bookings import retention
 from ..bookings.links import booking_link
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
 from ..bookings.services import booking as booking_service
@@ -18,6 +19,7 @@ from ..bookings.wording import request_summary
 from ..core import audit, settings
 from ..core.i18n import current_language
 from ..core.mail import send_mail
+from ..core.outbox import OutboxMessage
 from ..core.time import to_brussels, today_in_brussels
 from ..extensions import db
 from ..register.models import Certificate, CertificateStatus
@@ -147,19 +149,20 @@ def complete(now, report: Report) -> None:
 # --- 6. data retention --------------------------------------------------------------------
 
 def erase_old_client_data(now, report: Report) -> None:
-    """Erase case references and notes of requests older than the setting; the figures
-    (language, dates, durations, outcome) stay for the reports. The audit trail gets the
-    count, never the content."""
+    """Erase the free text about clients (``bookings.retention.CLIENT_FIELDS``: case
+    references, notes, addresses, numbers to call, video links, reasons) of requests older
+    than the setting, and the mails of that age; the figures (language, dates, durations,
+    outcome) stay for the reports. The audit trail gets the count, never the content."""
     months = settings.value(job_settings.RETENTION_MONTHS.key)
     before = now - relativedelta(months=months)
-    old = db.session.scalars(select(InterpretingRequest).where(
-        InterpretingRequest.due_at < before,
-        or_(InterpretingRequest.case_reference.is_not(None),
-            InterpretingRequest.notes.is_not(None)))).all()
-
-    def erase(request: InterpretingRequest):
-        request.case_reference = request.notes = None
-    report.each("request", old, erase, "erased")
+    report.each("request", retention.requests_to_erase(before), retention.erase_client_data,
+                "erased")
+    # Mails repeat the details they were about; once delivered (or given up) and old, gone.
+    mails = db.session.execute(delete(OutboxMessage).where(
+        OutboxMessage.created_at < before,
+        or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.failed_at.is_not(None))))
+    if mails.rowcount:
+        report.count("mails_erased", mails.rowcount)
     if report.counts["erased"]:
         audit.record_event(None, "retention", to_brussels(now).date().isoformat(), "erased",
                            {"requests": [0, report.counts["erased"]],

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..auth.models import REGISTER_KEEPERS, REPORT_READERS, STAFF_ROLES
 from ..bookings.models import UnfilledReason
+from ..core.arguments import int_arg
 from ..core.i18n import current_language, language_label
 from ..core.permissions import require, roles_required
 from ..core.time import today_in_brussels
@@ -41,7 +42,7 @@ def _scope():
         return current_user.service_id, None, current_user.service.name
     if current_user.is_requester:
         return None, current_user.organisation_id, current_user.organisation.name
-    chosen = request.args.get("service", type=int)
+    chosen = int_arg("service")
     service = db.session.get(InterpretingService, chosen) if chosen else None
     return (service.id if service else None), None, (service.name if service
                                                       else _("All interpreting services"))

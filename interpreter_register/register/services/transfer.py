@@ -23,11 +23,11 @@ from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from ...core.regions import Province, is_postcode
 from ...core.rules import RuleError
+from ...core.spreadsheets import csv_bytes, unguarded, xlsx_bytes
 from ...extensions import db
 from ..models import (
     Certificate,
@@ -101,8 +101,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
         if not any(v.strip() for v in values):
             continue
         padded = values + [""] * (len(header) - len(values))
-        rows.append((number, {h: v.strip() for h, v in zip(header, padded, strict=False)
-                              if h}))
+        rows.append((number, {h: unguarded(v.strip())
+                              for h, v in zip(header, padded, strict=False) if h}))
     return rows
 
 
@@ -404,19 +404,9 @@ def export_rows():
 
 def export_csv() -> bytes:
     """UTF-8 with a byte order mark and ; between fields, as Belgian Excel opens it."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(export_rows())
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(COLUMNS, ([row[c] for c in COLUMNS] for row in export_rows()))
 
 
 def export_xlsx() -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("register")
-    sheet.append(list(COLUMNS))
-    for row in export_rows():
-        sheet.append([row[c] for c in COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes("register", COLUMNS,
+                      ([row[c] for c in COLUMNS] for row in export_rows()))
