@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     # change in the register means for bookings.
     from .bookings.services import register_changes as _register_changes  # noqa: F401
     from .notifications import bookings as _notifications  # noqa: F401
+
+    # The background work areas declare (core.worker): register imports; mail is core's own.
+    from .register.services import imports as _imports  # noqa: F401
     return app
 
 

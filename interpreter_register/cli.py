@@ -119,15 +119,16 @@ register_group = AppGroup("register", help="Import and export the register.")
 @register_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def register_import(path):
-    """Import people, language pairs and certificates from a CSV file (all or nothing)."""
-    from .register.services.transfer import import_register
+    """Import people, language pairs and certificates from a CSV file (checked whole first,
+    then written chunk by chunk)."""
+    from .register.services.imports import import_now
 
-    run = import_register(None, Path(path).read_bytes(), Path(path).name)
-    db.session.commit()
+    run = import_now(None, Path(path).read_bytes(), Path(path).name)
     if not run.succeeded:
         for row, column, message in run.errors:
             click.echo(f"row {row}, {column or '-'}: {message}", err=True)
-        raise click.ClickException(f"{len(run.errors)} problem(s); nothing was imported.")
+        raise click.ClickException(
+            f"{len(run.errors)} problem(s); {run.rows_done} of {run.rows} rows imported.")
     click.echo(f"{run.rows} rows: {run.people_created} people added, {run.people_updated} "
                f"updated, {run.qualifications_added} language pairs and "
                f"{run.certificates_added} certificates added.")

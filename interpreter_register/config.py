@@ -62,6 +62,12 @@ def defaults(instance_path: str) -> dict:
         # The one scheduler's lease: renewed every third of this; a scheduler that died
         # without a word is replaced once it runs out (on PostgreSQL, at once).
         "SCHEDULER_LEASE_SECONDS": _env_int("SCHEDULER_LEASE_SECONDS", 60),
+        # Register imports in the background: rows written per transaction; how long a
+        # worker checking a file holds it; on SQLite, a pause between chunks that lets the
+        # pages have the write lock.
+        "IMPORT_CHUNK_ROWS": _env_int("IMPORT_CHUNK_ROWS", 200),
+        "IMPORT_CLAIM_SECONDS": _env_int("IMPORT_CLAIM_SECONDS", 900),
+        "IMPORT_PAUSE_SECONDS": 0.1,
         # One exchange with the mail server may take this long before it counts as failed.
         "MAIL_TIMEOUT": _env_int("MAIL_TIMEOUT", 20),
         # The background worker: how often it looks for work when it found none.

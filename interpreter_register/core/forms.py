@@ -34,6 +34,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import Select, html_params
 
+from .database import column_length
 from .i18n import UI_LANGUAGES
 from .time import FIRST_DAY, LAST_DAY, is_accepted_day
 
@@ -85,7 +86,7 @@ class DatabaseInteger:
 def fits(column, text: int | None = None) -> Length:
     """A Length validator for text stored in ``column`` (a model attribute): as long as the
     column holds; ``text`` for a column of unbounded text (the form's own limit)."""
-    length = getattr(column.property.columns[0].type, "length", None) or text
+    length = column_length(column) or text
     if length is None:
         raise ValueError(f"{column} holds text of any length: say the form's limit")
     return Length(max=length)

@@ -220,7 +220,6 @@ def test_a_language_name_with_a_line_break_goes_through_a_booking_mail(
     """The issue's case: a language whose name holds CR/LF, booked; its mails leave with
     one clean subject line and no forged header."""
     from interpreter_register.bookings.models import Booking
-
     from interpreter_register.register.services.people import rename_language
 
     # As a row written before forms refused control characters may hold it.

@@ -17,6 +17,6 @@ from .tracks import (
 __all__ = [
     "Certificate", "CertificateStatus", "CertificateStatusChange", "Direction", "Domain",
     "Gender", "ImportRun", "ImportStage", "Language", "Modality", "Person", "PersonDomain",
-    "PersonModality", "PersonRegion", "Qualification", "QualificationKind", "QualityTrackStep", "Revision",
-    "RevisionTrack", "StepResult", "Tier", "TrackStep", "Verdict",
+    "PersonModality", "PersonRegion", "Qualification", "QualificationKind", "QualityTrackStep",
+    "Revision", "RevisionTrack", "StepResult", "Tier", "TrackStep", "Verdict",
 ]
