@@ -213,8 +213,8 @@ def feed_token(world) -> str:
     return feed.token
 
 
-def _url(app, rule, world):
-    """Fill a rule's arguments with objects of the first organisation and service."""
+def _values(app, rule, world) -> dict:
+    """A rule's arguments filled with objects of the first organisation and service."""
     values = {
         "user_id": world.requester.id,
         "organisation_id": world.organisation.id,
@@ -238,9 +238,14 @@ def _url(app, rule, world):
         else feed_token(world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",
     }
+    return {a: values[a] for a in rule.arguments}
+
+
+def _url(app, rule, world):
+    """Fill a rule's arguments with objects of the first organisation and service."""
     with app.test_request_context():
         from flask import url_for
-        return url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+        return url_for(rule.endpoint, **_values(app, rule, world))
 
 
 def _outcome(response) -> str:

@@ -52,9 +52,13 @@ def _page(template: str, **context):
     period = period_from(request.args)
     services = (db.session.scalars(select(InterpretingService).order_by(
         InterpretingService.name)).all() if current_user.keeps_register else [])
+    # What the page's links carry on: the period and the chosen service, read, never the
+    # query string as it came (a stray "fmt" or "name" would clash with the export's own).
+    args = dict(period.arguments())
+    if int_arg("service"):
+        args["service"] = str(int_arg("service"))
     return render_template(template, period=period, services=services, percent=percent,
-                           number=number, args={k: v for k, v in request.args.items()},
-                           **context)
+                           number=number, args=args, **context)
 
 
 @bp.route("")

@@ -1,5 +1,6 @@
 """Import from CSV (all or nothing, every error with its row), export to CSV and XLSX."""
 
+import csv
 import io
 from datetime import date
 
@@ -156,3 +157,24 @@ def test_command_line_import(app, tmp_path):
     out = tmp_path / "out.xlsx"
     assert runner.invoke(args=["register", "export", str(out)]).exit_code == 0
     assert load_workbook(out).active.max_row == 2
+
+
+def test_exports_never_carry_a_formula_and_survive_control_characters(app_ctx):
+    """An interpreter's own record may hold "=HYPERLINK(...)"; a municipality a control
+    character: the CSV guards the cell, the XLSX stores text, and neither fails."""
+    from interpreter_register.register.services import people
+
+    person = people.create_person(None, people.PersonDetails(
+        first_name="=HYPERLINK(\"http://evil.example/\",\"klik\")", last_name="@SUM(A1)",
+        municipality="Gent\x07\x1b", postcode="9000", phone="+32 470 12 34 56"))
+    db.session.commit()
+    text = export_csv().decode("utf-8-sig")
+    [record] = [r for r in csv.DictReader(io.StringIO(text), delimiter=";")
+                if "HYPERLINK" in r["first_name"]]
+    assert record["first_name"] == "'=HYPERLINK(\"http://evil.example/\",\"klik\")"
+    assert record["last_name"] == "'@SUM(A1)" and record["phone"] == "'+32470123456"
+    assert "\x07" not in text and "\x1b" not in text
+    sheet = load_workbook(io.BytesIO(export_xlsx())).active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row}
+    assert cells['=HYPERLINK("http://evil.example/","klik")'] == "s", "text, not a formula"
+    assert "Gent" in cells and person.municipality == "Gent\x07\x1b"

@@ -35,9 +35,9 @@ def record(qualification_id):
         if chosen is not None:
             form.booking.data = chosen.id
             form.translation.data = chosen.request.number
-    revisor = db.session.get(Person, form.revisor.data or 0)
     saved = save_form(form, lambda: credentials.record_revision(
-        current_user, track, form.revised_on.data, revisor, form.translation.data,
+        current_user, track, form.revised_on.data,
+        db.session.get(Person, form.revisor.data or 0), form.translation.data,
         Verdict(form.verdict.data), form.remarks.data, form.booking.data or None),
         _("The revision is recorded."),
         url_for("register.person", person_id=qualification.person_id))
