@@ -65,6 +65,10 @@ def seed_demo():
     click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
     for role, email in DEMO_LOGINS["accounts"]:
         click.echo(f"  {role:<16} {email}")
+    email, key, codes = DEMO_LOGINS["two_step"]
+    click.echo(f"{email} signs in in two steps: add the key {key} to an authenticator app "
+               f"(or print the code with: python -c \"import pyotp; print(pyotp.TOTP('{key}')"
+               f".now())\"), or type a recovery code, each once: {', '.join(codes)}")
     feed = demo_feed_url()
     if feed:
         click.echo(f"Calendar feed of the demo interpreter (subscribe from a calendar client):"
@@ -201,7 +205,45 @@ def outbox_run(once):
     serve_until_signalled(current_app._get_current_object(), ["outbox"])
 
 
+backup_group = AppGroup("backup", help="Back the database up, and restore a backup.")
+
+
+@backup_group.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(path):
+    """Write a backup of the whole database to PATH (a new file), while the application
+    keeps running: SQLite's online backup API, or pg_dump on PostgreSQL."""
+    from .core.backup import BackupError, create
+
+    try:
+        create(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path} ({path.stat().st_size:,} bytes).")
+
+
+@backup_group.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="SQLite only: overwrite a database that is not empty. Stop the web, "
+                   "worker and scheduler processes first.")
+def backup_restore(path, replace):
+    """Restore the backup PATH into the configured database, which must be empty (on
+    PostgreSQL: a new database made with createdb)."""
+    from .core.backup import BackupError, restore
+
+    try:
+        restored = restore(path, replace=replace)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {restored.tables} tables, at migration {restored.revision}.")
+    if restored.pending:
+        click.echo("The backup was made by an older release: run `flask --app wsgi db "
+                   "upgrade` before starting the application.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup_group)
     app.cli.add_command(worker_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_group)

@@ -54,6 +54,16 @@ ACCESS = {
     ("auth.account", "POST"): logged_in(),
     ("auth.change_password", "GET"): logged_in(),
     ("auth.change_password", "POST"): logged_in(),
+    # The code step answers only in the browser whose password was right a moment ago;
+    # anyone else is sent to the password first.
+    ("auth.login_code", "GET"): everyone(LOGIN),
+    ("auth.login_code", "POST"): everyone(LOGIN),
+    # Everyone's own two-step sign-in (a wrong or missing code changes nothing).
+    ("auth.two_factor_status", "GET"): logged_in(),
+    ("auth.two_factor_setup", "GET"): logged_in(),
+    ("auth.two_factor_setup", "POST"): logged_in(),
+    ("auth.two_factor_new_codes", "POST"): logged_in(),
+    ("auth.two_factor_off", "POST"): logged_in(),
     ("users.index", "GET"): ADMIN,
     ("users.create", "GET"): ADMIN,
     ("users.create", "POST"): ADMIN,
@@ -62,6 +72,7 @@ ACCESS = {
     ("users.deactivate", "POST"): ADMIN,
     ("users.reactivate", "POST"): ADMIN,
     ("users.invite", "POST"): ADMIN,
+    ("users.reset_two_factor", "POST"): ADMIN,
     # Only the contact person of the colleague's own organisation.
     ("users.colleagues", "GET"): only("contact_person", "other_contact_person")
     | {"requester": FORBIDDEN},
@@ -118,6 +129,7 @@ ACCESS = {
     ("register.import_file", "GET"): REGISTER,
     ("register.import_file", "POST"): REGISTER,
     ("register.import_result", "GET"): REGISTER,
+    ("register.import_progress", "GET"): REGISTER,
     ("register.export_csv", "GET"): REGISTER,
     ("register.export_xlsx", "GET"): REGISTER,
     # Anyone, without logging in.
@@ -167,6 +179,7 @@ ACCESS = {
     ("calendar.revoke", "POST"): CALENDAR_USERS,
     # The jobs page: who keeps an eye on the scheduled jobs.
     ("jobs.index", "GET"): REGISTER,
+    ("jobs.retry_mail", "POST"): REGISTER,
     # Reports: staff see all, dispatchers their service, requesters their organisation.
     ("reports.index", "GET"): REPORT_READERS,
     ("reports.shortage", "GET"): REGISTER,

@@ -123,6 +123,8 @@ class User(UserMixin, db.Model):
 
     def end_sessions(self) -> None:
         """Log the user out everywhere (after a password change or a deactivation)."""
+        if self.id is None:
+            return  # not saved yet: no login to end
         db.session.execute(delete(UserSession).where(UserSession.user_id == self.id))
 
     @property

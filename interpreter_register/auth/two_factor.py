@@ -75,8 +75,15 @@ def confirm_enrolment(user: User, secret: str, code: str) -> list[str] | None:
     step = _step_accepted(secret, code, None)
     if step is None:
         return None
-    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
-    codes = _new_recovery_codes(user)
+    return turn_on(user, secret, step)
+
+
+def turn_on(user: User, secret: str, last_step: int | None = None,
+            recovery_codes: list[str] | None = None) -> list[str]:
+    """Two steps for ``user`` with ``secret``; returns the recovery codes (new random ones,
+    or the given ones: the demo's, printed by ``seed-demo``)."""
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), last_step
+    codes = _new_recovery_codes(user, recovery_codes)
     db.session.flush()
     return codes
 
@@ -121,12 +128,13 @@ def _normalised(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
 
 
-def _new_recovery_codes(user: User) -> list[str]:
+def _new_recovery_codes(user: User, given: list[str] | None = None) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    raws = [_normalised(code) for code in given] if given else [
+        "".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(RECOVERY_CODES)]
     codes = []
-    for _ in range(RECOVERY_CODES):
-        raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    for raw in raws:
         codes.append(f"{raw[:5]}-{raw[5:]}")
         db.session.add(RecoveryCode(user_id=user.id, code_hash=_hash(raw)))
     return codes
