@@ -63,15 +63,21 @@ def start_thread(app: Flask, stop: threading.Event, names=None) -> threading.Thr
     return thread
 
 
-def serve_until_signalled(app: Flask, names=None) -> None:
-    """The worker as a process of its own: runs until SIGTERM or SIGINT (Ctrl+C)."""
+def stop_on_signals(what: str) -> threading.Event:
+    """An event set by SIGTERM or SIGINT (Ctrl+C): a process's cue to stop cleanly."""
     stop = threading.Event()
 
     def _stop(signum, _frame):
-        log.info("worker stopping (signal %s)", signum)
+        log.info("%s stopping (signal %s)", what, signum)
         stop.set()
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    return stop
+
+
+def serve_until_signalled(app: Flask, names=None) -> None:
+    """The worker as a process of its own: runs until SIGTERM or SIGINT (Ctrl+C)."""
+    stop = stop_on_signals("worker")
     log.info("worker started: %s", ", ".join(names or TASKS))
     serve(app, stop, names)
     log.info("worker stopped")

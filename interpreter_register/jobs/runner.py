@@ -5,7 +5,6 @@ APScheduler 3 with its job store in the database and a background worker beside 
 import json
 import logging
 import os
-import signal
 import threading
 from datetime import datetime
 
@@ -111,13 +110,7 @@ def serve() -> None:
 
     global _app
     _app = current_app._get_current_object()
-    stop = threading.Event()
-
-    def _stop(signum, _frame):
-        log.info("scheduler stopping (signal %s)", signum)
-        stop.set()
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    stop = worker.stop_on_signals("scheduler")
 
     lease = Lease(_app)
     waiting = False

@@ -72,18 +72,23 @@ def advance(run_id: int | None = None) -> int:
 
 # --- checking ------------------------------------------------------------------------
 
+def _first_free(stage: ImportStage, run_id: int | None, *conditions) -> ImportRun | None:
+    """The first run at ``stage`` (``run_id``'s, if given) no other worker holds, locked
+    for this transaction (``FOR UPDATE SKIP LOCKED``; on SQLite, the write lock)."""
+    statement = (select(ImportRun).where(ImportRun.stage == stage.value, *conditions)
+                 .order_by(ImportRun.id).limit(1).with_for_update(skip_locked=True))
+    if run_id is not None:
+        statement = statement.where(ImportRun.id == run_id)
+    return db.session.scalar(statement)
+
+
 def _claim_queued(run_id: int | None) -> tuple[int, str] | None:
     """A queued file nobody is checking (or whose checker went silent), for this worker."""
     db.session.rollback()
     with writes_first():
         now = utcnow()
-        statement = (select(ImportRun).where(
-            ImportRun.stage == ImportStage.QUEUED.value,
-            or_(ImportRun.claimed_until.is_(None), ImportRun.claimed_until < now))
-            .order_by(ImportRun.id).limit(1).with_for_update(skip_locked=True))
-        if run_id is not None:
-            statement = statement.where(ImportRun.id == run_id)
-        run = db.session.scalar(statement)
+        run = _first_free(ImportStage.QUEUED, run_id, or_(ImportRun.claimed_until.is_(None),
+                                                          ImportRun.claimed_until < now))
         if run is None:
             db.session.rollback()
             return None
@@ -127,11 +132,7 @@ def _write_chunk(run_id: int | None) -> bool:
     run's row locked meanwhile, so no other worker writes the same chunk)."""
     db.session.rollback()
     with writes_first():
-        statement = (select(ImportRun).where(ImportRun.stage == ImportStage.WRITING.value)
-                     .order_by(ImportRun.id).limit(1).with_for_update(skip_locked=True))
-        if run_id is not None:
-            statement = statement.where(ImportRun.id == run_id)
-        run = db.session.scalar(statement)
+        run = _first_free(ImportStage.WRITING, run_id)
         if run is None:
             db.session.rollback()
             return False
