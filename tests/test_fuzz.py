@@ -226,7 +226,7 @@ def test_the_crawl_finds_the_forms_to_fuzz(app, world, client_for, client):
     booking buttons of a dispatcher, the register's forms for its staff."""
     forms = _crawl(app, world, client_for, client)
     assert any(path == "/requests/new" and "notes" in fields
-               for (method, path), fields in forms["requester"].items())
+               for (method, path), fields in forms["contact_person"].items())
     assert any(path.endswith("/book") and "person" in fields
                for (method, path), fields in forms["dispatcher"].items())
     assert any(path == "/register/people/new" and "last_name" in fields
