@@ -28,15 +28,18 @@ translations: install
 	$(FLASK) translate compile
 
 # Installs, compiles the catalogues, migrates the SQLite database, loads the demo data
-# (only into an empty database) and serves the app on http://$(HOST):$(PORT).
+# (only into an empty database) and serves the app on http://$(HOST):$(PORT), with the
+# background worker beside it (it delivers mail and runs imports; Ctrl+C stops both).
 # Plain HTTP on loopback, so the session cookie may not be marked Secure here; without a
 # mail server, mails (reset and invitation links too) are shown whole in the log.
 # Links in mails and the printed feed address follow HOST and PORT (make run PORT=8000).
 run: translations
 	$(FLASK) db upgrade
 	BASE_URL=http://$(HOST):$(PORT) $(FLASK) seed-demo
-	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	BASE_URL=http://$(HOST):$(PORT) SESSION_COOKIE_SECURE=0 MAIL_LOG_BODY=1 \
+	@echo "Serving on http://$(HOST):$(PORT) with a background worker (Ctrl+C stops both)"
+	export BASE_URL=http://$(HOST):$(PORT) SESSION_COOKIE_SECURE=0 MAIL_LOG_BODY=1 WORKER_POLL_SECONDS=1; \
+	  $(FLASK) worker run & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Installs what the tests need (Chromium and PostgreSQL included, when run as root),

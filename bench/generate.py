@@ -377,7 +377,7 @@ class Generator:
             user_id = w.ids(User, 1)[0]
             rows.append(dict(id=user_id, email=email, name=email.split("@")[0].title(),
                              role=role, password_hash=self.password_hash, active=True,
-                             session_token=f"bench-{user_id:08d}", created_at=self.now,
+                             created_at=self.now,
                              is_contact_person=extra.pop("is_contact_person", False),
                              **extra))
             return user_id
@@ -573,7 +573,7 @@ class Generator:
             w.insert(User, [dict(id=user_id, email=f"feed{size}@bench.example.org",
                                  name=f"Feed {size}", role="interpreter", person_id=person_id,
                                  locale="nl", password_hash=self.password_hash, active=True,
-                                 session_token=f"bench-{user_id:08d}", created_at=self.now,
+                                 created_at=self.now,
                                  is_contact_person=False)], "users")
             w.insert(CalendarFeed, [dict(token=token, user_id=user_id, owner="person",
                                          owner_id=person_id, created_at=self.now)])

@@ -209,9 +209,11 @@ def search(service_id: int, samples: list, warm_up: int = 5) -> dict:
 # has its own context and its own database session, nothing carried over.
 
 def logged_in_client(app: Flask, email: str):
+    from interpreter_register.auth.sessions import start_session
+
     with app.app_context():
-        token = db.session.scalars(select(User.session_token)
-                                   .where(User.email == email)).one()
+        token = start_session(db.session.scalars(select(User).where(User.email == email)).one())
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = token

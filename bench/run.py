@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import generate as generator
-from . import load, measure
+from . import imports, load, measure
 from .database import DATA, SQLITE_URL, fresh_app, migrated_app, postgresql_url
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -31,6 +31,7 @@ TARGETS = [
     ("feed_1000_ms", None, None), ("feed_vs_raw_ratio", 1.5, "max"),
     ("feed_304_ms", 5, "max"), ("search_p50_ms", None, None), ("search_p95_ms", 50, "max"),
     ("generate_seconds", 600, "max"),
+    ("import_rows", None, None), ("import_rows_per_s", None, None),
 ]
 
 
@@ -114,6 +115,9 @@ def bench_database(url: str, args, out) -> dict:
     results.update(measure.queue_statements(app, data["small"], data["central"], sizes))
     print("  calendar feed ...", file=out, flush=True)
     results.update(measure.feed(app, tokens))
+    rows = getattr(args, "import_rows", None) or max(100, int(500 * args.scale))
+    print(f"  register import of {rows:,} rows ...", file=out, flush=True)
+    results.update(imports.import_speed(app, rows))
     if args.seconds:
         print(f"  wrk, {args.seconds} s a run ...", file=out, flush=True)
         results.update(load.throughput(url, data["central"], generator.PASSWORD, args.seconds))
@@ -129,6 +133,8 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="open requests to match")
     parser.add_argument("--seconds", type=int, default=10, help="each wrk run; 0: no wrk")
     parser.add_argument("--reuse", action="store_true", help="keep data of the same scale")
+    parser.add_argument("--import-rows", type=int, help="rows of the register import "
+                        "(default: 500 a unit of scale)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     out = sys.stderr

@@ -24,6 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     _configure_logging(app)
     _init_extensions(app)
+    from .core.arguments import register_converters
+    register_converters(app)
     _register_blueprints(app)
     _register_hooks(app)
 
@@ -34,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .bookings.services import register_changes as _register_changes  # noqa: F401
     from .notifications import bookings as _notifications  # noqa: F401
     from .notifications import series as _series_notifications  # noqa: F401
+
+    # The background work areas declare (core.worker): register imports; mail is core's own.
+    from .register.services import imports as _imports  # noqa: F401
     from .sheets.services import filing as _late_cancellation_sheets  # noqa: F401
     return app
 
@@ -60,6 +65,7 @@ def _load_models() -> None:
     from .core import outbox as _outbox  # noqa: F401
     from .core import settings as _settings  # noqa: F401
     from .core import uploads as _uploads  # noqa: F401
+    from .jobs import lease as _lease  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
     from .jobs import settings as _job_settings  # noqa: F401
     from .organisations import models as _organisations  # noqa: F401
@@ -93,12 +99,16 @@ def _init_extensions(app: Flask) -> None:
     # The message is translated when it is flashed, in the language of that request.
     login_manager.localize_callback = str
 
-    from .auth.models import User
+    from .auth.sessions import user_of_session
 
-    @login_manager.user_loader
-    def load_user(session_token: str):
-        return db.session.scalar(
-            db.select(User).where(User.session_token == session_token, User.active.is_(True)))
+    login_manager.user_loader(user_of_session)
+
+    if app.config["PROXY_COUNT"]:
+        # Behind that many proxies, their X-Forwarded-For/-Proto say who the client is; no
+        # one else's word is trusted (throttling counts per client address).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -162,14 +172,12 @@ def _register_hooks(app: Flask) -> None:
         offered_languages,
         timeslot,
     )
-    from .core.outbox import deliver_after_request
     from .core.phones import display_phone
     from .core.security import add_security_headers
     from .core.urls import external_url
 
     register_error_handlers(app)
     _take_write_lock_for_changes(app)
-    app.after_request(deliver_after_request)
     app.after_request(add_security_headers)
     app.jinja_env.globals.update(get_locale=get_locale, language_name=language_name,
                                  language_label=language_label, timeslot=timeslot,

@@ -68,6 +68,10 @@ def seed_demo():
         for role, email, name, spoken in DEMO_LOGINS["accounts"]:
             if spoken == language:
                 click.echo(f"  {role:<16} {email:<34} {name}".rstrip())
+    email, key, codes = DEMO_LOGINS["two_step"]
+    click.echo(f"{email} signs in in two steps: add the key {key} to an authenticator app "
+               f"(or print the code with: python -c \"import pyotp; print(pyotp.TOTP('{key}')"
+               f".now())\"), or type a recovery code, each once: {', '.join(codes)}")
     feed = demo_feed_url()
     if feed:
         click.echo(f"Calendar feed of the demo interpreter (subscribe from a calendar client):"
@@ -122,15 +126,16 @@ register_group = AppGroup("register", help="Import and export the register.")
 @register_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def register_import(path):
-    """Import people, language pairs and certificates from a CSV file (all or nothing)."""
-    from .register.services.transfer import import_register
+    """Import people, language pairs and certificates from a CSV file (checked whole first,
+    then written chunk by chunk)."""
+    from .register.services.imports import import_now
 
-    run = import_register(None, Path(path).read_bytes(), Path(path).name)
-    db.session.commit()
+    run = import_now(None, Path(path).read_bytes(), Path(path).name)
     if not run.succeeded:
         for row, column, message in run.errors:
             click.echo(f"row {row}, {column or '-'}: {message}", err=True)
-        raise click.ClickException(f"{len(run.errors)} problem(s); nothing was imported.")
+        raise click.ClickException(
+            f"{len(run.errors)} problem(s); {run.rows_done} of {run.rows} rows imported.")
     click.echo(f"{run.rows} rows: {run.people_created} people added, {run.people_updated} "
                f"updated, {run.qualifications_added} language pairs and "
                f"{run.certificates_added} certificates added.")
@@ -171,7 +176,79 @@ def scheduler_run_once(job_id):
         raise click.ClickException(f"{job_id} failed: {', '.join(finished.errors)}")
 
 
+worker_group = AppGroup("worker", help="The background work: mail delivery and imports.")
+
+
+@worker_group.command("run")
+def worker_run():
+    """Deliver mail and run imports until SIGTERM or Ctrl+C (several may run)."""
+    from flask import current_app
+
+    from .core.worker import serve_until_signalled
+    serve_until_signalled(current_app._get_current_object())
+
+
+outbox_group = AppGroup("outbox", help="Delivering the mail waiting in the outbox.")
+
+
+@outbox_group.command("run")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def outbox_run(once):
+    """Deliver mail until SIGTERM or Ctrl+C (several may run), or once with --once."""
+    from flask import current_app
+
+    from .core.outbox import deliver_pending
+    from .core.worker import serve_until_signalled
+    if once:
+        sent = 0
+        while (batch := deliver_pending()):
+            sent += batch
+        click.echo(f"{sent} mail(s) delivered.")
+        return
+    serve_until_signalled(current_app._get_current_object(), ["outbox"])
+
+
+backup_group = AppGroup("backup", help="Back the database up, and restore a backup.")
+
+
+@backup_group.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(path):
+    """Write a backup of the whole database to PATH (a new file), while the application
+    keeps running: SQLite's online backup API, or pg_dump on PostgreSQL."""
+    from .core.backup import BackupError, create
+
+    try:
+        create(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path} ({path.stat().st_size:,} bytes).")
+
+
+@backup_group.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="SQLite only: overwrite a database that is not empty. Stop the web, "
+                   "worker and scheduler processes first.")
+def backup_restore(path, replace):
+    """Restore the backup PATH into the configured database, which must be empty (on
+    PostgreSQL: a new database made with createdb)."""
+    from .core.backup import BackupError, restore
+
+    try:
+        restored = restore(path, replace=replace)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {restored.tables} tables, at migration {restored.revision}.")
+    if restored.pending:
+        click.echo("The backup was made by an older release: run `flask --app wsgi db "
+                   "upgrade` before starting the application.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup_group)
+    app.cli.add_command(worker_group)
+    app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_group)
     app.cli.add_command(register_group)
     app.cli.add_command(translate)

@@ -63,14 +63,44 @@ def defaults(instance_path: str) -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "register@interpreter-register.invalid"),
         # Without a mail server, log whole mails (links included): for development only.
         "MAIL_LOG_BODY": _env_bool("MAIL_LOG_BODY", False),
+        # The one scheduler's lease: renewed every third of this; a scheduler that died
+        # without a word is replaced once it runs out (on PostgreSQL, at once).
+        "SCHEDULER_LEASE_SECONDS": _env_int("SCHEDULER_LEASE_SECONDS", 60),
+        # Register imports in the background: rows written per transaction; how long a
+        # worker checking a file holds it; on SQLite, a pause between chunks that lets the
+        # pages have the write lock.
+        "IMPORT_CHUNK_ROWS": _env_int("IMPORT_CHUNK_ROWS", 200),
+        "IMPORT_CLAIM_SECONDS": _env_int("IMPORT_CLAIM_SECONDS", 900),
+        "IMPORT_PAUSE_SECONDS": 0.1,
+        # One exchange with the mail server may take this long before it counts as failed.
+        "MAIL_TIMEOUT": _env_int("MAIL_TIMEOUT", 20),
+        # The background worker: how often it looks for work when it found none.
+        "WORKER_POLL_SECONDS": float(os.environ.get("WORKER_POLL_SECONDS") or 5),
+        # Delivery: a failed attempt is tried again after 1, 2, 4, ... minutes (at most six
+        # hours); after the last attempt the message is marked failed (the Jobs page).
+        "OUTBOX_RETRY_SECONDS": _env_int("OUTBOX_RETRY_SECONDS", 60),
+        "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 8),
+        # A worker that died holding a message frees it after this long.
+        "OUTBOX_CLAIM_SECONDS": _env_int("OUTBOX_CLAIM_SECONDS", 300),
+        # A message still waiting this long after it was written is overdue (/healthz).
+        "OUTBOX_OVERDUE_SECONDS": _env_int("OUTBOX_OVERDUE_SECONDS", 900),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
         "INVITATION_MAX_AGE": timedelta(days=7),
         "PASSWORD_MIN_LENGTH": 10,
-        # Login throttling: failures within the window, per account and per address.
+        # Login throttling (auth.services.throttle_wait): within the window, after so many
+        # failures each try waits (first, doubling, at most) seconds after the last one.
+        # Per account and address together; per address; per account.
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_SLOWDOWN_PAIR": (5, 30, 15 * 60),
+        "LOGIN_SLOWDOWN_ADDRESS": (50, 5, 60),
+        "LOGIN_SLOWDOWN_ACCOUNT": (50, 5, 60),
+        # Reset links: asked from one address within the window; sent to one account an hour.
+        "RESET_REQUESTS_PER_ADDRESS": 10,
+        "RESET_MAILS_PER_HOUR": 3,
+        # How many proxies in front of the app set X-Forwarded-For and -Proto: only their
+        # word about the client's address is trusted (0: none, the address is the peer's).
+        "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
     }
 
 

@@ -88,7 +88,18 @@ def app(database_url) -> Flask:
     application = create_app(app_config(database_url))
     with application.app_context():
         upgrade()
+        staff_sign_in_with_password_alone()
     return application
+
+
+def staff_sign_in_with_password_alone() -> None:
+    """Two-step sign-in is required of staff by default; the tests of other things log
+    staff in with the password alone (tests/auth/test_two_factor.py turns it on)."""
+    from interpreter_register.auth.two_factor import REQUIRED_FOR_STAFF
+    from interpreter_register.core import settings
+
+    settings.change(None, REQUIRED_FOR_STAFF.key, False)
+    db.session.commit()
 
 
 @pytest.fixture(autouse=True)
@@ -171,9 +182,13 @@ class Client(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def login_as(self, user) -> "Client":
-        """Log in without the form (the form itself is tested in tests/auth)."""
+        """Log in without the form (the form itself is tested in tests/auth): a login row,
+        and its token in the session cookie."""
+        from interpreter_register.auth.sessions import start_session
+        token = start_session(user)
+        db.session.commit()
         with self.session_transaction() as session:
-            session["_user_id"] = user.session_token
+            session["_user_id"] = token
             session["_fresh"] = True
         return self
 

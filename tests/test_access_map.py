@@ -58,6 +58,16 @@ ACCESS = {
     ("auth.account", "POST"): logged_in(),
     ("auth.change_password", "GET"): logged_in(),
     ("auth.change_password", "POST"): logged_in(),
+    # The code step answers only in the browser whose password was right a moment ago;
+    # anyone else is sent to the password first.
+    ("auth.login_code", "GET"): everyone(LOGIN),
+    ("auth.login_code", "POST"): everyone(LOGIN),
+    # Everyone's own two-step sign-in (a wrong or missing code changes nothing).
+    ("auth.two_factor_status", "GET"): logged_in(),
+    ("auth.two_factor_setup", "GET"): logged_in(),
+    ("auth.two_factor_setup", "POST"): logged_in(),
+    ("auth.two_factor_new_codes", "POST"): logged_in(),
+    ("auth.two_factor_off", "POST"): logged_in(),
     ("users.index", "GET"): ADMIN,
     ("users.create", "GET"): ADMIN,
     ("users.create", "POST"): ADMIN,
@@ -66,6 +76,7 @@ ACCESS = {
     ("users.deactivate", "POST"): ADMIN,
     ("users.reactivate", "POST"): ADMIN,
     ("users.invite", "POST"): ADMIN,
+    ("users.reset_two_factor", "POST"): ADMIN,
     # Only the contact person of the colleague's own organisation.
     ("users.colleagues", "GET"): only("contact_person", "other_contact_person")
     | {"requester": FORBIDDEN},
@@ -122,6 +133,7 @@ ACCESS = {
     ("register.import_file", "GET"): REGISTER,
     ("register.import_file", "POST"): REGISTER,
     ("register.import_result", "GET"): REGISTER,
+    ("register.import_progress", "GET"): REGISTER,
     ("register.export_csv", "GET"): REGISTER,
     ("register.export_xlsx", "GET"): REGISTER,
     # Anyone, without logging in.
@@ -184,6 +196,7 @@ ACCESS = {
     ("calendar.revoke", "POST"): CALENDAR_USERS,
     # The jobs page: who keeps an eye on the scheduled jobs.
     ("jobs.index", "GET"): REGISTER,
+    ("jobs.retry_mail", "POST"): REGISTER,
     # Reports: staff see all, dispatchers their service, requesters their organisation.
     ("reports.index", "GET"): REPORT_READERS,
     ("reports.shortage", "GET"): REGISTER,
@@ -366,15 +379,8 @@ def series_token(world) -> str:
     return series_offer_link(world.fatima.id, offered_series(world).id).rsplit("/", 1)[1]
 
 
-def _url(app, rule, world):
-    """Fill a rule's arguments with objects of the first organisation and service."""
-    if "complaint_id" in rule.arguments:
-        return f"/register/complaints/{complaint_id(world)}" + (
-            "/review" if rule.endpoint.endswith("review") else "")
-    if "renewal_id" in rule.arguments:
-        with app.test_request_context():
-            from flask import url_for
-            return url_for(rule.endpoint, renewal_id=renewal_id(world))
+def _values(app, rule, world) -> dict:
+    """A rule's arguments filled with objects of the first organisation and service."""
     sheet = (settled_sheet(world) if {"sheet_id", "expense_id"} & set(rule.arguments)
              or rule.endpoint.startswith("sheets.") and "token" in rule.arguments else None)
     values = {
@@ -395,6 +401,8 @@ def _url(app, rule, world):
         "group": "register",
         "name": "organisations",
         "fmt": "csv",
+        "complaint_id": complaint_id(world) if "complaint_id" in rule.arguments else None,
+        "renewal_id": renewal_id(world) if "renewal_id" in rule.arguments else None,
         "document_id": document_id(world) if "document_id" in rule.arguments else None,
         "sheet_id": sheet.id if sheet else None,
         "expense_id": sheet.current.expenses[0].id if sheet else None,
@@ -409,9 +417,14 @@ def _url(app, rule, world):
         else feed_token(world) if rule.endpoint == "calendar.feed"
         else "not-a-valid-token",
     }
+    return {a: values[a] for a in rule.arguments}
+
+
+def _url(app, rule, world):
+    """Fill a rule's arguments with objects of the first organisation and service."""
     with app.test_request_context():
         from flask import url_for
-        return url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+        return url_for(rule.endpoint, **_values(app, rule, world))
 
 
 def _outcome(response) -> str:

@@ -1,8 +1,10 @@
 """flask seed-demo, flask create-user and flask translate."""
 
+import pyotp
 from sqlalchemy import func, select
 
 from interpreter_register.auth.models import Role, User
+from interpreter_register.core.time import utcnow
 from interpreter_register.demo import world as demo
 from interpreter_register.extensions import db
 from interpreter_register.organisations.models import InterpretingService, Organisation
@@ -54,10 +56,33 @@ def test_seed_demo_builds_a_small_world_once(app):
 
 def test_demo_logins_work(app, client):
     app.test_cli_runner().invoke(args=["seed-demo"])
-    for email in ("admin@example.org", "interpreter@example.org", "requester@example.org"):
+    for email in ("dispatcher@example.org", "interpreter@example.org",
+                  "requester@example.org", "register@example.org"):
         response = client.post("/login", data={"email": email, "password": demo.DEMO_PASSWORD})
         assert response.headers["Location"] == "/", email
         client.post("/logout")
+
+
+def test_the_demo_administrator_signs_in_in_two_steps_with_the_printed_key(app, client):
+    printed = app.test_cli_runner().invoke(args=["seed-demo"]).output
+    assert demo.DEMO_TOTP_SECRET in printed and demo.DEMO_RECOVERY_CODES[0] in printed
+    response = client.post("/login", data={"email": "admin@example.org",
+                                           "password": demo.DEMO_PASSWORD})
+    assert response.headers["Location"] == "/login/code"
+    code = pyotp.TOTP(demo.DEMO_TOTP_SECRET).at(utcnow())
+    assert client.post("/login/code", data={"code": code}).headers["Location"] == "/"
+    client.post("/logout")
+    client.post("/login", data={"email": "admin@example.org", "password": demo.DEMO_PASSWORD})
+    recovery = client.post("/login/code", data={"code": demo.DEMO_RECOVERY_CODES[1]})
+    assert recovery.headers["Location"] == "/"
+
+
+def test_the_demo_jobs_page_shows_a_mail_the_server_refused(app, client_for):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    staff = client_for(load(User, email="register@example.org"))
+    page = staff.get("/admin/jobs").get_data(as_text=True)
+    assert "former.colleague@example.org" in page and "5.1.1 Mailbox unavailable" in page
+    assert staff.get("/healthz").get_json()["mail"]["failed"] == 1
 
 
 def test_demo_names_languages_cldr_does_not_know(app):

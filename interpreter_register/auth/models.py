@@ -1,12 +1,12 @@
-"""Users, their one role, and the record of login attempts used for throttling."""
+"""Users, their one role, their sessions and second factor, and the record of login
+attempts used for throttling."""
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, delete
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -54,10 +54,6 @@ CALENDAR_ROLES = BOOKING_PARTIES
 REPORT_READERS = STAFF_ROLES | {Role.REQUESTER}
 
 
-def _new_session_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -88,9 +84,11 @@ class User(UserMixin, db.Model):
     mail_reminders: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # Part of the login cookie: changing it ends every session of the user at once.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True,
-                                               default=_new_session_token)
+    # Two-step sign-in (TOTP, RFC 6238): the shared secret once the user confirmed it, and
+    # the last time step a code was accepted for (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -99,12 +97,16 @@ class User(UserMixin, db.Model):
     service = relationship("InterpretingService", back_populates="dispatchers")
     person = relationship("Person", back_populates="account")
 
+    # The session this user was loaded for (``auth.sessions``): what the login and the
+    # remember-me cookies carry, instead of anything lasting about the user.
+    login_token = None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
 
     # Flask-Login
-    def get_id(self) -> str:
-        return self.session_token
+    def get_id(self) -> str | None:
+        return self.login_token
 
     @property
     def is_active(self) -> bool:
@@ -124,7 +126,13 @@ class User(UserMixin, db.Model):
 
     def end_sessions(self) -> None:
         """Log the user out everywhere (after a password change or a deactivation)."""
-        self.session_token = _new_session_token()
+        if self.id is None:
+            return  # not saved yet: no login to end
+        db.session.execute(delete(UserSession).where(UserSession.user_id == self.id))
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     # State
     def deactivate(self) -> None:
@@ -206,8 +214,33 @@ def recipient_of_user(user: User) -> Recipient:
     return Recipient(user.email, user.locale)
 
 
+class UserSession(db.Model):
+    """One login: its secret token is what the session and remember-me cookies carry.
+    Logging out deletes it, so a copied or replayed cookie stops working at once."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator (a lost phone); kept hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class LoginAttempt(db.Model):
-    """One try to log in; kept for a day to throttle guessing, then pruned."""
+    """One try to log in (or to give the second factor, or to ask for a reset link); kept
+    for a day to slow guessing, then pruned."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -216,6 +249,8 @@ class LoginAttempt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # "login" (the password), "code" (the second factor) or "reset" (a reset link asked).
+    purpose: Mapped[str] = mapped_column(String(10), default="login")
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,12 +5,10 @@ from functools import lru_cache
 from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -23,8 +21,19 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
-from ..core.forms import Chosen, LongSelect, NeededFor, SelectField, choices, optional_int
+from ..core.forms import (
+    Chosen,
+    Form,
+    LongSelect,
+    NeededFor,
+    SelectField,
+    SubForm,
+    choices,
+    fits,
+    optional_int,
+)
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE
 from ..core.rules import RuleError, show_on_form
@@ -32,7 +41,15 @@ from ..core.time import NonexistentLocalTime, brussels_to_utc, utcnow
 from ..organisations.forms import POSTCODE_MESSAGE
 from ..register.languages import REGISTER_LANGUAGE_NAMES
 from ..register.models import Direction, Domain, Gender, Modality
-from .models import RequestStatus, WithdrawalReason
+from .models import (
+    Booking,
+    InterpretingRequest,
+    Leave,
+    Offer,
+    OrganisationBar,
+    RequestStatus,
+    WithdrawalReason,
+)
 from .recurrence import MAX_OCCURRENCES, Frequency
 from .services.requests import RequestDetails, request_problems
 
@@ -81,7 +98,7 @@ def moment(day, clock, field: str):
                            "from 02:00 to 03:00."), field) from error
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     language = SelectField(_l("Language of the client"), widget=LongSelect(),
                            validators=[DataRequired(message=_l("Choose the language."))])
     working_language = SelectField(_l("Working language"))
@@ -91,14 +108,17 @@ class RequestForm(FlaskForm):
     day = DateField(_l("Day"), validators=[Optional(), NeededFor()])
     starts = TimeField(_p("time of day", "From"), validators=[Optional(), NeededFor()])
     ends = TimeField(_p("time of day", "Until"), validators=[Optional(), NeededFor()])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(),
+                                                     fits(InterpretingRequest.address)])
     postcode = StringField(_l("Postcode"), validators=[
-        Optional(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
+        Optional(), fits(InterpretingRequest.postcode),
+        Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
+    municipality = StringField(_l("Municipality"), validators=[
+        Optional(), fits(InterpretingRequest.municipality)])
     phone_number = StringField(_l("Number the interpreter calls"),
-                               validators=[Optional(), Length(max=40)])
+                               validators=[Optional(), fits(InterpretingRequest.phone_number)])
     video_link = StringField(_l("Link of the video call"),
-                             validators=[Optional(), Length(max=500)])
+                             validators=[Optional(), fits(InterpretingRequest.video_link)])
     # Translation
     deadline_on = DateField(_l("Deadline"), validators=[Optional(), NeededFor()])
     words = IntegerField(_l("Size (words)"),
@@ -106,10 +126,10 @@ class RequestForm(FlaskForm):
     direction = SelectField(_l("Direction"), default=Direction.INTO_WORKING.value)
     # About the case
     case_reference = StringField(
-        _l("Case reference"), validators=[Optional(), Length(max=60)],
+        _l("Case reference"), validators=[Optional(), fits(InterpretingRequest.case_reference)],
         description=_l("Your pseudonymous file number. Never the client's name."))
     notes = TextAreaField(_l("Notes for the interpreter"),
-                          validators=[Optional(), Length(max=2000)],
+                          validators=[Optional(), fits(InterpretingRequest.notes, text=2000)],
                           description=_l("Shown to the booked interpreter after logging in; "
                                          "never in mails or calendars. No client's name."))
     preferred_gender = SelectField(_l("Interpreter's gender"))
@@ -200,12 +220,12 @@ class EditRequestForm(RequestForm):
                                       ("all", _l("Every date still to come"))])
 
 
-class SeriesCancelForm(FlaskForm):
+class SeriesCancelForm(Form):
     first_day = SelectField(_l("Cancel from"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
 
 
-class SeriesAnswerForm(FlaskForm):
+class SeriesAnswerForm(Form):
     """The dates of a series a person accepts; the others are declined."""
 
     accept = SelectMultipleField(coerce=int, validate_choice=False)
@@ -213,7 +233,7 @@ class SeriesAnswerForm(FlaskForm):
                          validators=[Optional(), Length(max=300)])
 
 
-class RequestSearchForm(FlaskForm):
+class RequestSearchForm(Form):
     """A requester's filters of their organisation's requests."""
 
     class Meta:
@@ -240,12 +260,14 @@ class DispatchSearchForm(RequestSearchForm):
     interpreter = StringField(_l("Interpreter"), validators=[Optional(), Length(max=100)])
 
 
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+class ReasonForm(Form):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(),
+                                                     fits(InterpretingRequest.cancel_reason)])
 
 
-class DeclineForm(FlaskForm):
-    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
+class DeclineForm(Form):
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(),
+                                                              fits(Offer.decline_reason)])
 
 
 class OfferAnswerForm(DeclineForm):
@@ -254,7 +276,7 @@ class OfferAnswerForm(DeclineForm):
     answer = SelectField(choices=choices([("accept", "accept"), ("decline", "decline")]))
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -272,26 +294,29 @@ class QueueFilterForm(FlaskForm):
                                        *((s.value, s.label) for s in RequestStatus)])
 
 
-class OfferForm(FlaskForm):
+class OfferForm(Form):
     people = SelectMultipleField(coerce=int, validate_choice=False)
     waves = BooleanField(_l("In waves by tier"))
 
 
-class PersonChoiceForm(FlaskForm):
-    person = HiddenField(validators=[DataRequired()])
+class PersonChoiceForm(Form):
+    person = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(Form):
     day = DateField(_l("Day"), validators=[DataRequired()])
     starts = TimeField(_p("time of day", "From"), validators=[DataRequired()])
     ends = TimeField(_p("time of day", "Until"), validators=[DataRequired()])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(),
+                                                     fits(InterpretingRequest.address)])
     postcode = StringField(_l("Postcode"), validators=[
-        Optional(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
+        Optional(), fits(InterpretingRequest.postcode),
+        Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
+    municipality = StringField(_l("Municipality"), validators=[
+        Optional(), fits(InterpretingRequest.municipality)])
 
 
-class AvailabilityRow(Form):
+class AvailabilityRow(SubForm):
     weekday = SelectField(_l("Day"), coerce=int)
     starts = TimeField(_p("time of day", "From"), validators=[Optional()])
     ends = TimeField(_p("time of day", "Until"), validators=[Optional()])
@@ -307,30 +332,30 @@ def _weekday_names():
     return [names[n][:1].upper() + names[n][1:] for n in range(7)]
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     rows = FieldList(FormField(AvailabilityRow), min_entries=1)
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     first_day = DateField(_l("First day"), validators=[DataRequired()])
     from_time = TimeField(_l("From (optional, for part of a day)"), validators=[Optional()])
     last_day = DateField(_l("Last day"), validators=[DataRequired()])
     until_time = TimeField(_l("Until (optional, for part of a day)"), validators=[Optional()])
-    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note (optional)"), validators=[Optional(), fits(Leave.note)])
     # The bookings the leave falls on, as the page listed them when the person confirmed.
-    withdraw = HiddenField(default="")
+    withdraw = HiddenField(default="", validators=[Length(max=2000)])
 
     def confirmed_bookings(self) -> frozenset[int]:
         return frozenset(int(part) for part in (self.withdraw.data or "").split(",")
-                         if part.strip().isdigit())
+                         if part.strip().isdigit() and len(part.strip()) < 10)
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     """An interpreter can no longer come; the reason stays with the service."""
 
     reason = RadioField(_l("Why"), validators=[DataRequired(message=_l("Say why."))])
     note = TextAreaField(_l("A word for the interpreting service (optional)"),
-                         validators=[Optional(), Length(max=300)],
+                         validators=[Optional(), fits(Booking.withdrawal_note)],
                          description=_l("Only the service reads it. No client data."))
 
     def __init__(self, *args, **kwargs):
@@ -339,8 +364,8 @@ class WithdrawForm(FlaskForm):
                                       if r != WithdrawalReason.LEAVE)
 
 
-class BarForm(FlaskForm):
+class BarForm(Form):
     person = SelectField(_l("Interpreter or translator"), coerce=optional_int,
                          validators=[Chosen(_l("Choose the person."))])
     reason = StringField(_l("Reason (optional, for your colleagues)"),
-                         validators=[Optional(), Length(max=300)])
+                         validators=[Optional(), fits(OrganisationBar.reason)])

@@ -4,10 +4,11 @@ The rules say what is wrong as a code and its values; this says it in Dutch, Fre
 German when the page is shown (a lazy string), next to the form field it is about.
 """
 
-from flask_babel import LazyString, format_date, format_datetime, format_time
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_pgettext as _p
 
+from ..core.i18n import format_clock, format_day, format_moment
 from ..core.rules import RuleError
 from .recurrence import RecurrenceError
 
@@ -36,11 +37,11 @@ MESSAGES = {
                                "weekday of the month."),
     "nth_mismatch": lambda p: _("%(day)s is not the %(which)s %(weekday)s of its month: "
                                 "choose the one that fits the first day.",
-                                day=format_date(p["first_day"]), which=_nth(p),
+                                day=format_day(p["first_day"]), which=_nth(p),
                                 weekday=weekday_name(p["weekday"])),
     "until_before_first": lambda p: _("The last day (%(until)s) comes before the first "
-                                      "(%(first)s).", until=format_date(p["until"]),
-                                      first=format_date(p["first_day"])),
+                                      "(%(first)s).", until=format_day(p["until"]),
+                                      first=format_day(p["first_day"])),
     "first_in_past": lambda p: _("The first day is in the past."),
     "monthly_day_unreliable": lambda p: _(
         "Not every month has a day %(day)d. Repeat monthly on a weekday instead: the "
@@ -54,17 +55,17 @@ MESSAGES = {
                             "%(asked)d.", max=p["max"], asked=p["asked"]),
     "too_long": lambda p: _("A series spans %(years)d years at most: its last date may be "
                             "%(latest)s at the latest, and this one would end on %(last)s.",
-                            years=p["max_years"], latest=format_date(p["latest"]),
-                            last=format_date(p["last"])),
+                            years=p["max_years"], latest=format_day(p["latest"]),
+                            last=format_day(p["last"])),
     "end_not_after_start": lambda p: _("The end must come after the start."),
     "nonexistent_time": lambda p: _("On %(day)s the clocks go forward from 02:00 to 03:00: "
                                     "%(start)s does not exist that day. Choose another time.",
-                                    day=format_date(p["day"]),
-                                    start=format_time(p["start"], "short")),
+                                    day=format_day(p["day"]),
+                                    start=format_clock(p["start"])),
     "occurrences_overlap": lambda p: _("Two dates of the series would overlap: %(first)s and "
                                        "%(second)s.",
-                                       first=format_datetime(p["first"], "short"),
-                                       second=format_datetime(p["second"], "short")),
+                                       first=format_moment(p["first"]),
+                                       second=format_moment(p["second"])),
 }
 
 # The form field each refusal belongs next to (None: on top of the form).
@@ -105,10 +106,10 @@ def rule_words(rule) -> str:
     else:
         how = _("Every month on the %(which)s %(weekday)s", which=str(NTH_WORDS[rule.nth]),
                 weekday=weekday)
-    first = format_date(rule.first_day)
+    first = format_day(rule.first_day)
     if rule.until is not None:
         return _("%(rule)s, from %(first)s until %(until)s", rule=how, first=first,
-                 until=format_date(rule.until))
+                 until=format_day(rule.until))
     return ngettext("%(rule)s, from %(first)s, %(num)d time",
                     "%(rule)s, from %(first)s, %(num)d times", rule.count, rule=how,
                     first=first)

@@ -1,16 +1,15 @@
 """The message form and the document form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..core.forms import Chosen, SelectField, choices
+from ..core.forms import Chosen, Form, SelectField, choices
 from .services import MAX_LENGTH
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(_l("Your message"), validators=[
         DataRequired(message=_l("Write a message first.")), Length(max=MAX_LENGTH)],
         description=_l("Everyone in this conversation reads it: the organisation, the "
@@ -18,7 +17,7 @@ class MessageForm(FlaskForm):
     back = HiddenField()
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     """A document sent with a request: what it is (the choices depend on who sends it and
     on the request, see ``documents.purposes_for``) and the file."""
 

@@ -93,3 +93,8 @@ def enum_type(enum_class, length: int = 30) -> Enum:
     """A string column that holds an enum's values (not its names) and loads the enum back."""
     return Enum(enum_class, native_enum=False, length=length, validate_strings=True,
                 values_callable=lambda members: [m.value for m in members])
+
+
+def column_length(attribute) -> int | None:
+    """How many characters a model's text column holds (None: any number)."""
+    return getattr(attribute.property.columns[0].type, "length", None)

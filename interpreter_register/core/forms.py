@@ -1,17 +1,141 @@
-"""Forms and form helpers every area uses."""
+"""Forms and form helpers every area uses.
 
+Every form of the product derives from ``Form`` (a test walks them), which guards every
+field by its type, so that no input reaches a service or the database in a shape they
+cannot take: single-line text loses its control characters (a line break or a NUL byte),
+multi-line text and passwords that hold one are refused, dates lie in the one accepted
+range, and whole numbers fit a database column. Lengths come from the columns the text is
+stored in (``fits``).
+"""
+
+import re
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 import wtforms
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import HiddenField, SelectChoice
-from wtforms.validators import StopValidation
+from wtforms import (
+    DateField,
+    DateTimeField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms import Form as PlainForm
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import Select, html_params
 
-from .i18n import UI_LANGUAGES
+from .database import column_length
+from .i18n import UI_LANGUAGES, format_day
+from .time import FIRST_DAY, LAST_DAY, is_accepted_day
+
+# What any integer column holds on every database (PostgreSQL's integer: 32 bits).
+INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
+# Control characters: none in a single line; in a text of several lines only tab, LF, CR.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def single_line(value):
+    """A filter: control characters (a pasted line break, a NUL byte) become spaces."""
+    return _CONTROL.sub(" ", value) if isinstance(value, str) else value
+
+
+class NoControlCharacters:
+    """Refuses text holding a control character (for texts of several lines: other than
+    tab and line breaks)."""
+
+    def __init__(self, multiline: bool):
+        self.pattern = _CONTROL_IN_TEXT if multiline else _CONTROL
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and self.pattern.search(field.data):
+            raise ValidationError(_l("This text holds a control character (such as a NUL "
+                                     "byte); remove it."))
+
+
+class AcceptedDate:
+    """Refuses a date outside the one range the product accepts (``core.time``)."""
+
+    def __call__(self, form, field):
+        day = field.data
+        if isinstance(day, date) and not is_accepted_day(
+                day if type(day) is date else day.date()):
+            raise ValidationError(_("Enter a date from %(first)s to %(last)s.",
+                                    first=format_day(FIRST_DAY), last=format_day(LAST_DAY)))
+
+
+class DatabaseInteger:
+    """Refuses a whole number no integer column can hold."""
+
+    def __call__(self, form, field):
+        values = field.data if isinstance(field.data, list | tuple) else [field.data]
+        if any(isinstance(v, int) and not INT_MIN <= v <= INT_MAX for v in values):
+            raise ValidationError(_l("This number is too large."))
+
+
+def fits(column, text: int | None = None) -> Length:
+    """A Length validator for text stored in ``column`` (a model attribute): as long as the
+    column holds; ``text`` for a column of unbounded text (the form's own limit)."""
+    length = column_length(column) or text
+    if length is None:
+        raise ValueError(f"{column} holds text of any length: say the form's limit")
+    return Length(max=length)
+
+
+def guarded(unbound: UnboundField) -> UnboundField:
+    """The field with the guards its type needs added to its own validators and filters."""
+    cls = unbound.field_class
+    args, kwargs = list(unbound.args), dict(unbound.kwargs)
+    # Validators and filters may be given by position (label, validators, filters).
+    validators = list(kwargs.pop("validators", None) or (args[1] if len(args) > 1 else None)
+                      or [])
+    filters = list(kwargs.pop("filters", None) or (args[2] if len(args) > 2 else None) or [])
+    args = args[:1]
+    if issubclass(cls, TextAreaField):
+        validators.append(NoControlCharacters(multiline=True))
+    elif issubclass(cls, PasswordField):
+        validators.append(NoControlCharacters(multiline=False))
+    elif issubclass(cls, StringField):
+        filters.append(single_line)
+    if issubclass(cls, DateField | DateTimeField):
+        validators.append(AcceptedDate())
+    if issubclass(cls, IntegerField) or kwargs.get("coerce") is int:
+        validators.append(DatabaseInteger())
+    return UnboundField(cls, *args, validators=validators, filters=filters, **kwargs)
+
+
+class GuardedMeta:
+    def bind_field(self, form, unbound_field, options):
+        return super().bind_field(form, guarded(unbound_field), options)
+
+
+class Form(FlaskForm):
+    """The base of every form: each field guarded by its type (see the module)."""
+
+    class Meta(GuardedMeta):
+        pass
+
+    def value(self, name: str, default=None):
+        """A field's value once validated, or ``default`` when it was refused (a GET
+        filter form shows the refusal and filters as if the field were empty)."""
+        field = self[name]
+        return default if field.errors else field.data
+
+
+class SubForm(PlainForm):
+    """A form inside a form (a row of a FieldList), guarded alike."""
+
+    class Meta(GuardedMeta):
+        pass
 
 
 def choices(pairs, placeholder=None) -> list[SelectChoice]:
@@ -107,14 +231,14 @@ def _rendered_options(key: tuple) -> tuple[tuple[str, ...], dict[str, int]]:
     return tuple(parts), positions
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The language switcher: one submit button per language, each named ``language``."""
 
     language = SelectField(choices=choices((code, code) for code in UI_LANGUAGES))
-    next = HiddenField()
+    next = HiddenField(validators=[Length(max=2000)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form for one-click actions (deactivate, resend, ...): carries only the CSRF token."""
 
 
@@ -133,7 +257,7 @@ def settings_form(specs, data: dict):
     from wtforms import BooleanField, IntegerField
     from wtforms.validators import InputRequired, NumberRange
 
-    class SettingsForm(FlaskForm):
+    class SettingsForm(Form):
         def values(self) -> dict:
             return {spec.key: self[field_name(spec.key)].data for spec in specs}
 

@@ -25,6 +25,11 @@ def add_security_headers(response):
     # Reset and invitation links carry tokens: never leak them to another site.
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    # Pages and downloads show what only their reader may see: no copy in any cache or
+    # in the browser's history. Static files and calendar feeds say how they may be
+    # cached themselves.
+    if "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -1,9 +1,19 @@
 """Clock and time-zone helpers: UTC in the database, Europe/Brussels on the screen."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+
+# The one range of dates the product accepts anywhere (forms, report periods, imports):
+# wide enough for any certificate or booking, far enough from the ends of the calendar
+# that no computation with a date (a week later, the end of a period) can overflow.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+def is_accepted_day(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def utcnow() -> datetime:

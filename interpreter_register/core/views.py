@@ -18,6 +18,7 @@ from ..extensions import db
 from . import settings
 from .edge import save_form
 from .forms import settings_form
+from .outbox import mail_health
 from .permissions import require
 
 bp = Blueprint("core", __name__)
@@ -40,13 +41,17 @@ def policy_settings(group):
 
 @bp.route("/healthz")
 def health():
-    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    """For load balancers and monitoring: 200 when the database answers, 503 when not.
+
+    The mail counts are for monitoring: failed or overdue mail is no reason to take a web
+    process out of the load balancer, so they leave the status at 200."""
     try:
         db.session.execute(text("SELECT 1"))
+        mail = mail_health()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "reachable"}
+    return {"status": "ok", "database": "reachable", "mail": mail}
 
 
 @bp.route("/favicon.ico")

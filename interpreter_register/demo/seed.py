@@ -8,11 +8,15 @@ import unicodedata
 from datetime import date, timedelta
 from itertools import cycle
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from ..auth import two_factor
 from ..auth.models import Role, User
+from ..core import settings
+from ..core.outbox import queue_mail
 from ..core.regions import Province, language_area, parse_postcode_ranges, province_of
-from ..core.time import today_in_brussels
+from ..core.time import today_in_brussels, utcnow
 from ..extensions import db
 from ..organisations.models import (
     InterpretingService,
@@ -44,6 +48,8 @@ DEMO_LOGINS = {
     # `flask seed-demo` so that French- and German-speaking testers find theirs too.
     "accounts": [(role, email, name or "", language)
                  for role, email, name, language, _link in world.DEMO_USERS],
+    # (e-mail, key, recovery codes) of the account that signs in in two steps
+    "two_step": ("admin@example.org", world.DEMO_TOTP_SECRET, world.DEMO_RECOVERY_CODES),
 }
 
 # Neighbouring provinces an interpreter living in one also serves.
@@ -84,10 +90,35 @@ def seed() -> bool:
     _revisions(persons, today_in_brussels())
     _users(services, organisations, persons)
     db.session.flush()
+    _sign_in_security()
     seed_bookings(persons, today_in_brussels())
     seed_feedback(today_in_brussels())
     db.session.flush()
+    _mail_trouble()
     return True
+
+
+def _sign_in_security() -> None:
+    """Two-step sign-in is optional in the demo (so that every role can be tried with the
+    password alone); the administrator has it on, with the printed key and codes."""
+    settings.change(None, two_factor.REQUIRED_FOR_STAFF.key, False)
+    admin = db.session.scalar(select(User).where(User.email == DEMO_LOGINS["two_step"][0]))
+    two_factor.turn_on(admin, world.DEMO_TOTP_SECRET,
+                       recovery_codes=world.DEMO_RECOVERY_CODES)
+
+
+def _mail_trouble() -> None:
+    """One mail the server refused to the last attempt, for the Jobs page (Mail) and
+    /healthz; the rest of the demo's mail is delivered by the worker of `make run`."""
+    now = utcnow()
+    message = queue_mail("former.colleague@example.org", "Uitnodiging voor het tolkenregister",
+                         "…", kind="invitation")
+    message.created_at = now - timedelta(days=2)
+    message.attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    message.failed_at = now - timedelta(hours=3)
+    message.last_error = ("SMTPRecipientsRefused: {'former.colleague@example.org': "
+                          "(550, b'5.1.1 Mailbox unavailable')}")
+    db.session.flush()
 
 
 def _services() -> dict[str, InterpretingService]:

@@ -105,6 +105,11 @@ PLACES = [
 
 DEMO_PASSWORD = "demo-interpreter-2026"
 
+# The demo administrator signs in in two steps: the key to type into an authenticator app
+# (or `pyotp.TOTP(KEY).now()`), and recovery codes that each log in once. Demo data only.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_RECOVERY_CODES = [f"admin-demo{n}" for n in range(2, 10)]
+
 # (role, e-mail, name, language, link); the link names the organisation, service or person.
 DEMO_USERS = [
     ("admin", "admin@example.org", "An Peeters", "nl", None),

@@ -1,16 +1,17 @@
-"""Running a job: record the run, do the work, commit, then send what it queued. And the
-scheduler: one blocking APScheduler 3 process with its job store in the database."""
+"""Running a job: record the run, do the work, commit (the background worker delivers the
+mails it queued). And the scheduler: one process, holding the database lease, running
+APScheduler 3 with its job store in the database and a background worker beside it."""
 
 import json
 import logging
 import os
-import signal
+import threading
 from datetime import datetime
 
 from flask import Flask, current_app
 
+from ..core import worker
 from ..core.database import writes_first
-from ..core.outbox import deliver_pending
 from ..core.time import utcnow
 from ..extensions import db
 from . import tasks
@@ -34,8 +35,8 @@ JOBS = {
 
 def run(job_id: str, now: datetime | None = None) -> JobRun:
     """Run one job now (or as if it were ``now``): the work commits as one transaction,
-    the mails go out after it, and the run is recorded either way. Like a request that
-    changes data, it holds SQLite's write lock from its first statement."""
+    its mails wait in the outbox for the worker, and the run is recorded either way. Like
+    a request that changes data, it holds SQLite's write lock from its first statement."""
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("a job must not start with changes not committed yet")
     # A transaction the caller began by reading would not hold the write lock: end it.
@@ -66,7 +67,6 @@ def _run(job_id: str, now: datetime | None) -> JobRun:
     finished.counts_json = json.dumps(dict(report.counts))
     finished.errors_json = json.dumps(report.errors[:100])
     db.session.commit()
-    deliver_pending()
     return finished
 
 
@@ -84,11 +84,11 @@ def run_scheduled(job_id: str) -> None:
 def build_scheduler(app: Flask):
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     with app.app_context():
         engine = db.engine
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         timezone="Europe/Brussels",
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="scheduler_jobs")},
         # One job at a time: jobs are short, and two of them never touch a booking at once.
@@ -104,16 +104,47 @@ def build_scheduler(app: Flask):
 
 
 def serve() -> None:
-    """Block, running the jobs, until SIGTERM or SIGINT; then stop cleanly."""
+    """Wait for the lease (another scheduler may hold it), then run the jobs and a worker
+    until SIGTERM or SIGINT, or until the lease is lost; then stop cleanly."""
+    from .lease import Lease
+
     global _app
     _app = current_app._get_current_object()
-    scheduler = build_scheduler(_app)
+    stop = worker.stop_on_signals("scheduler")
 
-    def stop(signum, _frame):
-        log.info("scheduler stopping (signal %s)", signum)
-        scheduler.shutdown(wait=True)
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("scheduler started with %d jobs", len(JOBS))
-    scheduler.start()
+    lease = Lease(_app)
+    waiting = False
+    while not stop.is_set() and not lease.acquire():
+        if not waiting:
+            log.warning("another scheduler is running (%s): this one waits, and takes over "
+                        "when that one stops", lease.current_holder() or "its lease is held")
+            waiting = True
+        stop.wait(lease.renew_every)
+    if stop.is_set():
+        lease.release()
+        log.info("scheduler stopped")
+        return
+    try:
+        _run_holding(lease, stop)
+    finally:
+        lease.release()
     log.info("scheduler stopped")
+
+
+def _run_holding(lease, stop: threading.Event) -> None:
+    """The jobs, the worker and the lease's heartbeat, until ``stop``."""
+    scheduler = build_scheduler(_app)
+    background = threading.Event()
+    thread = worker.start_thread(_app, background)
+    scheduler.start()
+    log.info("scheduler started with %d jobs (holding the lease as %s)", len(JOBS),
+             lease.holder)
+    try:
+        while not stop.wait(lease.renew_every):
+            if not lease.renew():
+                log.error("the scheduler lost its lease: it stops, another takes over")
+                break
+    finally:
+        scheduler.shutdown(wait=True)
+        background.set()
+        thread.join()

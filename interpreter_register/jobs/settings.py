@@ -20,7 +20,8 @@ URGENT_ESCALATION_HOURS = settings.define(
     _l("The same, for an urgent request (hours)"), minimum=1, maximum=336)
 RETENTION_MONTHS = settings.define(
     "jobs.retention_months", 24,
-    _l("Months after which case references, notes, messages and complaint texts are erased"),
+    _l("Months after which what is said about clients (case references, notes, addresses, "
+       "numbers, links, reasons), messages, complaint texts and the mails are erased"),
     minimum=1, maximum=120)
 REVISION_FOLLOWUP_DAYS = settings.define(
     "jobs.revision_followup_days", 14,

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from ..auth.models import Role, User, recipient_of_user
+from ..bookings import retention
 from ..bookings.links import booking_link
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
 from ..bookings.services import booking as booking_service
@@ -20,6 +21,7 @@ from ..collaboration.models import Message
 from ..core import audit, settings, uploads
 from ..core.i18n import current_language, format_day, format_moment
 from ..core.mail import send_mail
+from ..core.outbox import OutboxMessage
 from ..core.time import to_brussels, today_in_brussels
 from ..extensions import db
 from ..quality.models import Complaint, Rating
@@ -160,21 +162,24 @@ def follow_sheets(now, report: Report) -> None:
 # --- 6. data retention --------------------------------------------------------------------
 
 def erase_old_client_data(now, report: Report) -> None:
-    """Erase case references and notes of requests older than the setting, and the words of
-    their completion sheets (remarks, reasons) and the receipts (files and rows); the
-    figures (language, dates, durations, kilometres, amounts, outcome) stay for the
-    reports and billing. Upload files whose transaction never committed are swept. The
-    audit trail gets the counts, never the content."""
+    """Erase the free text about clients (``bookings.retention.CLIENT_FIELDS``: case
+    references, notes, addresses, numbers to call, video links, reasons) of requests older
+    than the setting, the mails of that age, the words of completion sheets (remarks,
+    reasons) and their receipts, messages, rating comments and decided complaints' texts;
+    documents after their own setting's days. The figures (language, dates, durations,
+    kilometres, amounts, outcome) stay for the reports and billing. Upload files whose
+    transaction never committed are swept. The audit trail gets the counts, never the
+    content."""
     months = settings.value(job_settings.RETENTION_MONTHS.key)
     before = now - relativedelta(months=months)
-    old = db.session.scalars(select(InterpretingRequest).where(
-        InterpretingRequest.due_at < before,
-        or_(InterpretingRequest.case_reference.is_not(None),
-            InterpretingRequest.notes.is_not(None)))).all()
-
-    def erase(request: InterpretingRequest):
-        request.case_reference = request.notes = None
-    report.each("request", old, erase, "erased")
+    report.each("request", retention.requests_to_erase(before), retention.erase_client_data,
+                "erased")
+    # Mails repeat the details they were about; once delivered (or given up) and old, gone.
+    mails = db.session.execute(delete(OutboxMessage).where(
+        OutboxMessage.created_at < before,
+        or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.failed_at.is_not(None))))
+    if mails.rowcount:
+        report.count("mails_erased", mails.rowcount)
     # What people wrote about a request or an assignment may speak of the client too: the
     # messages, the comments of ratings, the texts of decided complaints, the remarks and
     # reasons of completion sheets and their receipts.
@@ -202,7 +207,7 @@ def erase_old_client_data(now, report: Report) -> None:
         ("requests", "erased"), ("messages", "messages_erased"),
         ("rating_comments", "comments_erased"), ("complaint_texts", "complaints_erased"),
         ("sheets", "sheets_erased"), ("receipts", "receipts_erased"),
-        ("documents", "documents_erased"))}
+        ("documents", "documents_erased"), ("mails", "mails_erased"))}
     if any(erased.values()):
         audit.record_event(None, "retention", to_brussels(now).date().isoformat(), "erased",
                            {**{key: [0, n] for key, n in erased.items() if n},

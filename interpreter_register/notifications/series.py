@@ -9,14 +9,13 @@ whose event the party lacks follows in a short mail of its own. The offers sent 
 mail per person, with one link to answer them all; offers taken back, one mail per person.
 """
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from ..bookings import signals
 from ..bookings.links import booking_link, series_offer_link
 from ..bookings.wording import request_summary
 from ..calendar.itip import calendar_part, pending
-from ..core.i18n import current_language
+from ..core.i18n import current_language, format_day
 from ..core.mail import send_mail
 from .batch import finish
 from .bookings import _catch_up, _wants
@@ -35,7 +34,7 @@ CALENDAR_SUBJECT = _l("Calendar: %(what)s on %(day)s")
 def _subject(template, series, request):
     return lambda: str(template) % {"number": series.number,
                                     "what": request_summary(request, current_language()),
-                                    "day": format_date(request.day)}
+                                    "day": format_day(request.day)}
 
 
 @signals.series_change_ended.connect

@@ -1,7 +1,6 @@
 """Forms for requesting organisations and interpreting services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -21,30 +20,34 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import EMAIL_MESSAGE
-from ..core.forms import SelectField, choices
+from ..core.forms import Form, SelectField, choices, fits
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, PostcodeRangeError, Province, parse_postcode_ranges
 from .models import (
     ORGANISATION_TYPE_LABELS,
     WORKING_LANGUAGES,
     CancellationRule,
+    InterpretingService,
+    Organisation,
     OrganisationType,
 )
 
 POSTCODE_MESSAGE = _l("A Belgian postcode has four digits, from 1000 to 9999.")
 
 
-class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+class OrganisationForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), fits(Organisation.name)])
     type = SelectField(_l("Type"), choices=choices((t.value, ORGANISATION_TYPE_LABELS[t])
                                                     for t in OrganisationType))
     postcode = StringField(_l("Postcode"), validators=[
-        DataRequired(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
-    municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=100)])
+        DataRequired(), fits(Organisation.postcode),
+        Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
+    municipality = StringField(_l("Municipality"), validators=[
+        DataRequired(), fits(Organisation.municipality)])
     working_language = SelectField(_l("Working language"))
     email = StringField(_l("E-mail address"), validators=[
-        Optional(), Email(message=EMAIL_MESSAGE), Length(max=254)])
-    phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
+        Optional(), Email(message=EMAIL_MESSAGE), fits(Organisation.email)])
+    phone = StringField(_l("Telephone"), validators=[Optional(), fits(Organisation.phone)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,15 +60,16 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ServiceForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+class ServiceForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), fits(InterpretingService.name)])
     email = StringField(_l("E-mail address"), validators=[
-        Optional(), Email(message=EMAIL_MESSAGE), Length(max=254)])
-    phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
+        Optional(), Email(message=EMAIL_MESSAGE), fits(InterpretingService.email)])
+    phone = StringField(_l("Telephone"), validators=[Optional(),
+                                                     fits(InterpretingService.phone)])
     provinces = CheckboxListField(_l("Provinces served"),
                                   choices=choices((p.value, p.label) for p in Province))
     postcodes = TextAreaField(
-        _l("Other postcodes served"),
+        _l("Other postcodes served"), validators=[Length(max=2000)],
         description=_l("Single postcodes or ranges, separated by commas: 4700-4791, 1000"))
 
     cancellation_rule = SelectField(_l("Cancellation policy"), choices=choices(

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.models import Role
+from ..core.arguments import paginate, text_arg
 from ..core.edge import one_click, save_form
 from ..core.forms import ConfirmForm
 from ..core.permissions import roles_required
@@ -37,13 +38,13 @@ def _set_active(model, object_id, setter, active: bool, back: str, question=None
 @roles_required(Role.ADMIN)
 def organisations():
     statement = select(Organisation).order_by(Organisation.active.desc(), Organisation.name)
-    kind = request.args.get("type", "")
+    kind = text_arg("type", 40)
     if kind in set(OrganisationType):
         statement = statement.where(Organisation.type == kind)
-    query = request.args.get("q", "").strip()
+    query = text_arg("q")
     if query:
         statement = statement.where(func.lower(Organisation.name).like(f"%{query.lower()}%"))
-    page = db.paginate(statement, per_page=50, error_out=False)
+    page = paginate(statement, per_page=50)
     return render_template("organisations/index.html", page=page, query=query, kind=kind,
                            types=list(OrganisationType), confirm=ConfirmForm())
 

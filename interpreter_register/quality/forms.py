@@ -1,17 +1,16 @@
 """Forms for ratings, complaints and their decisions, trainings and renewals."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..core.forms import SelectField, choices
+from ..core.forms import Form, SelectField, choices
 from .models import ComplaintOutcome
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     punctuality = RadioField(_l("Punctuality"), choices=choices(SCORES),
                              validators=[DataRequired(message=_l("Choose from 1 to 5."))])
     conduct = RadioField(_l("Conduct"), choices=choices(SCORES),
@@ -26,14 +25,14 @@ class RatingForm(FlaskForm):
                                            "data."))
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(Form):
     text = TextAreaField(_l("What happened"), validators=[
         DataRequired(message=_l("Say what happened.")), Length(max=5000)],
         description=_l("Register staff handle the complaint; the interpreter learns the "
                        "decision, never who complained. No client names."))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     outcome = SelectField(_l("Decision"))
     note = TextAreaField(_l("For the interpreter"), validators=[Optional(), Length(max=2000)],
                          description=_l("The interpreter reads this with the decision."))
@@ -44,14 +43,14 @@ class DecisionForm(FlaskForm):
         self.outcome.choices = choices((o.value, o.label) for o in ComplaintOutcome)
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(Form):
     title = StringField(_l("Training"), validators=[DataRequired(), Length(max=200)])
     taken_on = DateField(_l("Date"), validators=[DataRequired()])
     hours = IntegerField(_l("Hours (optional)"),
                          validators=[Optional(), NumberRange(min=1, max=1000)])
 
 
-class RenewForm(FlaskForm):
+class RenewForm(Form):
     number = StringField(_l("Number of the new certificate"),
                          validators=[DataRequired(), Length(max=40)])
     issued_on = DateField(_l("Issued on"), validators=[DataRequired()])
@@ -59,6 +58,6 @@ class RenewForm(FlaskForm):
                             validators=[Optional()])
 
 
-class LetEndForm(FlaskForm):
+class LetEndForm(Form):
     note = TextAreaField(_l("Why it is not renewed"),
                          validators=[DataRequired(), Length(max=500)])

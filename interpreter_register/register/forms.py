@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _p
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -14,17 +13,22 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..auth.forms import EMAIL_MESSAGE
-from ..core.forms import LongSelect, SelectField, choices
+from ..core.forms import Form, LongSelect, SelectField, choices, fits
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, Province
 from ..organisations.forms import POSTCODE_MESSAGE, CheckboxListField
 from .models import (
+    Certificate,
     CertificateStatus,
+    CertificateStatusChange,
     Direction,
     Domain,
     Gender,
+    Language,
     Modality,
+    Person,
     QualificationKind,
+    Revision,
     StepResult,
     TrackStep,
     Verdict,
@@ -43,23 +47,24 @@ def _working_language_choices():
 
 def optional_email():
     return StringField(_l("E-mail address"), validators=[
-        Optional(), Email(message=EMAIL_MESSAGE), Length(max=254)])
+        Optional(), Email(message=EMAIL_MESSAGE), fits(Person.email)])
 
 
 def optional_postcode():
     return StringField(_l("Postcode"), validators=[
-        Optional(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
+        Optional(), fits(Person.postcode), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     """What interpreters keep about themselves: contact data and public consent."""
 
     email = optional_email()
-    phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)],
+    phone = StringField(_l("Telephone"), validators=[Optional(), fits(Person.phone)],
                         description=_l("A Belgian number, or a foreign one with its country "
                                        "code (+33 …)."))
     postcode = optional_postcode()
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
+    municipality = StringField(_l("Municipality"), validators=[Optional(),
+                                                                fits(Person.municipality)])
     public_consent = BooleanField(_l("Appear in the public register"))
     show_email = BooleanField(_l("Show the e-mail address in the public register"))
     show_phone = BooleanField(_l("Show the telephone number in the public register"))
@@ -67,8 +72,9 @@ class ContactForm(FlaskForm):
 
 
 class PersonForm(ContactForm):
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
-    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=80)])
+    first_name = StringField(_l("First name"), validators=[DataRequired(),
+                                                           fits(Person.first_name)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(), fits(Person.last_name)])
     gender = SelectField(_l("Gender"), description=_l(
         "Optional. Used only when a requester asks for an interpreter of a given gender."))
     regions = CheckboxListField(_l("Regions served"))
@@ -84,7 +90,7 @@ class PersonForm(ContactForm):
         self.domains.choices = _enum_choices(Domain)
 
 
-class QualificationForm(FlaskForm):
+class QualificationForm(Form):
     kind = SelectField(_l("Work"))
     language = SelectField(_l("Language"), widget=LongSelect())
     working_language = SelectField(_l("Working language"))
@@ -100,18 +106,20 @@ class QualificationForm(FlaskForm):
             Direction, (Direction.INTO_WORKING, Direction.FROM_WORKING))
 
 
-class CertificateForm(FlaskForm):
-    number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=40)])
+class CertificateForm(Form):
+    number = StringField(_l("Certificate number"), validators=[DataRequired(),
+                                                               fits(Certificate.number)])
     issued_on = DateField(_l("Issued on"), validators=[DataRequired()])
     valid_until = DateField(_l("Valid until"), validators=[Optional()],
                             description=_l("The re-certification date. Left empty, it follows "
                                            "the policy setting."))
 
 
-class CertificateStatusForm(FlaskForm):
+class CertificateStatusForm(Form):
     status = SelectField(_l("New status"))
     effective_on = DateField(_p("date", "From"), validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(),
+                                                     fits(CertificateStatusChange.reason)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,12 +129,12 @@ class CertificateStatusForm(FlaskForm):
             (CertificateStatus.VALID.value, _l("Valid again (end a suspension)"))])
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     step = SelectField(_l("Step"))
     taken_on = DateField(_l("Date"), validators=[DataRequired()])
     result = SelectField(_l("Result"))
     certificate_number = StringField(
-        _l("Certificate number"), validators=[Optional(), Length(max=40)],
+        _l("Certificate number"), validators=[Optional(), fits(Certificate.number)],
         description=_l("After a passed certification exam: fill in the number to issue the "
                        "certificate at once, dated the day of the exam."))
     valid_until = DateField(_l("Certificate valid until"), validators=[Optional()])
@@ -137,18 +145,20 @@ class StepForm(FlaskForm):
         self.result.choices = _enum_choices(StepResult)
 
 
-class RevisionTrackForm(FlaskForm):
+class RevisionTrackForm(Form):
     opened_on = DateField(_l("Start of the revision protocol"), validators=[DataRequired()])
 
 
-class RevisionForm(FlaskForm):
+class RevisionForm(Form):
     revised_on = DateField(_l("Date of the revision"), validators=[DataRequired()])
     revisor = SelectField(_l("Revisor"), coerce=int)
-    translation = StringField(_l("Translation"), validators=[DataRequired(), Length(max=200)],
+    translation = StringField(_l("Translation"), validators=[DataRequired(),
+                                                             fits(Revision.translation)],
                               description=_l("A title or reference for the document; never the "
                                              "client's name."))
     verdict = SelectField(_l("Verdict"))
-    remarks = TextAreaField(_l("Remarks"), validators=[Optional(), Length(max=2000)])
+    remarks = TextAreaField(_l("Remarks"), validators=[Optional(),
+                                                       fits(Revision.remarks, text=2000)])
     booking = SelectField(_l("Booked translation it concerns"), coerce=int, default=0)
 
     def __init__(self, *args, revisors=(), bookings=(), **kwargs):
@@ -159,31 +169,32 @@ class RevisionForm(FlaskForm):
                                         *((b.id, b.request.number) for b in bookings)])
 
 
-class LanguageNamesForm(FlaskForm):
-    name_nl = StringField(_l("Name in Dutch"), validators=[Optional(), Length(max=80)])
-    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=80)])
-    name_de = StringField(_l("Name in German"), validators=[Optional(), Length(max=80)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=80)])
+class LanguageNamesForm(Form):
+    name_nl = StringField(_l("Name in Dutch"), validators=[Optional(), fits(Language.name_nl)])
+    name_fr = StringField(_l("Name in French"), validators=[Optional(), fits(Language.name_fr)])
+    name_de = StringField(_l("Name in German"), validators=[Optional(), fits(Language.name_de)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), fits(Language.name_en)])
 
     def names(self) -> dict:
         return {k: getattr(self, f"name_{k}").data for k in ("nl", "fr", "de", "en")}
 
 
 class LanguageForm(LanguageNamesForm):
-    code = StringField(_l("ISO 639 code"), validators=[DataRequired(), Length(min=2, max=3)],
+    code = StringField(_l("ISO 639 code"), validators=[DataRequired(), Length(min=2),
+                                                       fits(Language.code)],
                        description=_l("Two letters where ISO 639-1 has a code (ar, ps, ti), "
                                       "three otherwise (prs, kmr, vgt)."))
 
 
-class StaffSearchForm(FlaskForm):
+class StaffSearchForm(Form):
     """The register staff's search; a GET form, bookmarkable, so without CSRF token."""
 
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name"))
+    q = StringField(_l("Name"), validators=[Length(max=160)])
     language = SelectField(_l("Language"), default="", widget=LongSelect())
-    certificate = StringField(_l("Certificate number"))
+    certificate = StringField(_l("Certificate number"), validators=[fits(Certificate.number)])
     status = SelectField(_l("Certificate status"), default="")
     expiring = IntegerField(_l("Certificates expiring within (days)"),
                             validators=[Optional(), NumberRange(min=0, max=3650)])
@@ -196,7 +207,7 @@ class StaffSearchForm(FlaskForm):
                                        *((s.value, s.label) for s in CertificateStatus)])
 
 
-class PublicSearchForm(FlaskForm):
+class PublicSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -206,7 +217,7 @@ class PublicSearchForm(FlaskForm):
     modality = SelectField(_l("How"), default="")
     region = SelectField(_l("Region"), default="")
     postcode = StringField(_l("or postcode"), validators=[
-        Optional(), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
+        Optional(), fits(Person.postcode), Regexp(POSTCODE.pattern, message=POSTCODE_MESSAGE)])
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,7 +234,7 @@ class PublicSearchForm(FlaskForm):
                                        *((p.value, p.label) for p in Province)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(message=_l("Choose a file.")),
         FileAllowed(["csv", "txt"], message=_l("Choose a .csv file."))])

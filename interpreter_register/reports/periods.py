@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 
 from ..core.i18n import format_day, format_month
-from ..core.time import brussels_to_utc, today_in_brussels
+from ..core.time import brussels_to_utc, is_accepted_day, today_in_brussels
 
 KINDS = ("month", "quarter", "year", "custom")
 
@@ -64,25 +64,33 @@ def _month_end(first: date) -> date:
 
 
 def period_from(args) -> Period:
-    """The period the URL asks for; anything unreadable gives this month."""
+    """The period the URL asks for; anything unreadable, or outside the dates the product
+    accepts, gives this month."""
+    try:
+        period = _period_from(args)
+    except (ValueError, KeyError, TypeError, OverflowError):
+        period = None
+    if period is None or not (is_accepted_day(period.first) and is_accepted_day(period.last)):
+        first = today_in_brussels().replace(day=1)
+        return Period("month", first, _month_end(first), unreadable=True)
+    return period
+
+
+def _period_from(args) -> Period:
     today = today_in_brussels()
     kind = args.get("period", "month")
-    try:
-        if kind == "quarter":
-            year, quarter = args.get("quarter", "").split("-Q")
-            first = date(int(year), 3 * (int(quarter) - 1) + 1, 1)
-            return Period("quarter", first, _month_end(first.replace(month=first.month + 2)))
-        if kind == "year":
-            year = int(args.get("year", today.year))
-            return Period("year", date(year, 1, 1), date(year, 12, 31))
-        if kind == "custom":
-            first, last = date.fromisoformat(args["from"]), date.fromisoformat(args["to"])
-            if last < first or (last - first).days > 3660:
-                raise ValueError("a period runs forwards, at most ten years")
-            return Period("custom", first, last)
-        year, month = args.get("month", f"{today:%Y-%m}").split("-")
-        first = date(int(year), int(month), 1)
-        return Period("month", first, _month_end(first))
-    except (ValueError, KeyError, TypeError):
-        first = today.replace(day=1)
-        return Period("month", first, _month_end(first), unreadable=True)
+    if kind == "quarter":
+        year, quarter = args.get("quarter", "").split("-Q")
+        first = date(int(year), 3 * (int(quarter) - 1) + 1, 1)
+        return Period("quarter", first, _month_end(first.replace(month=first.month + 2)))
+    if kind == "year":
+        year = int(args.get("year", today.year))
+        return Period("year", date(year, 1, 1), date(year, 12, 31))
+    if kind == "custom":
+        first, last = date.fromisoformat(args["from"]), date.fromisoformat(args["to"])
+        if last < first or (last - first).days > 3660:
+            raise ValueError("a period runs forwards, at most ten years")
+        return Period("custom", first, last)
+    year, month = args.get("month", f"{today:%Y-%m}").split("-")
+    first = date(int(year), int(month), 1)
+    return Period("month", first, _month_end(first))

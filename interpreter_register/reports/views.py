@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..auth.models import REGISTER_KEEPERS, REPORT_READERS, STAFF_ROLES
 from ..bookings.models import UnfilledReason
+from ..core.arguments import int_arg
 from ..core.i18n import current_language, format_month, language_label
 from ..core.permissions import require, roles_required
 from ..core.time import today_in_brussels
@@ -42,7 +43,7 @@ def _scope():
         return current_user.service_id, None, current_user.service.name
     if current_user.is_requester:
         return None, current_user.organisation_id, current_user.organisation.name
-    chosen = request.args.get("service", type=int)
+    chosen = int_arg("service")
     service = db.session.get(InterpretingService, chosen) if chosen else None
     return (service.id if service else None), None, (service.name if service
                                                       else _("All interpreting services"))
@@ -52,9 +53,13 @@ def _page(template: str, **context):
     period = period_from(request.args)
     services = (db.session.scalars(select(InterpretingService).order_by(
         InterpretingService.name)).all() if current_user.keeps_register else [])
+    # What the page's links carry on: the period and the chosen service, read, never the
+    # query string as it came (a stray "fmt" or "name" would clash with the export's own).
+    args = dict(period.arguments())
+    if int_arg("service"):
+        args["service"] = str(int_arg("service"))
     return render_template(template, period=period, services=services, percent=percent,
-                           number=number, args={k: v for k, v in request.args.items()},
-                           **context)
+                           number=number, args=args, **context)
 
 
 @bp.route("")

@@ -4,13 +4,11 @@ settling. Types only here; the rules are the services'."""
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -21,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from ..core.forms import choices
+from ..core.forms import Form, SubForm, choices
 from ..core.time import to_brussels
 from .models import ExpenseKind, SheetLine
 from .services.content import ExpenseInput, SheetDetails
@@ -57,7 +55,7 @@ class LocalDecimalField(StringField):
         return "" if self.data is None else f"{self.data:.{self.places}f}".replace(".", ",")
 
 
-class ExpenseForm(Form):
+class ExpenseForm(SubForm):
     kind = SelectField(_l("Cost"), choices=choices((k.value, k.label) for k in ExpenseKind),
                        default=ExpenseKind.PARKING.value)
     amount = LocalDecimalField(_l("Amount (€)"), render_kw={"inputmode": "decimal"})
@@ -67,7 +65,7 @@ class ExpenseForm(Form):
     keeps = HiddenField()
 
 
-class SheetForm(FlaskForm):
+class SheetForm(Form):
     started = TimeField(_l("Actual start"), validators=[Optional()])
     ended = TimeField(_l("Actual end"), validators=[Optional()])
     minutes = IntegerField(_l("Actual minutes"), validators=[Optional()],
@@ -135,7 +133,7 @@ class SheetForm(FlaskForm):
             row.form.keeps.data = str(expense.id)
 
 
-class SettleForm(FlaskForm):
+class SettleForm(Form):
     note = TextAreaField(_l("How it is settled"), validators=[Optional(), Length(max=500)],
                          description=_l("Needed after a dispute: the parties read it."))
 
@@ -143,7 +141,7 @@ class SettleForm(FlaskForm):
 def dispute_form(lines: list[SheetLine]):
     """A box and a reason for each line the sheet has."""
 
-    class DisputeForm(FlaskForm):
+    class DisputeForm(Form):
         def reasons(self) -> dict:
             # A line counts when its box is ticked or its reason written.
             return {line.value: self[f"reason_{line.value}"].data for line in lines

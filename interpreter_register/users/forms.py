@@ -1,20 +1,19 @@
 """Forms for managing accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from ..auth.forms import email_field, ui_language_choices
-from ..auth.models import ROLE_LABELS, Role
-from ..core.forms import Chosen, SelectField, choices
+from ..auth.models import ROLE_LABELS, Role, User
+from ..core.forms import Chosen, Form, SelectField, choices, fits
 from ..core.i18n import COMMUNITY_LANGUAGES
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """An administrator's form for any user."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), fits(User.name)])
     email = email_field()
     # No role is preselected: an invitation as administrator must be a choice, not a default.
     role = SelectField(_l("Role"), validators=[Chosen(_l("Choose the user's role."))],
@@ -37,10 +36,10 @@ class UserForm(FlaskForm):
         self.person.choices = choices([none, *((p.id, p.full_name) for p in people)])
 
 
-class ColleagueForm(FlaskForm):
+class ColleagueForm(Form):
     """A contact person's form to invite a colleague of their organisation."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), fits(User.name)])
     email = email_field()
     locale = SelectField(_l("Language of mails and pages"), validators=[Optional()])
 

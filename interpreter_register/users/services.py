@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth import signals as auth_signals
-from ..auth.models import Role, User
+from ..auth import two_factor
+from ..auth.models import Role, User, recipient_of_user
 from ..auth.services import find_user_by_email, send_invitation
+from ..core.mail import send_mail
 from ..core.permissions import require
 from ..core.rules import RuleError
 from ..extensions import db
@@ -35,6 +37,10 @@ def _check_details(details: UserDetails, user: User | None) -> None:
     taken = find_user_by_email(email)
     if taken is not None and taken is not user:
         raise RuleError(_l("A user with this e-mail address already exists."), "email")
+    _check_links(details, user)
+
+
+def _check_links(details: UserDetails, user: User | None) -> None:
     needs = {Role.REQUESTER: ("organisation", _l("A requester belongs to an organisation.")),
              Role.DISPATCHER: ("service", _l("A dispatcher belongs to an interpreting service.")),
              Role.INTERPRETER: ("person", _l("An interpreter is linked to a person in the "
@@ -68,6 +74,9 @@ def create_user(acting: User | None, details: UserDetails) -> User:
     """
     if acting is not None and not acting.is_admin:
         _restrict_to_colleague(acting, details)
+        taken = find_user_by_email(details.email.strip().lower())
+        if taken is not None and taken.organisation_id != acting.organisation_id:
+            return _already_elsewhere(acting, taken, details)
     _check_details(details, None)
     user = User()
     _apply(user, details)
@@ -75,6 +84,20 @@ def create_user(acting: User | None, details: UserDetails) -> User:
     db.session.flush()
     send_invitation(user, acting)
     return user
+
+
+def _already_elsewhere(acting: User, taken: User, details: UserDetails) -> User:
+    """A contact person invited an address that has an account outside their organisation.
+
+    They are not told (that would reveal who has an account where): the page answers as
+    for any invitation, nothing is created, and the owner of the address is told instead,
+    so that they can ask to have their account moved. Returns a stand-in that is never
+    saved, named as the contact person typed it."""
+    send_mail(recipient_of_user(taken), "invitation_elsewhere",
+              _l("Someone tried to invite you to the interpreter register"),
+              "emails/invitation_elsewhere.txt", user=taken,
+              organisation=acting.organisation.name)
+    return User(name=details.name.strip(), email=taken.email, role=Role.REQUESTER)
 
 
 def _restrict_to_colleague(acting: User, details: UserDetails) -> None:
@@ -116,3 +139,12 @@ def resend_invitation(acting: User, user: User) -> None:
     if user.has_password:
         raise RuleError(_l("This user has already chosen a password."))
     send_invitation(user, acting)
+
+
+def reset_two_factor(acting: User, user: User) -> None:
+    """After a lost phone: the user signs in with their password alone (and, where it is
+    required, sets two-step sign-in up again at once)."""
+    require(acting.is_admin, "only administrators reset two-step sign-in")
+    two_factor.turn_off(user)
+    user.end_sessions()
+    db.session.flush()

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..auth.models import Role, User
+from ..core.arguments import paginate, text_arg
 from ..core.edge import one_click, save_form
 from ..core.forms import ConfirmForm
 from ..core.permissions import require, roles_required
@@ -24,8 +25,8 @@ PAGE_SIZE = 50
 @bp.route("/admin/users")
 @roles_required(Role.ADMIN)
 def index():
-    query = request.args.get("q", "").strip()
-    role = request.args.get("role", "")
+    query = text_arg("q")
+    role = text_arg("role", 20)
     statement = select(User).order_by(User.active.desc(), User.name)
     if query:
         pattern = f"%{query.lower()}%"
@@ -33,7 +34,7 @@ def index():
                                         func.lower(User.email).like(pattern)))
     if role in set(Role):
         statement = statement.where(User.role == role)
-    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(statement, per_page=PAGE_SIZE)
     return render_template("users/index.html", page=page, query=query, role=role,
                            roles=list(Role), confirm=ConfirmForm())
 
@@ -126,6 +127,14 @@ def reactivate(user_id):
 def invite(user_id):
     return _user_action(user_id, services.resend_invitation,
                         _("A new invitation was mailed to %(name)s."), url_for("users.index"))
+
+
+@bp.route("/admin/users/<int:user_id>/reset-two-step", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_two_factor(user_id):
+    return _user_action(user_id, services.reset_two_factor,
+                        _("%(name)s logs in with the password alone now."),
+                        url_for("users.edit", user_id=user_id))
 
 
 # --- a contact person and their colleagues ----------------------------------------------

@@ -53,3 +53,30 @@ def test_contact_person_cannot_deactivate_a_dispatcher(world, client_for):
     response = client_for(world.contact_person).post(
         f"/organisation/colleagues/{world.dispatcher.id}/deactivate", data=CONFIRMED)
     assert response.status_code == 403
+
+
+def test_inviting_an_address_with_an_account_elsewhere_tells_the_inviter_nothing(
+        world, client_for):
+    """The page answers as for any invitation; nothing is created, and the owner of the
+    address hears of it instead."""
+    client = client_for(world.contact_person)
+    elsewhere = client.post("/organisation/colleagues/new", data={
+        "name": "Marc", "email": world.other_contact_person.email.upper()},
+        follow_redirects=True)
+    fresh = client_for(world.contact_person).post("/organisation/colleagues/new", data={
+        "name": "Marc", "email": "marc.new@example.org"}, follow_redirects=True)
+    text = elsewhere.get_data(as_text=True)
+    assert elsewhere.status_code == fresh.status_code == 200
+    assert "Marc kreeg een mail om een wachtwoord te kiezen." in text
+    assert "bestaat al" not in text
+    assert load(world.other_contact_person).organisation_id == world.other_organisation.id
+    assert [m.recipient for m in mails(kind="invitation_elsewhere")] == [
+        world.other_contact_person.email]
+    assert "OCMW Gent" in mails(kind="invitation_elsewhere")[0].body
+
+
+def test_a_colleague_already_in_the_list_is_named_as_such(world, client_for):
+    response = client_for(world.contact_person).post("/organisation/colleagues/new", data={
+        "name": "Jan", "email": world.requester.email})
+    assert response.status_code == 200
+    assert "bestaat al" in response.get_data(as_text=True)

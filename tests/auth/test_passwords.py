@@ -8,7 +8,7 @@ import time_machine
 
 from interpreter_register.core.time import utcnow
 from interpreter_register.extensions import db
-from tests.fixtures.factories import PASSWORD
+from tests.fixtures.factories import PASSWORD, create_user
 from tests.fixtures.reading import load, mails
 
 
@@ -61,7 +61,7 @@ def test_reset_mail_in_the_users_language_lets_them_choose_a_password(client, wo
     [mail] = mails(kind="password_reset")
     assert mail.recipient == world.dispatcher.email
     assert mail.subject == "Réinitialiser votre mot de passe"
-    assert mail.sent_at is not None, "delivered after the request committed"
+    assert mail.sent_at is None, "queued for the worker, not delivered by the request"
     link = link_in(mail)
 
     page = client.get(link)
@@ -119,3 +119,84 @@ def test_reset_form_errors_keep_the_link_usable(client, world, password, message
     response = client.post(link, data={"password": password, "confirm": "short"})
     assert message in response.get_data(as_text=True)
     assert client.get(link).status_code == 200
+
+
+def test_reset_and_invitation_links_stop_working_once_the_address_is_corrected(
+        client, world, client_for):
+    from interpreter_register.auth.services import make_token
+
+    client.post("/password/forgot", data={"email": world.dispatcher.email})
+    reset = link_in(mails(kind="password_reset")[0])
+    invited = create_user("requester", password=None, organisation=world.organisation)
+    invitation = f"/invitation/{make_token(invited, 'invitation')}"
+    assert client.get(reset).status_code == 200 and client.get(invitation).status_code == 200
+    for user, address in ((world.dispatcher, "pieter.claes@example.org"),
+                          (invited, "right.address@example.org")):
+        user.email = address
+    db.session.commit()
+    assert client.get(reset).status_code == 400, "the mail went to the old address"
+    assert client.get(invitation).status_code == 400
+
+
+@pytest.mark.parametrize("password,message", [
+    ("password12", "een van de meest gebruikte"),
+    ("1234567890", "een van de meest gebruikte"),
+    ("qwertyuiop!!", "een van de meest gebruikte"),
+    ("dragondragon", "een van de meest gebruikte"),
+    ("jan colleague 2026", "uw naam of uw e-mailadres"),
+])
+def test_common_or_personal_passwords_are_refused(world, client_for, password, message):
+    response = client_for(world.requester).post(
+        "/account/password", data={"current": PASSWORD, "password": password,
+                                   "confirm": password}, headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert load(world.requester).check_password(PASSWORD), "unchanged"
+
+
+def test_the_address_in_a_password_is_refused_too(app_ctx):
+    from interpreter_register.auth.passwords import password_problem
+
+    assert password_problem("Sofie Maes", "s.maes@ocmw.example.be", "my ocmw password")
+    assert password_problem("Sofie Maes", "s.maes@ocmw.example.be", "x s.maes@ocmw x")
+    assert password_problem("Sofie Maes", "s.maes@ocmw.example.be",
+                            "three unrelated words") is None
+
+
+def test_reset_answers_known_and_unknown_addresses_alike_doing_the_same_work(
+        client, world, app):
+    """Same answer, and the same work (the mail rendered either way), so that neither the
+    page nor its time tells which addresses have an account."""
+    from flask import template_rendered
+
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+    answers = []
+    with template_rendered.connected_to(record, app):
+        for address in (world.dispatcher.email, "nobody@example.org"):
+            rendered.clear()
+            response = client.post("/password/forgot", data={"email": address})
+            answers.append((response.status_code, response.headers["Location"],
+                            "emails/password_reset.txt" in rendered))
+    assert answers[0] == answers[1] == (302, "/login", True)
+    assert [m.recipient for m in mails()] == [world.dispatcher.email]
+
+
+def test_reset_requests_are_rate_limited_per_address_and_per_account(client, world):
+    for _ in range(5):
+        client.post("/password/forgot", data={"email": world.dispatcher.email},
+                    environ_base={"REMOTE_ADDR": "192.0.2.5"})
+    assert len(mails(kind="password_reset")) == 3, "a few links an hour to one account"
+    for n in range(5):
+        client.post("/password/forgot", data={"email": f"someone{n}@example.org"},
+                    environ_base={"REMOTE_ADDR": "192.0.2.5"})
+    refused = client.post("/password/forgot", data={"email": world.admin.email},
+                          environ_base={"REMOTE_ADDR": "192.0.2.5"})
+    assert refused.status_code == 429
+    assert "Te veel aanvragen vanaf hier" in refused.get_data(as_text=True)
+    assert mails(recipient=world.admin.email) == []
+    elsewhere = client.post("/password/forgot", data={"email": world.admin.email},
+                            environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    assert elsewhere.status_code == 302 and len(mails(recipient=world.admin.email)) == 1

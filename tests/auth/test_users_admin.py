@@ -28,8 +28,8 @@ def test_admin_invites_a_requester_who_gets_a_mail_without_a_password(world, cli
 
     page = client.get(link).get_data(as_text=True)
     assert "Bienvenue, Sofie Maes" in page
-    client.post(link, data={"password": "sofie's own password",
-                            "confirm": "sofie's own password"})
+    client.post(link, data={"password": "her very own secret words",
+                            "confirm": "her very own secret words"})
     assert "OCMW Gent" in client.get("/").get_data(as_text=True)
     assert client.get(link).status_code == 400, "an invitation is used once"
 

@@ -22,7 +22,8 @@ SEED = 7
 ISSUE_KEYS = {"matching_p50_ms", "matching_p95_ms", "matching_floor_ratio", "queue_rps",
               "hello_rps", "queue_vs_hello_ratio", "queries_queue_100", "queries_queue_5000",
               "queries_matching_10", "queries_matching_200", "queries_feed_1000",
-              "feed_1000_ms", "feed_vs_raw_ratio", "feed_304_ms", "search_p95_ms"}
+              "feed_1000_ms", "feed_vs_raw_ratio", "feed_304_ms", "search_p95_ms",
+              "import_rows", "import_rows_per_s"}
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,7 @@ def test_the_run_prints_a_table_and_writes_every_key_of_the_issue(
     monkeypatch.setattr(runner, "DATA", tmp_path)
     monkeypatch.setattr(load, "DATA", tmp_path)
     runner.remember(url, made, SEED)          # so that the run reuses the generated data
-    args = Namespace(scale=SCALE, seed=SEED, reuse=True, requests=5, seconds=1)
+    args = Namespace(scale=SCALE, seed=SEED, reuse=True, requests=5, seconds=1, import_rows=40)
     results = runner.bench_database(url, args, io.StringIO())
     runner.print_table(database_kind, results)
 
@@ -116,6 +117,7 @@ def test_the_run_prints_a_table_and_writes_every_key_of_the_issue(
     assert results["hello_rps"] > results["queue_rps"] > 0
     assert results["queue_rps_1_worker"] > 0
     assert results["generate_seconds"] == round(made.seconds, 1)
+    assert results["import_rows"] == 40 and results["import_rows_per_s"] > 0
     table = capsys.readouterr().out
     assert "queries_queue_5000" in table and ("met" in table or "MISSED" in table)
     assert "≠" not in table

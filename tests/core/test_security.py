@@ -42,7 +42,8 @@ def test_bootstrap_is_served_locally(client):
 def test_health_check_answers_with_the_database_reachable(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "reachable"}
+    assert response.json == {"status": "ok", "database": "reachable",
+                             "mail": {"waiting": 0, "overdue": 0, "failed": 0}}
 
 
 def test_health_check_says_when_the_database_is_unreachable(client, monkeypatch):
@@ -74,3 +75,27 @@ def test_a_form_with_its_csrf_token_goes_through(world, client_for):
                                              "csrf_token": token})
     assert response.status_code == 302
     assert load(world.requester).name == "Jan Changed"
+
+
+def test_authenticated_pages_and_downloads_are_never_stored(world, client_for, client):
+    staff = client_for(world.register_staff)
+    for url in ("/", "/register/people", "/register/export.csv", "/register/export.xlsx",
+                "/reports/organisations.csv", f"/bookings/{world.booking.id}.ics"):
+        browser = client_for(world.contact_person) if url.endswith(".ics") else staff
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/app.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_a_subscribed_calendar_feed_keeps_its_own_caching(world, client):
+    from interpreter_register.calendar.services import create_feed
+
+    feed = create_feed(world.interpreter)
+    db.session.commit()
+    response = client.get(f"/calendar/{feed.token}.ics")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers["Cache-Control"]
+    assert "max-age" in response.headers["Cache-Control"]

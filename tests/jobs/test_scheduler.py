@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time as clock
 from datetime import timedelta
 from pathlib import Path
@@ -102,6 +103,90 @@ def test_the_scheduler_process_sends_a_due_reminder_and_stops_cleanly(database_k
             if process.poll() is None:
                 process.kill()
                 process.wait()
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+# --- exactly one scheduler ------------------------------------------------------------------
+
+class Process:
+    """A `flask scheduler run` of its own, its output read line by line as it comes."""
+
+    def __init__(self, url: str):
+        environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "scheduler-test",
+                       "SCHEDULER_INTERVAL_SECONDS": "3600", "SCHEDULER_LEASE_SECONDS": "3",
+                       "MAIL_SERVER": "", "WORKER_POLL_SECONDS": "0.2"}
+        self.popen = subprocess.Popen(  # noqa: S603 - the project's own command
+            [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"], cwd=ROOT,
+            env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.popen.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str) -> None:
+        """Until the process said ``text`` (the deadline only guards against hanging)."""
+        deadline = clock.monotonic() + 180
+        while text not in self.output:
+            assert self.popen.poll() is None or text in self.output, self.output
+            assert clock.monotonic() < deadline, f"never said {text!r}:\n{self.output}"
+            clock.sleep(0.05)
+
+    def stop(self, sig=signal.SIGTERM) -> int:
+        self.popen.send_signal(sig)
+        code = self.popen.wait(timeout=60)
+        self._reader.join(10)
+        return code
+
+    def kill(self):
+        if self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait()
+
+
+def test_a_second_scheduler_waits_and_takes_over_when_the_first_stops_or_dies(
+        database_kind, tmp_path):
+    with scratch_database(database_kind, tmp_path) as url:
+        app = create_app(app_config(url))
+        with app.app_context():
+            upgrade()
+            db.session.remove()
+        first = second = third = None
+        try:
+            first = Process(url)
+            first.wait_for("scheduler started")
+            second = Process(url)
+            second.wait_for("another scheduler is running")
+            assert "scheduler started" not in second.output, "two schedulers at once"
+
+            # The first stops cleanly: the second takes over.
+            assert first.stop() == 0
+            assert "scheduler stopped" in first.output
+            second.wait_for("scheduler started")
+
+            # A third waits; the second dies without a word (kill -9): the third takes over.
+            third = Process(url)
+            third.wait_for("another scheduler is running")
+            assert "scheduler started" not in third.output
+            second.stop(signal.SIGKILL)
+            third.wait_for("scheduler started")
+            assert third.stop() == 0
+            with app.app_context():
+                from interpreter_register.jobs.lease import SchedulerLease
+                assert db.session.scalar(select(func.count()).select_from(SchedulerLease)) == 0
+                db.session.remove()
+        finally:
+            for process in (first, second, third):
+                if process is not None:
+                    process.kill()
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()

@@ -229,7 +229,7 @@ def test_settings_are_checked_and_audited(app_ctx):
     with pytest.raises(RuleError):
         settings.change(staff, "register.revision_with_remarks", "sometimes")
     settings.change(staff, "register.revision_positives_needed", 4)
-    [entry] = entries(entity="setting")
+    [entry] = entries(entity="setting", entity_id="register.revision_positives_needed")
     assert entry.changes == {"value": [5, 4]} and entry.actor_id == staff.id
     assert current_policy().positives_needed == 4
 

@@ -1,5 +1,6 @@
 """Import from CSV (all or nothing, every error with its row), export to CSV and XLSX."""
 
+import csv
 import io
 from datetime import date
 
@@ -9,12 +10,8 @@ from sqlalchemy import func, select
 from interpreter_register.core.audit import AuditEntry
 from interpreter_register.extensions import db
 from interpreter_register.register.models import Certificate, ImportRun, Person, Qualification
-from interpreter_register.register.services.transfer import (
-    COLUMNS,
-    export_csv,
-    export_xlsx,
-    import_register,
-)
+from interpreter_register.register.services.imports import import_now
+from interpreter_register.register.services.transfer import COLUMNS, export_csv, export_xlsx
 
 HEADER = ";".join(COLUMNS)
 
@@ -45,7 +42,7 @@ def test_a_belgian_excel_file_is_imported(app_ctx):
             issued_on="2024-03-12", valid_until="2029-03-11"),
         row(first_name="Tesfay", last_name="Haile", email="", language="ti",
             working_language="fr", public_consent="no"))
-    run = import_register(None, data, "register.csv")
+    run = import_now(None, data, "register.csv")
     assert run.succeeded, run.errors
     assert (run.rows, run.people_created, run.qualifications_added, run.certificates_added) == (
         3, 2, 3, 2)
@@ -74,7 +71,7 @@ def test_every_error_is_reported_with_its_row_and_nothing_is_written(app_ctx):
         row(email="g@example.org", certificate_number="SI-3", issued_on="2024-01-01"),
         row(email="h@example.org", kind="translation"),
         row(email="i@example.org", modalities="teleport", public_consent="maybe"))
-    run = import_register(None, data, "bad.csv")
+    run = import_now(None, data, "bad.csv")
     assert not run.succeeded
     found = {(r, c) for r, c, _ in run.errors}
     assert found == {(3, "email"), (3, "phone"), (4, "first_name"), (4, "language"),
@@ -89,37 +86,37 @@ def test_every_error_is_reported_with_its_row_and_nothing_is_written(app_ctx):
 
 
 def test_the_same_person_must_have_the_same_details_on_each_row(app_ctx):
-    run = import_register(None, csv_file(row(), row(kind="translation",
+    run = import_now(None, csv_file(row(), row(kind="translation",
                                                     direction="from_working",
                                                     municipality="Brugge")), "x.csv")
     assert [(r, c) for r, c, _ in run.errors] == [(3, "email")]
 
 
 def test_unreadable_files_say_why(app_ctx):
-    assert "UTF-8" in import_register(None, "é;x".encode("latin-1"), "x.csv").errors[0][2]
-    assert "Unknown: colour" in import_register(
+    assert "UTF-8" in import_now(None, "é;x".encode("latin-1"), "x.csv").errors[0][2]
+    assert "Unknown: colour" in import_now(
         None, b"first_name;last_name;colour\nA;B;red\n", "x.csv").errors[0][2]
-    assert not import_register(None, b"", "x.csv").succeeded
+    assert not import_now(None, b"", "x.csv").succeeded
 
 
 def test_commas_and_no_byte_order_mark_are_fine(app_ctx):
     data = (",".join(COLUMNS) + "\n" + row().replace(";", ",").replace(
         "east_flanders|west_flanders", "east_flanders").replace("on_site|phone", "phone")
         + "\n").encode()
-    assert import_register(None, data, "x.csv").succeeded
+    assert import_now(None, data, "x.csv").succeeded
 
 
 def test_a_certificate_number_of_someone_else_is_refused(app_ctx):
-    import_register(None, csv_file(row(certificate_number="SI-9", issued_on="2024-01-01")),
+    import_now(None, csv_file(row(certificate_number="SI-9", issued_on="2024-01-01")),
                     "a.csv")
-    run = import_register(None, csv_file(row(email="x@example.org",
+    run = import_now(None, csv_file(row(email="x@example.org",
                                              certificate_number="si-9",
                                              issued_on="2024-01-01")), "b.csv")
     assert [(r, c) for r, c, _ in run.errors] == [(2, "certificate_number")]
 
 
 def test_export_then_import_gives_the_same_register(app, database_kind, tmp_path):
-    first = import_register(None, csv_file(
+    first = import_now(None, csv_file(
         row(certificate_number="SI-AR-1", issued_on="2024-03-12", show_email="yes",
             gender="female"),
         row(kind="translation", direction="from_working", language="ar", show_email="yes",
@@ -130,7 +127,7 @@ def test_export_then_import_gives_the_same_register(app, database_kind, tmp_path
     exported = export_csv()
     assert exported.startswith("\ufeff".encode())
     assert exported.decode("utf-8-sig").splitlines()[0] == HEADER
-    again = import_register(None, exported, "again.csv")
+    again = import_now(None, exported, "again.csv")
     assert again.succeeded, again.errors
     assert (again.people_created, again.people_updated, again.qualifications_added,
             again.certificates_added) == (0, 0, 0, 0), "importing twice changes nothing"
@@ -138,7 +135,7 @@ def test_export_then_import_gives_the_same_register(app, database_kind, tmp_path
 
 
 def test_xlsx_export_has_the_same_rows(app_ctx):
-    import_register(None, csv_file(row(certificate_number="SI-AR-1", issued_on="2024-03-12")),
+    import_now(None, csv_file(row(certificate_number="SI-AR-1", issued_on="2024-03-12")),
                     "in.csv")
     sheet = load_workbook(io.BytesIO(export_xlsx())).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -160,3 +157,24 @@ def test_command_line_import(app, tmp_path):
     out = tmp_path / "out.xlsx"
     assert runner.invoke(args=["register", "export", str(out)]).exit_code == 0
     assert load_workbook(out).active.max_row == 2
+
+
+def test_exports_never_carry_a_formula_and_survive_control_characters(app_ctx):
+    """An interpreter's own record may hold "=HYPERLINK(...)"; a municipality a control
+    character: the CSV guards the cell, the XLSX stores text, and neither fails."""
+    from interpreter_register.register.services import people
+
+    person = people.create_person(None, people.PersonDetails(
+        first_name="=HYPERLINK(\"http://evil.example/\",\"klik\")", last_name="@SUM(A1)",
+        municipality="Gent\x07\x1b", postcode="9000", phone="+32 470 12 34 56"))
+    db.session.commit()
+    text = export_csv().decode("utf-8-sig")
+    [record] = [r for r in csv.DictReader(io.StringIO(text), delimiter=";")
+                if "HYPERLINK" in r["first_name"]]
+    assert record["first_name"] == "'=HYPERLINK(\"http://evil.example/\",\"klik\")"
+    assert record["last_name"] == "'@SUM(A1)" and record["phone"] == "'+32470123456"
+    assert "\x07" not in text and "\x1b" not in text
+    sheet = load_workbook(io.BytesIO(export_xlsx())).active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row}
+    assert cells['=HYPERLINK("http://evil.example/","klik")'] == "s", "text, not a formula"
+    assert "Gent" in cells and person.municipality == "Gent\x07\x1b"

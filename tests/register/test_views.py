@@ -18,6 +18,7 @@ from interpreter_register.register.models import (
     QualificationKind,
     Revision,
 )
+from interpreter_register.register.services.imports import advance
 from tests.fixtures.factories import create_certificate, create_person, create_qualification
 from tests.fixtures.reading import load
 
@@ -177,10 +178,14 @@ def test_import_page_reports_errors_with_rows_and_imports_a_good_file(world, cli
     bad = client.post("/register/import", data={
         "file": (io.BytesIO(csv_file(row(language="zz"))), "bad.csv")},
         content_type="multipart/form-data")
+    while advance():        # the background worker
+        pass
     result = client.get(bad.headers["Location"]).get_data(as_text=True)
     assert "Er werd niets geïmporteerd" in result and "<td>2</td>" in result
     good = client.post("/register/import", data={
         "file": (io.BytesIO(csv_file(row())), "good.csv")}, content_type="multipart/form-data")
+    while advance():
+        pass
     result = client.get(good.headers["Location"]).get_data(as_text=True)
     assert "1 persoon toegevoegd" in result
     assert load(Person, email="leila@example.org").full_name == "Leila Mansour"

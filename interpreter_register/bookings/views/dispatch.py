@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...auth.models import Role
+from ...core.arguments import list_arguments, page_arg
 from ...core.edge import one_click, save_form
 from ...core.i18n import current_language
 from ...core.permissions import roles_required
@@ -55,12 +56,12 @@ def _handled(request_id: int) -> InterpretingRequest:
 def queue():
     form = QueueFilterForm(request.args, languages=language_choices(current_language()))
     form.validate()
-    filters = QueueFilter(status=form.status.data or "", language=form.language.data or "",
-                          modality=form.modality.data or "",
-                          day=form.day.data if not form.day.errors else None)
-    found = queue_service.queue(current_user.service_id, filters,
-                                request.args.get("page", 1, type=int))
-    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+    # A filter the form refused (an unknown status, a day out of range) filters nothing.
+    filters = QueueFilter(status=form.value("status") or "",
+                          language=form.value("language") or "",
+                          modality=form.value("modality") or "", day=form.value("day"))
+    found = queue_service.queue(current_user.service_id, filters, page_arg())
+    arguments = list_arguments()
     # The attention list heads the queue's first page, unfiltered.
     attention = (attention_list(current_user.service_id, utcnow())
                  if not filters.narrowed and found.page.page == 1 else None)

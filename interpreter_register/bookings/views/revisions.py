@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.models import REGISTER_KEEPERS
+from ...core.arguments import int_arg
 from ...core.edge import save_form
 from ...core.permissions import roles_required
 from ...core.time import today_in_brussels
@@ -29,14 +30,14 @@ def record(qualification_id):
     form = RevisionForm(revisors=credentials.same_pair_people(qualification), bookings=waiting)
     if request.method == "GET":
         form.revised_on.data = day
-        chosen = next((b for b in waiting if b.id == request.args.get("booking", type=int)),
+        chosen = next((b for b in waiting if b.id == int_arg("booking")),
                       None)
         if chosen is not None:
             form.booking.data = chosen.id
             form.translation.data = chosen.request.number
-    revisor = db.session.get(Person, form.revisor.data or 0)
     saved = save_form(form, lambda: credentials.record_revision(
-        current_user, track, form.revised_on.data, revisor, form.translation.data,
+        current_user, track, form.revised_on.data,
+        db.session.get(Person, form.revisor.data or 0), form.translation.data,
         Verdict(form.verdict.data), form.remarks.data, form.booking.data or None),
         _("The revision is recorded."),
         url_for("register.person", person_id=qualification.person_id))

@@ -5,12 +5,13 @@ person."""
 from datetime import date
 
 from flask import abort, render_template, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...auth.models import Role
 from ...core.edge import one_click, save_form
 from ...core.forms import choices
+from ...core.i18n import format_day
 from ...core.permissions import roles_required
 from ...core.time import utcnow
 from ...extensions import db
@@ -49,7 +50,7 @@ def series_cancel(series_id):
     found = _series(series_id, lambda s: s.can_be_changed_by(current_user))
     form = SeriesCancelForm()
     form.first_day.choices = choices(
-        (day.isoformat(), format_date(day, "full"))
+        (day.isoformat(), format_day(day, weekday=True))
         for day in series_service.days_to_cancel_from(found, utcnow()))
     back = url_for("requests.series", series_id=found.id)
 

@@ -3,7 +3,7 @@ revision protocol. Split by subject; import them from here."""
 
 from .certificates import Certificate, CertificateStatus, CertificateStatusChange
 from .enums import Direction, Domain, Gender, Modality, QualificationKind, Tier
-from .imports import ImportRun
+from .imports import ImportRun, ImportStage
 from .people import Language, Person, PersonDomain, PersonModality, PersonRegion, Qualification
 from .tracks import (
     QualityTrackStep,
@@ -16,7 +16,7 @@ from .tracks import (
 
 __all__ = [
     "Certificate", "CertificateStatus", "CertificateStatusChange", "Direction", "Domain",
-    "Gender", "ImportRun", "Language", "Modality", "Person", "PersonDomain", "PersonModality",
-    "PersonRegion", "Qualification", "QualificationKind", "QualityTrackStep", "Revision",
-    "RevisionTrack", "StepResult", "Tier", "TrackStep", "Verdict",
+    "Gender", "ImportRun", "ImportStage", "Language", "Modality", "Person", "PersonDomain",
+    "PersonModality", "PersonRegion", "Qualification", "QualificationKind", "QualityTrackStep",
+    "Revision", "RevisionTrack", "StepResult", "Tier", "TrackStep", "Verdict",
 ]

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...core.audit import Audited
@@ -37,6 +37,8 @@ class Certificate(Audited, db.Model):
     __audit_fields__ = ("number", "issued_on", "valid_until", "follows_id")
     __table_args__ = (
         CheckConstraint("valid_until >= issued_on", name="valid_after_issue"),
+        # Numbers are unique whatever their case: found through this on every issue.
+        Index("ix_certificates_number_lower", func.lower(text("number"))),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,16 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...core.audit import Audited
@@ -53,6 +62,10 @@ class Person(Audited, db.Model):
     __audit_fields__ = ("first_name", "last_name", "email", "phone", "postcode", "municipality",
                         "gender", "active", "public_consent", "show_email", "show_phone",
                         "show_municipality", "regions", "modalities", "domains")
+    __table_args__ = (
+        # People are found by address whatever its case (an import, the uniqueness check).
+        Index("ix_people_email_lower", func.lower(text("email"))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))

@@ -23,12 +23,14 @@ from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from ...core.database import column_length
 from ...core.phones import normalise_phone
 from ...core.regions import Province, is_postcode
 from ...core.rules import RuleError
+from ...core.spreadsheets import csv_bytes, unguarded, xlsx_bytes
+from ...core.time import FIRST_DAY, LAST_DAY, is_accepted_day
 from ...extensions import db
 from ..models import (
     Certificate,
@@ -49,6 +51,12 @@ COLUMNS = ("first_name", "last_name", "email", "phone", "postcode", "municipalit
            "show_municipality", "kind", "language", "working_language", "direction",
            "certificate_number", "issued_on", "valid_until")
 REQUIRED_COLUMNS = ("first_name", "last_name")
+# The columns stored as they are: no longer than their column in the register holds.
+STORED_AS_IS = {"first_name": Person.first_name, "last_name": Person.last_name,
+                "email": Person.email, "phone": Person.phone, "postcode": Person.postcode,
+                "municipality": Person.municipality, "certificate_number": Certificate.number}
+# No control characters in a field (a line break inside quotes, a NUL byte).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 YES = {"yes", "y", "true", "1", "ja", "j", "oui", "o", "x"}
 NO = {"no", "n", "false", "0", "nee", "non", "nein", ""}
 
@@ -90,6 +98,15 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
     first_line = text.splitlines()[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _rows(reader)
+    except csv.Error as error:
+        # A field longer than any the register holds (csv refuses them over 128 KiB).
+        raise FileProblem(_("Row %(row)d cannot be read: %(why)s.", row=reader.line_num,
+                            why=str(error))) from error
+
+
+def _rows(reader) -> list[tuple[int, dict]]:
     header = [h.strip().lower() for h in next(reader)]
     unknown = [h for h in header if h and h not in COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -102,18 +119,26 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
         if not any(v.strip() for v in values):
             continue
         padded = values + [""] * (len(header) - len(values))
-        rows.append((number, {h: v.strip() for h, v in zip(header, padded, strict=False)
-                              if h}))
+        rows.append((number, {h: unguarded(v.strip())
+                              for h, v in zip(header, padded, strict=False) if h}))
     return rows
 
 
 def _parse_date(text: str) -> date:
+    """A date in one of the usual ways of writing it, within the accepted range."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
+            day = datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
         except ValueError:
             continue
+        if is_accepted_day(day):
+            return day
     raise ValueError(text)
+
+
+def _date_message() -> str:
+    return _("Write a date like 2026-03-12 or 12/03/2026, from %(first)s to %(last)s.",
+             first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
 
 
 def _parse_set(text: str, enum, column: str, problems: list, number: int) -> set:
@@ -148,6 +173,15 @@ def parse_row(number: int, raw: dict, problems: list) -> Row | None:
     for column in REQUIRED_COLUMNS:
         if not raw.get(column):
             problem(column, _("This column cannot be empty."))
+    unfit = len(problems)
+    for column, value in raw.items():
+        if _CONTROL.search(value):
+            problem(column, _("This field holds a line break or another control character."))
+        limit = column_length(STORED_AS_IS[column]) if column in STORED_AS_IS else 500
+        if len(value) > limit:
+            problem(column, _("At most %(n)d characters.", n=limit))
+    if len(problems) > unfit:
+        return None
     email = raw.get("email") or None
     if email:
         try:
@@ -232,14 +266,14 @@ def _parse_certificate(raw: dict, qualification, problem) -> tuple | None:
     try:
         issued_on = _parse_date(raw.get("issued_on", ""))
     except ValueError:
-        problem("issued_on", _("Write a date like 2026-03-12 or 12/03/2026."))
+        problem("issued_on", _date_message())
         return None
     valid_until = None
     if raw.get("valid_until"):
         try:
             valid_until = _parse_date(raw["valid_until"])
         except ValueError:
-            problem("valid_until", _("Write a date like 2026-03-12 or 12/03/2026."))
+            problem("valid_until", _date_message())
             return None
         if valid_until < issued_on:
             problem("valid_until", _("A certificate cannot be valid until a day before it "
@@ -293,38 +327,47 @@ def _clashes_with_register(numbers: dict[str, Row]) -> list[Problem]:
 
 # --- writing -----------------------------------------------------------------------------
 
-def import_register(acting, data: bytes, filename: str) -> ImportRun:
-    """Check the whole file; when all is well, write it (audited); record the run either way."""
-    run = ImportRun(filename=filename[:200], started_by_id=getattr(acting, "id", None))
-    db.session.add(run)
+def check_upload(run: ImportRun, data: bytes) -> list[tuple[int, dict]] | None:
+    """Check a whole file before anything is written: its rows, when every one is right;
+    otherwise None, with every problem recorded on ``run`` (row, column, message)."""
     try:
         rows = read_rows(data)
     except FileProblem as error:
         run.errors_json = json.dumps([[1, "", str(error)]], ensure_ascii=False)
-        db.session.flush()
-        return run
-    parsed, problems = check_file(rows)
+        return None
+    _parsed, problems = check_file(rows)
     run.rows = len(rows)
     if problems:
         run.errors_json = json.dumps([[p.row, p.column, p.message] for p in problems],
                                      ensure_ascii=False)
-        db.session.flush()
-        return run
+        return None
+    return rows
+
+
+def write_rows(acting, run: ImportRun, rows: list[tuple[int, dict]]) -> None:
+    """Write checked rows (audited), counting what they added on ``run``. Writing a row
+    again finds what it wrote before and adds nothing: a chunk that was interrupted is
+    simply written once more. A rule that refuses a row raises ``RuleError`` with the
+    row's number as ``row``."""
+    problems: list[Problem] = []
     seen: set[int] = set()
-    try:
-        # All or nothing: a refusal while writing undoes every row written before it.
-        with db.session.begin_nested():
-            for row in parsed:
-                _write(acting, row, run, seen)
-    except RuleError as error:
-        run.people_created = run.people_updated = 0
-        run.qualifications_added = run.certificates_added = 0
-        run.errors_json = json.dumps([[0, error.field or "", str(error.message)]],
-                                     ensure_ascii=False)
-    else:
-        run.succeeded = True
-    db.session.flush()
-    return run
+    for number, raw in rows:
+        parsed = parse_row(number, raw, problems)
+        if parsed is None:  # the register changed since the check (a language removed...)
+            raise RowRefused(number, problems[-1].column, problems[-1].message)
+        try:
+            with db.session.begin_nested():
+                _write(acting, parsed, run, seen)
+        except RuleError as error:
+            raise RowRefused(number, error.field or "", str(error.message)) from error
+
+
+class RowRefused(Exception):
+    """A checked row that a rule refused while it was written."""
+
+    def __init__(self, row: int, column: str, message: str):
+        super().__init__(message)
+        self.row, self.column, self.message = row, column, message
 
 
 def _write(acting, row: Row, run: ImportRun, seen: set[int]) -> None:
@@ -405,19 +448,9 @@ def export_rows():
 
 def export_csv() -> bytes:
     """UTF-8 with a byte order mark and ; between fields, as Belgian Excel opens it."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(export_rows())
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(COLUMNS, ([row[c] for c in COLUMNS] for row in export_rows()))
 
 
 def export_xlsx() -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("register")
-    sheet.append(list(COLUMNS))
-    for row in export_rows():
-        sheet.append([row[c] for c in COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes("register", COLUMNS,
+                      ([row[c] for c in COLUMNS] for row in export_rows()))

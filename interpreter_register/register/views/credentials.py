@@ -41,9 +41,10 @@ def _back_to(person_id: int) -> str:
 def add_qualification(person_id):
     person = load_person(person_id)
     form = QualificationForm(languages=language_choices(current_language()))
-    kind = QualificationKind(form.kind.data) if form.kind.data else None
+    # Read once the form is valid (save_form calls the lambda only then).
     saved = save_form(form, lambda: service.add_qualification(
-        current_user, person, kind, form.language.data, form.working_language.data,
+        current_user, person, QualificationKind(form.kind.data), form.language.data,
+        form.working_language.data,
         Direction(form.direction.data), form.specialist_revisor.data),
         _("The language pair is added."), _back_to(person.id))
     return saved or render_template("register/qualification_form.html", form=form,

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.models import REGISTER_KEEPERS, REGISTER_READERS, Role
+from ...core.arguments import list_arguments, paginate
 from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm
 from ...core.i18n import current_language
 from ...core.permissions import require, roles_required
 from ...core.phones import display_phone
 from ...core.regions import Province
-from ...extensions import db
 from ..forms import ContactForm, PersonForm, StaffSearchForm
 from ..history import history_of
 from ..models import CertificateStatus, Domain, Gender, Modality
@@ -35,8 +35,8 @@ def index():
             certificate_number=form.certificate.data or "",
             status=CertificateStatus(form.status.data) if form.status.data else None,
             expiring_within=form.expiring.data, include_inactive=form.inactive.data)
-    page = db.paginate(staff_search(criteria, context["today"]), per_page=25, error_out=False)
-    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+    page = paginate(staff_search(criteria, context["today"]), per_page=25)
+    arguments = list_arguments()
     return render_template("register/people.html", form=form, page=page, arguments=arguments,
                            can_change=current_user.keeps_register, **context)
 

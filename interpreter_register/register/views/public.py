@@ -2,10 +2,10 @@
 
 from flask import render_template, request
 
+from ...core.arguments import list_arguments, paginate
 from ...core.i18n import current_language
 from ...core.phones import display_phone
 from ...core.regions import Province, is_postcode, province_of
-from ...extensions import db
 from ..forms import PublicSearchForm
 from ..models import Modality, QualificationKind, Tier
 from ..services.people import language_choices
@@ -32,9 +32,8 @@ def search():
             modality=Modality(form.modality.data) if form.modality.data else None,
             kind=QualificationKind(form.kind.data) if form.kind.data else None,
             province=province)
-    page = (db.paginate(public_search(criteria), per_page=PAGE_SIZE, error_out=False)
-            if searched else None)
-    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+    page = paginate(public_search(criteria), per_page=PAGE_SIZE) if searched else None
+    arguments = list_arguments()
     return render_template("public/search.html", form=form, page=page, criteria=criteria,
                            arguments=arguments, matching=matching_qualifications,
                            display_phone=display_phone, tiers=list(Tier), **page_context())

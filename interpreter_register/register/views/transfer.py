@@ -1,14 +1,17 @@
-"""Importing the register from a CSV file and exporting it to CSV and XLSX."""
+"""Importing the register from a CSV file (in the background, the page following its
+progress) and exporting it to CSV and XLSX."""
 
 from flask import Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...auth.models import REGISTER_KEEPERS
+from ...core.i18n import current_language
 from ...core.permissions import roles_required
 from ...core.time import today_in_brussels
 from ...extensions import db
 from ..forms import ImportForm
 from ..models import ImportRun
+from ..services import imports
 from ..services import transfer as service
 from . import bp
 
@@ -19,7 +22,8 @@ def import_file():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        run = service.import_register(current_user, upload.read(), upload.filename or "")
+        run = imports.queue_import(current_user, upload.read(), upload.filename or "",
+                                   current_language())
         db.session.commit()
         return redirect(url_for("register.import_result", run_id=run.id), code=303)
     return render_template("register/import.html", form=form, columns=service.COLUMNS)
@@ -28,8 +32,18 @@ def import_file():
 @bp.route("/imports/<int:run_id>")
 @roles_required(REGISTER_KEEPERS)
 def import_result(run_id):
+    """The import's outcome; while it runs, its progress (the page follows it)."""
     run = db.session.get(ImportRun, run_id) or abort(404)
     return render_template("register/import_result.html", run=run)
+
+
+@bp.route("/imports/<int:run_id>/progress")
+@roles_required(REGISTER_KEEPERS)
+def import_progress(run_id):
+    """How far the import is, for the page's progress bar."""
+    run = db.session.get(ImportRun, run_id) or abort(404)
+    return {"stage": run.stage, "rows": run.rows, "rows_done": run.rows_done,
+            "progress": run.progress, "done": run.is_done}
 
 
 def _download(data: bytes, mimetype: str, extension: str) -> Response:
