@@ -144,7 +144,7 @@ class RequestForm(Form):
         description=_l("At most %(max)d dates, within two years.", max=MAX_OCCURRENCES))
     # The public holidays among the dates the requester leaves out, and those they saw.
     skip = SelectMultipleField(validate_choice=False)
-    reviewed = HiddenField(default="")
+    reviewed = HiddenField(default="", validators=[Length(max=2000)])
     preview = SubmitField(_l("Show the dates"))
 
     def __init__(self, *args, languages=(), ui="nl", **kwargs):

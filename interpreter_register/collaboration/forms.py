@@ -14,7 +14,7 @@ class MessageForm(Form):
         DataRequired(message=_l("Write a message first.")), Length(max=MAX_LENGTH)],
         description=_l("Everyone in this conversation reads it: the organisation, the "
                        "interpreting service and the booked interpreter."))
-    back = HiddenField()
+    back = HiddenField(validators=[Length(max=500)])
 
 
 class DocumentForm(Form):

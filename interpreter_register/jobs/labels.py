@@ -30,6 +30,7 @@ COUNT_LABELS = {
     "comments_erased": _l("rating comments erased"),
     "complaints_erased": _l("complaint texts erased"),
     "documents_erased": _l("documents erased"),
+    "mails_erased": _l("old mails erased"),
     "sheets_erased": _l("completion sheets' remarks and reasons erased"),
     "receipts_erased": _l("receipts erased"),
     "orphan_files": _l("stray files removed"),

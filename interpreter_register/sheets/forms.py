@@ -8,18 +8,18 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     FieldList,
     FormField,
     HiddenField,
     IntegerField,
-    SelectField,
-    StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import Length, Optional
+from wtforms.widgets import TextInput
 
-from ..core.forms import Form, SubForm, choices
+from ..core.forms import Form, SelectField, SubForm, choices
 from ..core.time import to_brussels
 from .models import ExpenseKind, SheetLine
 from .services.content import ExpenseInput, SheetDetails
@@ -28,8 +28,10 @@ NO_CLIENT_DATA = _l("For the interpreting service only. No client data: no names
                     "of what was said.")
 
 
-class LocalDecimalField(StringField):
-    """A number as people type it here: 12,5 or 12.5."""
+class LocalDecimalField(Field):
+    """A number as people type it here: 12,5 or 12.5 (never longer than a number is)."""
+
+    widget = TextInput()
 
     def __init__(self, *args, places: int = 2, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +42,9 @@ class LocalDecimalField(StringField):
         if not text:
             self.data = None
             return
+        if len(text) > 20:
+            self.data = None
+            raise ValueError(_l("Enter a number, like 12,5."))
         try:
             self.data = Decimal(text.replace(",", "."))
         except InvalidOperation:
@@ -62,7 +67,7 @@ class ExpenseForm(SubForm):
     receipt = FileField(_l("Receipt (photo or PDF)"),
                         render_kw={"accept": "image/jpeg,image/png,application/pdf"})
     # A correction keeps the receipt of the line it copies.
-    keeps = HiddenField()
+    keeps = HiddenField(validators=[Length(max=20)])
 
 
 class SheetForm(Form):
