@@ -23,6 +23,7 @@ from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
 from interpreter_register.auth.models import User
+from interpreter_register.bookings import workload
 from interpreter_register.bookings.models import (
     Booking,
     InterpretingRequest,
@@ -31,6 +32,7 @@ from interpreter_register.bookings.models import (
     OrganisationBar,
     WeeklyAvailability,
 )
+from interpreter_register.bookings.services.withdrawals import leave_span
 from interpreter_register.calendar.models import CalendarFeed
 from interpreter_register.core.time import brussels_to_utc, today_in_brussels
 from interpreter_register.extensions import db
@@ -39,6 +41,7 @@ from interpreter_register.organisations.models import (
     Organisation,
     ServiceArea,
 )
+from interpreter_register.register import facts
 from interpreter_register.register.languages import REGISTER_LANGUAGE_NAMES
 from interpreter_register.register.models import (
     Certificate,
@@ -333,8 +336,10 @@ class Generator:
                        for d in days]
             if rng.random() < 0.05:
                 first = self.today + timedelta(days=rng.randint(0, 25))
-                leave.append(dict(person_id=person_id, first_day=first,
-                                  last_day=first + timedelta(days=rng.randint(2, 14))))
+                last = first + timedelta(days=rng.randint(2, 14))
+                starts_at, ends_at = leave_span(first, last)
+                leave.append(dict(person_id=person_id, first_day=first, last_day=last,
+                                  starts_at=starts_at, ends_at=ends_at))
         w.insert(WeeklyAvailability, weekly, "weekly availability")
         w.insert(Leave, leave, "leave")
 
@@ -621,6 +626,10 @@ def generate(scale: float, seed: int = 2026, out=sys.stderr) -> Generated:
             step(writer)
         tokens = generator.feeds(writer)
         _reset_sequences(connection, writer)
+        # The rows went in around the services: the facts they keep are worked out now.
+        facts.rebuild(connection)
+        workload.recount(connection)
+        progress("matching facts kept with the register")
     settle()
     seconds = clock.perf_counter() - started
     progress(f"done in {seconds:.0f} s")

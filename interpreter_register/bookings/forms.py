@@ -23,13 +23,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from ..core.forms import LongSelect, choices
+from ..core.forms import LongSelect, all_languages_and, choices
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE
 from ..organisations.forms import POSTCODE_MESSAGE
 from ..register.languages import REGISTER_LANGUAGE_NAMES
 from ..register.models import Direction, Domain, Gender, Modality
 from .models import RequestStatus, WithdrawalReason
+from .wording import page_wording
 
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
@@ -120,6 +121,9 @@ class OfferAnswerForm(DeclineForm):
     answer = SelectField(choices=choices([("accept", "accept"), ("decline", "decline")]))
 
 
+ALL, OPEN = _l("All"), _l("Open")
+
+
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
@@ -131,11 +135,13 @@ class QueueFilterForm(FlaskForm):
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = choices([("", _l("All languages")), *languages])
-        self.modality.choices = choices([("", _l("All")),
-                                         *((m.value, m.label) for m in Modality)])
-        self.status.choices = choices([("", _l("Open")), ("all", _l("All")),
-                                       *((s.value, s.label) for s in RequestStatus)])
+        # Labels as the page words them (each translated once for the whole page).
+        words = page_wording().words
+        self.language.choices = all_languages_and(tuple(languages))
+        self.modality.choices = choices([("", words(ALL)),
+                                         *((m.value, words(m)) for m in Modality)])
+        self.status.choices = choices([("", words(OPEN)), ("all", words(ALL)),
+                                       *((s.value, words(s)) for s in RequestStatus)])
 
 
 class OfferForm(FlaskForm):

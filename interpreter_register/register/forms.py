@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..auth.forms import EMAIL_MESSAGE
-from ..core.forms import LongSelect, choices
+from ..core.forms import LongSelect, all_languages_and, choices
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, Province
 from ..organisations.forms import POSTCODE_MESSAGE, CheckboxListField
@@ -191,7 +191,7 @@ class StaffSearchForm(FlaskForm):
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = choices([("", _l("All languages")), *languages])
+        self.language.choices = all_languages_and(tuple(languages))
         self.status.choices = choices([("", _l("Any")),
                                        *((s.value, s.label) for s in CertificateStatus)])
 
@@ -211,7 +211,7 @@ class PublicSearchForm(FlaskForm):
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         every = _l("All")
-        self.language.choices = choices([("", _l("All languages")), *languages])
+        self.language.choices = all_languages_and(tuple(languages))
         self.working_language.choices = choices([("", every),
                                                  *((c, language_label(c))
                                                    for c in WORKING_LANGUAGES)])

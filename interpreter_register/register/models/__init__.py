@@ -5,6 +5,7 @@ from .certificates import Certificate, CertificateStatus, CertificateStatusChang
 from .enums import Direction, Domain, Gender, Modality, QualificationKind, Tier
 from .imports import ImportRun
 from .people import Language, Person, PersonDomain, PersonModality, PersonRegion, Qualification
+from .tiers import QualificationTier
 from .tracks import (
     QualityTrackStep,
     Revision,
@@ -17,6 +18,6 @@ from .tracks import (
 __all__ = [
     "Certificate", "CertificateStatus", "CertificateStatusChange", "Direction", "Domain",
     "Gender", "ImportRun", "Language", "Modality", "Person", "PersonDomain", "PersonModality",
-    "PersonRegion", "Qualification", "QualificationKind", "QualityTrackStep", "Revision",
-    "RevisionTrack", "StepResult", "Tier", "TrackStep", "Verdict",
+    "PersonRegion", "Qualification", "QualificationKind", "QualificationTier",
+    "QualityTrackStep", "Revision", "RevisionTrack", "StepResult", "Tier", "TrackStep", "Verdict",
 ]
