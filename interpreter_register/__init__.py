@@ -62,8 +62,8 @@ def _load_models() -> None:
     from .organisations import models as _organisations  # noqa: F401
     from .quality import models as _quality  # noqa: F401
     from .quality import settings as _quality_settings  # noqa: F401
-    from .register import models as _register  # noqa: F401
     from .register import facts as _facts  # noqa: F401 - follow the revision policy
+    from .register import models as _register  # noqa: F401
     from .register import policy as _policy  # noqa: F401
 
 

@@ -1,6 +1,6 @@
 """Which language a page is shown in, and the names of the UI languages."""
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale, dates
 from flask import g, has_request_context, request, session
@@ -23,7 +23,7 @@ def locale_for(language: str | None) -> str:
     return _LOCALES.get(language or "", _LOCALES[DEFAULT_LANGUAGE])
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(code: str) -> str:
     """A UI language named in itself (Nederlands, Français, ...), as a switcher shows it."""
     name = Locale.parse(code).get_display_name(code)

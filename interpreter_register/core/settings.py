@@ -10,7 +10,6 @@ from datetime import datetime
 from functools import lru_cache
 
 from blinker import Namespace
-
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 

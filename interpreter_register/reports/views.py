@@ -17,10 +17,11 @@ from ..organisations.models import InterpretingService
 from ..quality import feedback, renewals
 from ..register.models import CertificateStatus, Person, Tier
 from ..register.policy import current_policy
-from . import charts, exports, figures
+from . import charts, exports, figures, source
 from .periods import period_from
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.teardown_app_request(source.close)
 
 
 def percent(value) -> str:
@@ -54,7 +55,7 @@ def _page(template: str, **context):
         InterpretingService.name)).all() if current_user.keeps_register else [])
     return render_template(template, period=period, services=services, percent=percent,
                            number=number, args={k: v for k, v in request.args.items()},
-                           **context)
+                           figures_as_of=source.as_of(), **context)
 
 
 @bp.route("")
