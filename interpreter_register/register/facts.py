@@ -21,6 +21,8 @@ with a few statements; the records have the models' attribute names.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -205,9 +207,33 @@ def _tier_rows(record: QualificationRecord, policy: RegisterPolicy) -> list[dict
 
 # --- keeping them -------------------------------------------------------------------------
 
+# Inside ``batched()``: the qualifications to refresh once, at its end.
+_PENDING: ContextVar[set | None] = ContextVar("facts_pending", default=None)
+
+
+@contextmanager
+def batched():
+    """Refresh once, when the block ends without an error, what the changes inside it ask
+    to refresh (an import of hundreds of rows); nothing inside may read the tiers."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    pending: set = set()
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    refresh(pending)
+
+
 def refresh(qualification_ids, executor=None) -> None:
     """Work out the tier ranges of these qualifications again, in the current transaction:
     called by every service that changes what a tier depends on, after its flush."""
+    pending = _PENDING.get()
+    if pending is not None and executor is None:
+        pending.update(qualification_ids)
+        return
     executor = executor or db.session
     ids = sorted(set(qualification_ids))
     if not ids:

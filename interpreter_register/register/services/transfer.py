@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from ...core.regions import Province, is_postcode
 from ...core.rules import RuleError
 from ...extensions import db
+from .. import facts
 from ..models import (
     Certificate,
     Direction,
@@ -312,7 +313,8 @@ def import_register(acting, data: bytes, filename: str) -> ImportRun:
     seen: set[int] = set()
     try:
         # All or nothing: a refusal while writing undoes every row written before it.
-        with db.session.begin_nested():
+        # The tiers of the pairs written are worked out once, after the last row.
+        with db.session.begin_nested(), facts.batched():
             for row in parsed:
                 _write(acting, row, run, seen)
     except RuleError as error:
