@@ -23,6 +23,7 @@ from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
 from interpreter_register.auth.models import User
+from interpreter_register.bookings import workload
 from interpreter_register.bookings.models import (
     Booking,
     InterpretingRequest,
@@ -40,6 +41,7 @@ from interpreter_register.organisations.models import (
     Organisation,
     ServiceArea,
 )
+from interpreter_register.register import facts
 from interpreter_register.register.languages import REGISTER_LANGUAGE_NAMES
 from interpreter_register.register.models import (
     Certificate,
@@ -624,6 +626,10 @@ def generate(scale: float, seed: int = 2026, out=sys.stderr) -> Generated:
             step(writer)
         tokens = generator.feeds(writer)
         _reset_sequences(connection, writer)
+        # The rows went in around the services: the facts they keep are worked out now.
+        facts.rebuild(connection)
+        workload.recount(connection)
+        progress("matching facts kept with the register")
     settle()
     seconds = clock.perf_counter() - started
     progress(f"done in {seconds:.0f} s")

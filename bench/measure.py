@@ -11,7 +11,7 @@ import time as clock
 from contextlib import contextmanager
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, before_render_template, template_rendered
 from icalendar import Calendar
 from sqlalchemy import event, func, select
 
@@ -234,6 +234,53 @@ def page_statements(app: Flask, client, url: str) -> int:
 def queue_statements(app: Flask, small: str, central: str, sizes: dict) -> dict:
     return {f"queries_queue_{sizes[email]}": page_statements(
         app, logged_in_client(app, email), "/dispatch") for email in (small, central)}
+
+
+def queue_page(app: Flask, email: str, repeat: int = 30) -> dict:
+    """The dispatcher's queue in the test client, and what its time goes to: the SQL
+    statements (time inside the database driver) and the rendering of the template (from
+    Flask's signal before it to the one after); the rest is the view, the forms and the
+    framework."""
+    client = logged_in_client(app, email)
+    with app.app_context():
+        engine = db.engine
+    client.get("/dispatch")                     # settings and caches warm
+    pages, sql, render = [], [], []
+    started_sql, started_render = [], []
+
+    def before_sql(*_args):
+        started_sql.append(clock.perf_counter())
+
+    def after_sql(*_args):
+        sql[-1] += _ms(started_sql.pop())
+
+    def before_render(*_args, **_kwargs):
+        started_render.append(clock.perf_counter())
+
+    def after_render(*_args, **_kwargs):
+        render[-1] += _ms(started_render.pop())
+
+    event.listen(engine, "before_cursor_execute", before_sql)
+    event.listen(engine, "after_cursor_execute", after_sql)
+    before_render_template.connect(before_render, app)
+    template_rendered.connect(after_render, app)
+    try:
+        for _ in range(repeat):
+            sql.append(0.0)
+            render.append(0.0)
+            started = clock.perf_counter()
+            response = client.get("/dispatch")
+            pages.append(_ms(started))
+            assert response.status_code == 200, response.status_code
+    finally:
+        event.remove(engine, "before_cursor_execute", before_sql)
+        event.remove(engine, "after_cursor_execute", after_sql)
+        before_render_template.disconnect(before_render, app)
+        template_rendered.disconnect(after_render, app)
+    page, in_sql, in_render = (statistics.median(v) for v in (pages, sql, render))
+    return {"queue_page_ms": round(page, 2), "queue_sql_ms": round(in_sql, 2),
+            "queue_render_ms": round(in_render, 2),
+            "queue_other_ms": round(max(page - in_sql - in_render, 0), 2)}
 
 
 def open_in_queue(email: str) -> int:

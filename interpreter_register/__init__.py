@@ -57,6 +57,7 @@ def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
     from .auth import models as _auth  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
+    from .bookings import workload as _workload  # noqa: F401 - kept in every flush
     from .bookings.matching import settings as _matching  # noqa: F401
     from .calendar import models as _calendar  # noqa: F401
     from .collaboration import models as _collaboration  # noqa: F401
@@ -71,6 +72,7 @@ def _load_models() -> None:
     from .organisations import models as _organisations  # noqa: F401
     from .quality import models as _quality  # noqa: F401
     from .quality import settings as _quality_settings  # noqa: F401
+    from .register import facts as _facts  # noqa: F401 - follow the revision policy
     from .register import models as _register  # noqa: F401
     from .register import policy as _policy  # noqa: F401
     from .sheets import models as _sheets  # noqa: F401
@@ -186,11 +188,14 @@ def _register_hooks(app: Flask) -> None:
                                  language_form=LanguageForm)
     from flask_login import current_user
 
-    from .bookings.wording import request_summary
+    from .bookings.views.rows import STATUS_BADGES
+    from .bookings.wording import request_summary, request_what, request_when
     from .collaboration.documents import documents_for
     from .collaboration.services import thread_for
 
     app.jinja_env.globals["request_summary"] = request_summary
+    app.jinja_env.globals.update(status_badges=STATUS_BADGES, request_what=request_what,
+                                 request_when=request_when)
     # A request's thread, on each party's page of it (the pages live below this area).
     app.jinja_env.globals["thread_for"] = lambda item, person=None: thread_for(
         item, current_user, person)

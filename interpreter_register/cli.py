@@ -120,7 +120,7 @@ def create_user(email, name, role, language):
         click.echo(f"No MAIL_SERVER is set; the invitation link is:\n  {link}")
 
 
-register_group = AppGroup("register", help="Import and export the register.")
+register_group = AppGroup("register", help="Import, export and check the register.")
 
 
 @register_group.command("import")
@@ -150,6 +150,21 @@ def register_export(path):
     data = export_xlsx() if path.endswith(".xlsx") else export_csv()
     Path(path).write_bytes(data)
     click.echo(f"Written to {path}.")
+
+
+@register_group.command("verify-facts")
+def register_verify_facts():
+    """Work out the facts matching reads (tiers by date range, people's sets, workload)
+    again from the register, and list where the kept ones differ."""
+    from .bookings import workload
+    from .register import facts
+
+    problems = facts.differences() + workload.differences()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} kept fact(s) differ from the register.")
+    click.echo("The facts matching reads agree with the register.")
 
 
 scheduler_group = AppGroup("scheduler", help="The one process that runs the scheduled jobs.")

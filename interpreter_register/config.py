@@ -23,6 +23,10 @@ def database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
         return f"sqlite:///{Path(instance_path) / 'interpreter_register.sqlite'}"
+    return _psycopg(url)
+
+
+def _psycopg(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
@@ -34,6 +38,9 @@ def defaults(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         # hide_parameters: SQL errors in the log never show the values (case references, notes).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # A replica the report pages read their figures from (reports/source.py); none:
+        # the application's own database.
+        "REPORTS_DATABASE_URL": _psycopg(os.environ.get("REPORTS_DATABASE_URL") or "") or None,
         # Links in mails and calendar events are built from this, never from the Host header.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),

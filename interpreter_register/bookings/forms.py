@@ -30,6 +30,7 @@ from ..core.forms import (
     NeededFor,
     SelectField,
     SubForm,
+    all_languages_and,
     choices,
     fits,
     optional_int,
@@ -60,6 +61,7 @@ NTH_CHOICES = ((1, _p("weekday of the month", "the first")),
                (4, _p("weekday of the month", "the fourth")),
                (5, _p("weekday of the month", "the fifth")),
                (-1, _p("weekday of the month", "the last")))
+from .wording import page_wording
 
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
@@ -276,6 +278,9 @@ class OfferAnswerForm(DeclineForm):
     answer = SelectField(choices=choices([("accept", "accept"), ("decline", "decline")]))
 
 
+ALL, OPEN = _l("All"), _l("Open")
+
+
 class QueueFilterForm(Form):
     class Meta:
         csrf = False
@@ -287,11 +292,13 @@ class QueueFilterForm(Form):
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = choices([("", _l("All languages")), *languages])
-        self.modality.choices = choices([("", _l("All")),
-                                         *((m.value, m.label) for m in Modality)])
-        self.status.choices = choices([("", _l("Open")), ("all", _l("All")),
-                                       *((s.value, s.label) for s in RequestStatus)])
+        # Labels as the page words them (each translated once for the whole page).
+        words = page_wording().words
+        self.language.choices = all_languages_and(tuple(languages))
+        self.modality.choices = choices([("", words(ALL)),
+                                         *((m.value, words(m)) for m in Modality)])
+        self.status.choices = choices([("", words(OPEN)), ("all", words(ALL)),
+                                       *((s.value, words(s)) for s in RequestStatus)])
 
 
 class OfferForm(Form):

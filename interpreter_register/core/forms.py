@@ -188,6 +188,16 @@ class Chosen:
             raise StopValidation(self.message)
 
 
+ALL_LANGUAGES = _l("All languages")
+
+
+@lru_cache(maxsize=16)
+def all_languages_and(languages: tuple) -> list[SelectChoice]:
+    """"All languages" and the register's languages, for a filter: one list per set of
+    languages, which ``LongSelect`` renders from its cache (never change it in place)."""
+    return choices([("", ALL_LANGUAGES), *languages])
+
+
 class LongSelect(Select):
     """A select of hundreds of options (the register's languages), rendered from a cache.
 
@@ -200,9 +210,7 @@ class LongSelect(Select):
         kwargs.setdefault("id", field.id)
         if field.flags.required and "required" not in kwargs:
             kwargs["required"] = True
-        key = tuple((c.value, str(c.label), c.optgroup and str(c.optgroup),
-                     tuple(sorted(c.render_kw.items()))) for c in field.choices)
-        parts, positions = _rendered_options(key)
+        parts, positions = _options_of(field.choices)
         chosen = positions.get(str(field.data)) if field.data is not None else None
         if chosen is not None:
             parts = list(parts)
@@ -210,6 +218,31 @@ class LongSelect(Select):
         # html_params and _rendered_options escape every attribute and label.
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>"  # noqa: S704
                       f"{''.join(parts)}</select>")
+
+
+# A list of choices that forms reuse (``all_languages_and``) is rendered once per language
+# of its lazy labels, without reading its hundreds of options again: by the list itself
+# while it lives, and the words of its lazy labels now.
+_LISTS: dict[int, tuple] = {}
+_RENDERED: dict[tuple, tuple] = {}
+
+
+def _options_of(choices) -> tuple[tuple[str, ...], dict[str, int]]:
+    known = _LISTS.get(id(choices))
+    if known is None or known[0] is not choices:
+        lazy = {id(x): x for c in choices for x in (c.label, c.optgroup)
+                if x is not None and not isinstance(x, str)}
+        if len(_LISTS) > 64:
+            _LISTS.clear()
+            _RENDERED.clear()
+        known = _LISTS[id(choices)] = (choices, tuple(lazy.values()))
+    key = (id(choices), tuple(str(x) for x in known[1]))
+    found = _RENDERED.get(key)
+    if found is None or found[0] is not choices:
+        found = _RENDERED[key] = (choices, *_rendered_options(tuple(
+            (c.value, str(c.label), c.optgroup and str(c.optgroup),
+             tuple(sorted(c.render_kw.items()))) for c in choices)))
+    return found[1], found[2]
 
 
 @lru_cache(maxsize=32)

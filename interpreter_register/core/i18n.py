@@ -1,5 +1,7 @@
 """Which language a page is shown in, and the names of the UI languages."""
 
+from functools import cache, lru_cache
+
 from babel import Locale, dates
 from flask import g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
@@ -20,10 +22,18 @@ def locale_for(language: str | None) -> str:
     return _LOCALES.get(language or "", _LOCALES[DEFAULT_LANGUAGE])
 
 
+@cache
 def language_name(code: str) -> str:
     """A UI language named in itself (Nederlands, Français, ...), as a switcher shows it."""
     name = Locale.parse(code).get_display_name(code)
     return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=16)
+def _language_names(ui_language: str) -> dict:
+    # Parsing the locale on every name was most of the cost of a page that names a few
+    # dozen languages (the queue): the names in a UI language are read once.
+    return Locale.parse(ui_language).languages
 
 
 def offered_languages(user) -> tuple[str, ...]:
@@ -55,7 +65,7 @@ def language_label(code: str, ui_language: str | None = None, own: str | None = 
     """Any language code named in the reader's UI language (néerlandais, Niederländisch, ...),
     capitalised as in a list; ``own`` is a name the register keeps in place of the locale's."""
     ui_language = ui_language or current_language()
-    name = own or Locale.parse(ui_language).languages.get(code, code)
+    name = own or _language_names(ui_language).get(code, code)
     return name[:1].upper() + name[1:]
 
 
@@ -101,8 +111,60 @@ def format_duration(delta) -> str:
 
 def timeslot(start, end=None) -> str:
     """"vr 12 mrt 2027, 10:00–11:30" in the reader's language and Brussels time."""
-    text = format_moment(start, weekday=True)
-    return text if end is None else f"{text}–{format_clock(end)}"
+    return page_formats().timeslot(start, end)
+
+
+class PageFormats:
+    """The days and times of one page (or mail) in its locale, each distinct one formatted
+    once: the fifty rows of a queue share a handful of days and times, and Babel formats
+    each from the pattern again."""
+
+    def __init__(self, locale):
+        self.locale = locale
+        self._days: dict = {}
+        self._times: dict = {}
+
+    def day(self, value, weekday: bool = True) -> str:
+        """As ``format_day``."""
+        key = (value, weekday)
+        found = self._days.get(key)
+        if found is None:
+            found = self._days[key] = dates.format_skeleton(
+                DAY_WITH_WEEKDAY if weekday else DAY, value, locale=self.locale)
+        return found
+
+    def time(self, value) -> str:
+        """As ``format_clock``, of a wall-clock time in Brussels."""
+        found = self._times.get(value)
+        if found is None:
+            found = self._times[value] = dates.format_time(value, "short", locale=self.locale)
+        return found
+
+    def timeslot(self, start, end=None) -> str:
+        start = to_brussels(start)
+        text = f"{self.day(start.date())}, {self.time(start.time())}"
+        if end is None:
+            return text
+        return f"{text}–{self.time(to_brussels(end).time())}"
+
+
+def page_formats() -> PageFormats:
+    """The current locale's ``PageFormats``, kept for the request (as ``catalogue``)."""
+    return per_locale("_page_formats", PageFormats)
+
+
+def per_locale(name: str, make):
+    """What ``make(locale)`` gives, made once per request and locale (a mail rendered in
+    another language within the request gets its own)."""
+    locale = get_locale()
+    cached = g.get(name)
+    if cached is None:
+        cached = {}
+        setattr(g, name, cached)
+    found = cached.get(id(locale))
+    if found is None or found[0] is not locale:
+        found = cached[id(locale)] = (locale, make(locale))
+    return found[1]
 
 
 def catalogue():
@@ -111,14 +173,7 @@ def catalogue():
     Flask-Babel looks the catalogue up again for every message, which on a page of fifty
     rows is most of the time it takes to render; a mail rendered in another language
     (``force_locale``) has a locale object of its own, and so its own entry here."""
-    locale = get_locale()
-    cached = g.get("_catalogues")
-    if cached is None:
-        cached = g._catalogues = {}
-    found = cached.get(id(locale))
-    if found is None or found[0] is not locale:
-        found = cached[id(locale)] = (locale, get_translations())
-    return found[1]
+    return per_locale("_catalogues", lambda _locale: get_translations())
 
 
 def install_fast_gettext(environment) -> None:

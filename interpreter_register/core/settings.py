@@ -7,7 +7,9 @@ Each area declares its settings with ``define``; ``value(key)`` reads the curren
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
+from blinker import Namespace
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,6 +51,10 @@ class SettingSpec:
 
 
 SPECS: dict[str, SettingSpec] = {}
+
+# Sent in the transaction of a change, after the flush (sender: the key), for what an area
+# keeps that follows a setting (the register's tiers follow its revision policy).
+setting_changed = Namespace().signal("setting-changed")
 
 
 @dataclass(frozen=True)
@@ -106,11 +112,18 @@ def value(key: str):
     return stored.value if stored is not None else SPECS[key].default
 
 
-def values(prefix: str) -> dict:
-    """Every setting whose key starts with ``prefix``, in one query."""
-    stored = {key: json.loads(text) for key, text in db.session.execute(
-        select(Setting.key, Setting.value_json).where(Setting.key.startswith(prefix)))}
+def values(prefix: str, executor=None) -> dict:
+    """Every setting whose key starts with ``prefix``, in one query (on ``executor``, a
+    session or a connection: the application's session unless given)."""
+    stored = {key: json.loads(text) for key, text in (executor or db.session).execute(
+        _values_statement(prefix))}
     return {k: stored.get(k, spec.default) for k, spec in SPECS.items() if k.startswith(prefix)}
+
+
+@lru_cache(maxsize=32)
+def _values_statement(prefix: str):
+    # Built once per prefix: matching reads its policy on every ranking.
+    return select(Setting.key, Setting.value_json).where(Setting.key.startswith(prefix))
 
 
 def change(acting, key: str, new_value) -> None:
@@ -127,6 +140,7 @@ def change(acting, key: str, new_value) -> None:
     stored.updated_by_id = getattr(acting, "id", None)
     audit.changed(acting, stored, before)
     db.session.flush()
+    setting_changed.send(key)
 
 
 def change_many(acting, new_values: dict) -> None:

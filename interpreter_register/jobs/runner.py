@@ -30,6 +30,7 @@ JOBS = {
     "certificates": (tasks.watch_certificates, {"trigger": "cron", "hour": 1, "minute": 30}),
     "retention": (tasks.erase_old_client_data, {"trigger": "cron", "hour": 3, "minute": 0}),
     "revisions": (tasks.chase_revisions, {"trigger": "cron", "hour": 7, "minute": 0}),
+    "workload": (tasks.recount_workload, {"trigger": "interval", "minutes": 60}),
 }
 
 

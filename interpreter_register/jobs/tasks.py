@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from ..auth.models import Role, User, recipient_of_user
-from ..bookings import retention
+from ..bookings import retention, workload
 from ..bookings.links import booking_link
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
 from ..bookings.services import booking as booking_service
@@ -234,3 +234,14 @@ def chase_revisions(now, report: Report) -> None:
             send_mail(recipient_of_user(member), "revision_followup",
                       _l("Translations waiting for a revision"), "emails/revision_followup.txt",
                       waiting=waiting)
+
+
+# --- 8. recent workload --------------------------------------------------------------------
+
+def recount_workload(now, report: Report) -> None:
+    """Count again the recent workload of the people whose kept count time has made stale
+    (bookings/workload.py); matching counts afresh for them until then, so this only keeps
+    matching on its fast path."""
+    recounted = workload.recount_stale(now)
+    if recounted:
+        report.count("recounted", recounted)

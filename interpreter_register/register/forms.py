@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..auth.forms import EMAIL_MESSAGE
-from ..core.forms import Form, LongSelect, SelectField, choices, fits
+from ..core.forms import Form, LongSelect, SelectField, all_languages_and, choices, fits
 from ..core.i18n import language_label
 from ..core.regions import POSTCODE, Province
 from ..organisations.forms import POSTCODE_MESSAGE, CheckboxListField
@@ -202,7 +202,7 @@ class StaffSearchForm(Form):
 
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = choices([("", _l("All languages")), *languages])
+        self.language.choices = all_languages_and(tuple(languages))
         self.status.choices = choices([("", _l("Any")),
                                        *((s.value, s.label) for s in CertificateStatus)])
 
@@ -222,7 +222,7 @@ class PublicSearchForm(Form):
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         every = _l("All")
-        self.language.choices = choices([("", _l("All languages")), *languages])
+        self.language.choices = all_languages_and(tuple(languages))
         self.working_language.choices = choices([("", every),
                                                  *((c, language_label(c))
                                                    for c in WORKING_LANGUAGES)])

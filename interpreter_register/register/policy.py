@@ -33,9 +33,10 @@ class RegisterPolicy:
     with_remarks: str = "counts"
 
 
-def current_policy() -> RegisterPolicy:
-    """The policy as the settings now say, read in one query."""
-    stored = settings.values("register.")
+def current_policy(executor=None) -> RegisterPolicy:
+    """The policy as the settings now say, read in one query (on ``executor``, a session or
+    a connection, when given)."""
+    stored = settings.values("register.", executor)
     return RegisterPolicy(certificate_years=stored[CERTIFICATE_YEARS.key],
                           positives_needed=stored[POSITIVES_NEEDED.key],
                           with_remarks=stored[WITH_REMARKS.key])

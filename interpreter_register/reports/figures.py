@@ -21,7 +21,6 @@ from ..bookings.models import (
     UnfilledReason,
 )
 from ..core.time import brussels_to_utc, utcnow
-from ..extensions import db
 from ..organisations.models import Organisation
 from ..register.models import (
     Certificate,
@@ -38,6 +37,7 @@ from ..register.policy import RegisterPolicy
 from ..register.services.search import certificate_status_is
 from ..register.sql import reliable, tier_of_qualification
 from ..sheets.models import CompletionSheet, SheetStatus, SheetVersion
+from . import source
 from .periods import Period
 from .sql import bucket, seconds_between
 
@@ -108,14 +108,14 @@ class ShortageRow:
 
 def shortage(period: Period, policy: RegisterPolicy, today: date) -> list[ShortageRow]:
     """Demand against supply per language and working language, the most unfilled first."""
-    demand = db.session.execute(_scope(select(
+    demand = source.session().execute(_scope(select(
         R.language_code, R.working_language, func.count(),
         _count_if(R.status.in_(FILLED)), _count_if(R.status == RequestStatus.CANCELLED.value),
         *(_count_if(and_(R.status == RequestStatus.UNFILLED.value, R.unfilled_reason == reason))
           for reason in UnfilledReason))
         .group_by(R.language_code, R.working_language), period)).all()
     rows: dict[tuple, ShortageRow] = {}
-    languages = {lang.code: lang for lang in db.session.scalars(select(Language))}
+    languages = {lang.code: lang for lang in source.session().scalars(select(Language))}
     for code, working, requests, filled, cancelled, *unfilled in demand:
         rows[(code, working)] = ShortageRow(
             languages[code], working, requests, filled, cancelled,
@@ -127,12 +127,12 @@ def shortage(period: Period, policy: RegisterPolicy, today: date) -> list[Shorta
             .join(Person, Person.id == Qualification.person_id).where(Person.active.is_(True))
             .group_by(Qualification.language_code, Qualification.working_language,
                       Qualification.person_id).subquery())
-    for code, working, tier, count in db.session.execute(
+    for code, working, tier, count in source.session().execute(
             select(best.c.language_code, best.c.working_language, best.c.tier, func.count())
             .group_by(best.c.language_code, best.c.working_language, best.c.tier)):
         rows.setdefault((code, working), ShortageRow(languages[code], working)).supply[
             tier] = count
-    for code, working, count in db.session.execute(
+    for code, working, count in source.session().execute(
             select(Qualification.language_code, Qualification.working_language, func.count())
             .join(Certificate, Certificate.qualification_id == Qualification.id)
             .where(certificate_status_is(CertificateStatus.VALID, today),
@@ -186,7 +186,7 @@ def _settled_time(group_by, period, service_id, organisation_id) -> dict:
                         R.modality != Modality.WRITTEN)
                  .group_by(group_by))
     return {key: ((minutes or 0) / 60, float(km or 0)) for key, minutes, km in
-            db.session.execute(_scope(statement, period, service_id, organisation_id))}
+            source.session().execute(_scope(statement, period, service_id, organisation_id))}
 
 
 def _planned_time(group_by, period, service_id, organisation_id, now) -> dict:
@@ -200,7 +200,7 @@ def _planned_time(group_by, period, service_id, organisation_id, now) -> dict:
                         Booking.starts_at.is_not(None), Booking.ends_at <= now,
                         ~settled.exists())
                  .group_by(group_by))
-    return {key: (total or 0) / 3600 for key, total in db.session.execute(
+    return {key: (total or 0) / 3600 for key, total in source.session().execute(
         _scope(statement, period, service_id, organisation_id))}
 
 
@@ -220,16 +220,16 @@ def median_hours_to_booking(period, service_id=None, organisation_id=None) -> fl
     waited = seconds_between(R.booked_at, R.created_at)
     booked = _scope(select(waited).where(R.booked_at.is_not(None)), period, service_id,
                     organisation_id)
-    n = db.session.scalar(select(func.count()).select_from(booked.subquery()))
+    n = source.session().scalar(select(func.count()).select_from(booked.subquery()))
     if not n:
         return None
-    middle = db.session.scalars(booked.order_by(waited).offset((n - 1) // 2)
+    middle = source.session().scalars(booked.order_by(waited).offset((n - 1) // 2)
                                 .limit(1 if n % 2 else 2)).all()
     return round(sum(middle) / len(middle) / 3600, 2)
 
 
 def service_figures(period: Period, service_id=None, organisation_id=None) -> ServiceFigures:
-    totals = db.session.execute(_scope(select(
+    totals = source.session().execute(_scope(select(
         func.count(), _count_if(R.status.in_(FILLED)),
         _count_if(R.status == RequestStatus.UNFILLED.value),
         _count_if(R.status == RequestStatus.CANCELLED.value),
@@ -241,13 +241,13 @@ def service_figures(period: Period, service_id=None, organisation_id=None) -> Se
 
     month = bucket(R.due_at, [brussels_to_utc(end, clock(0)) for end in ends])
     per_month = defaultdict(lambda: [0, 0])
-    for index, requests, filled in db.session.execute(_scope(
+    for index, requests, filled in source.session().execute(_scope(
             select(month, func.count(), _count_if(R.status.in_(FILLED))).group_by(month),
             period, service_id, organisation_id)):
         if index < len(months):
             per_month[index] = [requests, filled]
-    languages = {lang.code: lang for lang in db.session.scalars(select(Language))}
-    organisations = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
+    languages = {lang.code: lang for lang in source.session().scalars(select(Language))}
+    organisations = dict(source.session().execute(select(Organisation.id, Organisation.name)).all())
     return ServiceFigures(
         *totals, median_hours_to_booking(period, service_id, organisation_id),
         [(languages[k], h) for k, h in _hours(R.language_code, period, service_id,
@@ -280,7 +280,7 @@ class OrganisationRow:
 
 def per_organisation(period: Period, service_id=None, organisation_id=None):
     hours = dict(_hours(R.organisation_id, period, service_id, organisation_id))
-    rows = db.session.execute(_scope(select(
+    rows = source.session().execute(_scope(select(
         Organisation.id, Organisation.name, func.count(), _count_if(R.status.in_(FILLED)),
         _count_if(R.status == RequestStatus.UNFILLED.value),
         _count_if(and_(R.status == RequestStatus.CANCELLED.value, R.cancelled_late.is_(True))))
@@ -309,27 +309,27 @@ class RegisterOverview:
 
 
 def register_overview(policy: RegisterPolicy, today: date) -> RegisterOverview:
-    people = db.session.scalar(select(func.count()).select_from(Person)
+    people = source.session().scalar(select(func.count()).select_from(Person)
                                .where(Person.active.is_(True)))
-    languages = db.session.scalar(select(func.count(func.distinct(
+    languages = source.session().scalar(select(func.count(func.distinct(
         Qualification.language_code))))
-    certificates = dict(zip(CertificateStatus, db.session.execute(select(
+    certificates = dict(zip(CertificateStatus, source.session().execute(select(
         *(_count_if(certificate_status_is(status, today)) for status in CertificateStatus)
     ).select_from(Certificate)).one(), strict=True))
     order = case(*((QualityTrackStep.step == step.value, i) for i, step in
                    enumerate(STEP_ORDER)))
     furthest = (select(QualityTrackStep.qualification_id, func.max(order).label("reached"))
                 .group_by(QualityTrackStep.qualification_id).subquery())
-    steps = {STEP_ORDER[reached]: count for reached, count in db.session.execute(
+    steps = {STEP_ORDER[reached]: count for reached, count in source.session().execute(
         select(furthest.c.reached, func.count()).group_by(furthest.c.reached))}
-    tracks, reliable_tracks = db.session.execute(
+    tracks, reliable_tracks = source.session().execute(
         select(func.count(), _count_if(reliable(policy, today))).select_from(RevisionTrack)
         .join(Qualification, Qualification.id == RevisionTrack.qualification_id)).one()
     revision = {"reliable": reliable_tracks, "in_revision": tracks - reliable_tracks}
     first = today.replace(day=1)
     months = [add_months(first, n) for n in range(12)]
     month = bucket(Certificate.valid_until, [add_months(first, n + 1) for n in range(12)])
-    per_month = dict(db.session.execute(
+    per_month = dict(source.session().execute(
         select(month, func.count()).where(certificate_status_is(CertificateStatus.VALID, today),
                                           Certificate.valid_until < add_months(first, 12))
         .group_by(month)).all())

@@ -18,10 +18,11 @@ from ..organisations.models import InterpretingService
 from ..quality import feedback, renewals
 from ..register.models import CertificateStatus, Person, Tier
 from ..register.policy import current_policy
-from . import charts, exports, figures
+from . import charts, exports, figures, source
 from .periods import period_from
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.teardown_app_request(source.close)
 
 
 def percent(value) -> str:
@@ -59,7 +60,8 @@ def _page(template: str, **context):
     if int_arg("service"):
         args["service"] = str(int_arg("service"))
     return render_template(template, period=period, services=services, percent=percent,
-                           number=number, args=args, **context)
+                           number=number, args=args, figures_as_of=source.as_of(),
+                           **context)
 
 
 @bp.route("")

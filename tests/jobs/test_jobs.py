@@ -287,6 +287,21 @@ def test_delivered_translations_waiting_too_long_are_listed_to_staff(app_ctx, wo
 
 
 
+def test_the_workload_job_counts_again_what_time_made_stale(app_ctx, world):
+    from interpreter_register.register.models import Person
+    kept = select(Person.workload_count).where(Person.id == world.fatima.id)
+    before = db.session.scalar(kept)
+    booked(world, future_day())
+    db.session.commit()
+    assert db.session.scalar(kept) == before + 1
+    assert run("workload").counts == {}, "nothing is stale yet"
+    # Forty days on, the booking confirmed today has left the thirty days' window.
+    with at(datetime.now(UTC) + timedelta(days=40)):
+        assert run("workload").counts["recounted"] >= 1
+        assert run("workload").counts == {}
+    assert db.session.scalar(kept) == 0
+
+
 def test_the_jobs_page_shows_the_last_runs_and_failures(world, client_for, monkeypatch):
     def explode(now, report):
         raise RuntimeError("database gone")

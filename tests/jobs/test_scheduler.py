@@ -19,6 +19,7 @@ from interpreter_register.core.outbox import OutboxMessage
 from interpreter_register.core.time import to_brussels, utcnow
 from interpreter_register.extensions import db
 from interpreter_register.jobs.models import JobRun, scheduler_jobs
+from interpreter_register.jobs.runner import JOBS
 from tests.conftest import app_config
 from tests.fixtures.database import scratch_database
 from tests.fixtures.factories import create_booking, create_request
@@ -83,7 +84,7 @@ def test_the_scheduler_process_sends_a_due_reminder_and_stops_cleanly(database_k
                         OutboxMessage).where(OutboxMessage.kind == "reminder",
                                              OutboxMessage.sent_at.is_not(None))) >= 1
                     every_job_ran = db.session.scalar(select(func.count(
-                        func.distinct(JobRun.job_id)))) == 7
+                        func.distinct(JobRun.job_id)))) == len(JOBS)
                     db.session.remove()
                 clock.sleep(0.5)
             assert reminded, "no reminder went out"
@@ -94,11 +95,11 @@ def test_the_scheduler_process_sends_a_due_reminder_and_stops_cleanly(database_k
             assert "scheduler stopped" in output
             with app.app_context():
                 stored = db.session.scalar(select(func.count()).select_from(scheduler_jobs))
-                assert stored == 7, "the jobs stay in the job store"
+                assert stored == len(JOBS), "the jobs stay in the job store"
                 booking = db.session.scalar(select(Booking).where(
                     Booking.request_id == item.id))
                 assert booking.reminded_for == booking.starts_at
-                assert db.session.scalar(select(func.count()).select_from(JobRun)) >= 7
+                assert db.session.scalar(select(func.count()).select_from(JobRun)) >= len(JOBS)
         finally:
             if process.poll() is None:
                 process.kill()

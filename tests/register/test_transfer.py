@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from interpreter_register.core.audit import AuditEntry
 from interpreter_register.extensions import db
-from interpreter_register.register.models import Certificate, ImportRun, Person, Qualification
+from interpreter_register.register import facts
+from interpreter_register.register.models import (
+    Certificate,
+    ImportRun,
+    Person,
+    Qualification,
+    Tier,
+)
+from interpreter_register.register.policy import current_policy
 from interpreter_register.register.services.imports import import_now
 from interpreter_register.register.services.transfer import COLUMNS, export_csv, export_xlsx
 
@@ -55,6 +63,10 @@ def test_a_belgian_excel_file_is_imported(app_ctx):
     assert certificate.valid_until == date(2029, 3, 12), "the policy's five years"
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)
                              .where(AuditEntry.person_id == leila.id)) == 5
+    # The tiers matching reads are worked out once, after the last row, and are right.
+    assert facts.differences() == []
+    assert Tier(certificate.qualification.tier_on(date(2025, 1, 1), current_policy())) == (
+        Tier.CERTIFIED)
 
 
 def test_every_error_is_reported_with_its_row_and_nothing_is_written(app_ctx):

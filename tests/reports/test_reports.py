@@ -382,3 +382,24 @@ def test_report_pages_take_as_many_queries_for_5000_requests_as_for_100(world, c
         return len(seen)
 
     assert statements(100) == statements(5000)
+
+
+# --- on a replica -------------------------------------------------------------------------
+
+def test_the_figures_come_from_the_replica_and_say_how_old_they_are(app, march, client_for,
+                                                                    monkeypatch):
+    staff = client_for(march.register_staff)
+    url = "/reports/service?period=month&month=2026-03"
+    page = staff.get(url).get_data(as_text=True)
+    assert "Geen gegevens voor deze periode." not in page
+    assert "Live cijfers" in page
+    # A replica that has not received this test's changes yet (they are never committed):
+    # the same database, read on a connection of its own.
+    monkeypatch.setitem(app.config, "REPORTS_DATABASE_URL",
+                        app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        page = staff.get(url).get_data(as_text=True)
+        assert "Geen gegevens voor deze periode." in page
+        assert "volledig tot" in page
+    finally:
+        app.extensions.pop("reports_engine").dispose()

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from ...core.regions import province_of
 from ...core.time import to_brussels
 from ...register.models import Tier
-from ...register.policy import current_policy as register_policy
 from ..models import InterpretingRequest
 from . import queries, rules
 from .facts import Candidate, Slot
@@ -73,32 +72,49 @@ def place_key(request: InterpretingRequest) -> str:
 
 def candidates(request: InterpretingRequest, policy: MatchingPolicy | None = None,
                only: int | None = None) -> tuple[Slot, list[Candidate]]:
-    """The holders of the request's pair with their facts, in four statements."""
+    """The holders of the request's pair with their facts, in three statements."""
     policy = policy or matching_policy()
-    register = register_policy()
     slot = slot_for(request)
-    shape = queries.shape_of(request, slot, only, register)
-    values = queries.parameters(request, slot, register, policy.workload_days,
+    shape = queries.shape_of(request, slot, only)
+    values = queries.parameters(request, slot, policy.workload_days,
                                 policy.travel_buffer_minutes, only)
     rows = queries.candidate_rows(shape, values)
     near = queries.nearby_bookings(shape, values)
     leave = queries.leave_on_the_day(shape, values)
-    notes = queries.certificate_notes(shape, values)
+    modality = slot.modality.value
+    province = slot.province.value if slot.province is not None else None
+    domain = slot.domain.value if slot.domain is not None else None
     # Unpacked by position, in the order of candidates_statement: a language can have a
     # thousand holders, and reading each fact by name cost more than the query.
     found = [Candidate(
         person_id=person_id, name=f"{first_name} {last_name}", tier=TIERS[tier],
         qualification_id=qualification_id,
-        active=active, gender=gender, postcode=postcode, works_this_way=bool(works),
-        serves_region=bool(serves), specialised=bool(specialised), available=hours == 2,
+        active=active, gender=gender, postcode=postcode,
+        works_this_way=modality in words(modalities),
+        serves_region=not slot.on_site or (province is not None
+                                           and province in words(regions)),
+        specialised=domain is not None and domain in words(domains), available=hours == 2,
         hours_that_day=hours > 0, leave=leave.get(person_id),
         bookings=tuple(near.get(person_id, ())), barred=bool(barred),
         declined=bool(declined), continuity=bool(continuity), recent_bookings=recent,
-        certificate_note=notes.get(person_id))
+        certificate_note=(note, note_since) if note else None)
         for (person_id, first_name, last_name, active, gender, postcode, qualification_id,
-             tier, works, serves, specialised, hours, barred, declined, continuity, recent)
+             tier, note, note_since, modalities, regions, domains, hours, barred, declined,
+             continuity, recent)
         in rows]
     return slot, found
+
+
+def words(text: str) -> frozenset:
+    """A set as a person's row keeps it ("on_site phone"); the few distinct ones are
+    split once."""
+    found = _WORDS.get(text)
+    if found is None:
+        found = _WORDS[text] = frozenset(text.split())
+    return found
+
+
+_WORDS: dict[str, frozenset] = {}
 
 
 def match(request: InterpretingRequest, policy: MatchingPolicy | None = None,

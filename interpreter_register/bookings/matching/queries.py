@@ -1,7 +1,12 @@
 """The facts matching needs, read in a fixed number of statements whatever the number of
-people: one row per holder of the pair, with the per-person facts worked out by the
-database (a lookup on an index each), and small queries for the few people on leave,
-booked near the slot, or without a valid certificate.
+people: one row per holder of the pair, and small queries for the few people on leave or
+booked near the slot.
+
+The holders come from the facts the register keeps (``register/facts.py``): each
+qualification's tier by date range, with the pair and the person, read for the day from
+one index; the person's ways of working, regions, domains and recent workload from their
+own row. What is left to look up per holder is their weekly hours that weekday (and a
+workload count only when the kept one does not hold for this window).
 
 Rows, not ORM objects: a language can have a thousand holders, and the matching panel
 must stay a few times the cost of listing them. For the same reason each statement is
@@ -13,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from types import SimpleNamespace
 
 from sqlalchemy import (
     Date,
@@ -25,9 +29,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    not_,
     select,
-    true,
 )
 from sqlalchemy.orm import selectinload
 
@@ -35,18 +37,11 @@ from ...core.database import UTCDateTime
 from ...core.time import utcnow
 from ...extensions import db
 from ...register.models import (
-    Certificate,
-    CertificateStatus,
     Person,
-    PersonDomain,
-    PersonModality,
-    PersonRegion,
     Qualification,
     QualificationKind,
+    QualificationTier,
 )
-from ...register.policy import RegisterPolicy
-from ...register.services.search import certificate_status_is, latest_decision_on
-from ...register.sql import tier_of_qualification
 from ..models import (
     Booking,
     BookingStatus,
@@ -57,6 +52,7 @@ from ..models import (
     OrganisationBar,
     WeeklyAvailability,
 )
+from ..workload import kept_count_holds, live_count
 from .facts import Clash, Slot
 
 # An interpreting assignment lies within one day (the forms ask for one day, a start and
@@ -66,6 +62,7 @@ LONGEST_BOOKING = timedelta(hours=24)
 
 DAY = bindparam("day", type_=Date())
 PERSON = bindparam("person", type_=Integer())
+SINCE = bindparam("since", type_=UTCDateTime())
 
 
 @dataclass(frozen=True)
@@ -78,23 +75,20 @@ class Shape:
     domain: bool
     case: bool
     one_person: bool
-    with_remarks: str = "counts"
 
 
-def shape_of(request: InterpretingRequest, slot: Slot, only, register: RegisterPolicy):
+def shape_of(request: InterpretingRequest, slot: Slot, only):
     return Shape(translation=slot.kind == QualificationKind.TRANSLATION,
                  timed=slot.starts_at is not None, on_site=slot.on_site,
                  domain=slot.domain is not None, case=bool(request.case_reference),
-                 one_person=only is not None, with_remarks=register.with_remarks)
+                 one_person=only is not None)
 
 
-def parameters(request: InterpretingRequest, slot: Slot, register: RegisterPolicy,
-               workload_days: int, buffer_minutes: int, only) -> dict:
+def parameters(request: InterpretingRequest, slot: Slot, workload_days: int,
+               buffer_minutes: int, only) -> dict:
     margin = timedelta(minutes=buffer_minutes)
     found = {"language": slot.language_code, "working": slot.working_language,
              "kind": slot.kind, "direction": slot.direction, "day": slot.day,
-             "positives": register.positives_needed, "modality": slot.modality,
-             "province": slot.province, "domain": slot.domain,
              "organisation": request.organisation_id, "request": request.id,
              "case": request.case_reference,
              "since": utcnow() - timedelta(days=workload_days), "person": only}
@@ -107,43 +101,32 @@ def parameters(request: InterpretingRequest, slot: Slot, register: RegisterPolic
     return found
 
 
-def _pair(shape: Shape) -> list:
-    conditions = [Qualification.language_code == bindparam("language"),
-                  Qualification.working_language == bindparam("working"),
-                  Qualification.kind == bindparam("kind")]
+def _pair(shape: Shape, model=QualificationTier) -> list:
+    conditions = [model.language_code == bindparam("language"),
+                  model.working_language == bindparam("working"),
+                  model.kind == bindparam("kind")]
     if shape.translation:
-        conditions.append(Qualification.direction == bindparam("direction"))
+        conditions.append(model.direction == bindparam("direction"))
     if shape.one_person:
-        conditions.append(Qualification.person_id == PERSON)
+        conditions.append(model.person_id == PERSON)
     return conditions
+
+
+def _on_the_day(shape: Shape) -> list:
+    """The pair's tier ranges that hold on the day: one per holder."""
+    return [*_pair(shape), QualificationTier.ends_on >= DAY, QualificationTier.starts_on <= DAY]
 
 
 def _holders(shape: Shape):
     """The ids of the people who hold the pair, as a list of its own (even inside another
-    query over the qualifications)."""
-    return select(Qualification.person_id).where(*_pair(shape)).correlate(None)
-
-
-def _looked_up(statement):
-    """EXISTS, looked up on an index for each holder.
-
-    PostgreSQL plans an EXISTS in the select list as a hashed subplan when it expects
-    hundreds of rows: it reads the whole table (every person's modalities, every
-    availability slot) on each matching, which cost more than the holders themselves at
-    the median pair. A scalar subquery is never hashed, so its cost follows the holders.
-    """
-    return func.coalesce(statement.with_only_columns(true()).limit(1).scalar_subquery(),
-                         false())
-
-
-def _has(model, column, name):
-    return _looked_up(select(model.person_id).where(model.person_id == Person.id,
-                                                    column == bindparam(name)))
+    query over the same table)."""
+    return select(QualificationTier.person_id).where(*_on_the_day(shape)).correlate(None)
 
 
 @cache
 def candidates_statement(shape: Shape):
-    """One row per holder of the pair: who they are, the pair's tier, and the facts."""
+    """One row per holder of the pair: who they are, the pair's tier and note on the day,
+    their sets and the facts of this request."""
     # 2: a range of that weekday covers the slot; 1: hours that day, none covering it;
     # 0: no hours that day. One lookup of the person's ranges that weekday answers both.
     hours = literal(2)
@@ -164,25 +147,13 @@ def candidates_statement(shape: Shape):
                    InterpretingRequest.case_reference == bindparam("case"),
                    InterpretingRequest.id != bindparam("request"),
                    Booking.status != BookingStatus.CANCELLED))
-    # Bookings confirmed lately; an index on (person, confirmed_at, status) answers it.
-    workload = (select(func.count())
-                .where(Booking.person_id == Person.id,
-                       Booking.confirmed_at >= bindparam("since", type_=UTCDateTime()),
-                       Booking.status != BookingStatus.CANCELLED)
-                .scalar_subquery())
-    register = SimpleNamespace(with_remarks=shape.with_remarks,
-                               positives_needed=bindparam("positives", type_=Integer()))
+    # The kept count when it holds for this window (it nearly always does), else counted.
+    workload = case((kept_count_holds(SINCE), Person.workload_count), else_=live_count(SINCE))
     return (
         select(Person.id, Person.first_name, Person.last_name, Person.active, Person.gender,
-               Person.postcode, Qualification.id.label("qualification_id"),
-               tier_of_qualification(register, DAY).label("tier"),
-               _has(PersonModality, PersonModality.modality, "modality")
-               .label("works_this_way"),
-               (_has(PersonRegion, PersonRegion.province, "province") if shape.on_site
-                else true()).label("serves_region"),
-               (_has(PersonDomain, PersonDomain.domain, "domain") if shape.domain
-                else false()).label("specialised"),
-               hours.label("hours"),
+               Person.postcode, QualificationTier.qualification_id, QualificationTier.tier,
+               QualificationTier.note, QualificationTier.note_since, Person.modality_set,
+               Person.region_set, Person.domain_set, hours.label("hours"),
                Person.id.in_(select(OrganisationBar.person_id).where(
                    OrganisationBar.organisation_id == bindparam("organisation")))
                .label("barred"),
@@ -190,8 +161,9 @@ def candidates_statement(shape: Shape):
                    Offer.request_id == bindparam("request"),
                    Offer.status == OfferStatus.DECLINED)).label("declined"),
                continuity.label("continuity"), workload.label("recent_bookings"))
-        .join(Qualification, Qualification.person_id == Person.id)
-        .where(*_pair(shape)))
+        .select_from(QualificationTier)
+        .join(Person, Person.id == QualificationTier.person_id)
+        .where(*_on_the_day(shape)))
 
 
 @cache
@@ -222,36 +194,25 @@ def leave_statement(shape: Shape):
 
 
 @cache
-def notes_statement(shape: Shape):
-    """Why a holder's certificates of the pair do not count on the day, for those of whom
-    none is valid then: the status of each and the day it took effect, the latest last."""
-    valid = (select(Certificate.id)
-             .where(Certificate.qualification_id == Qualification.id,
-                    certificate_status_is(CertificateStatus.VALID, DAY))
-             .correlate(Qualification).exists())
-    status = case(*((certificate_status_is(s, DAY), s.value) for s in (
-        CertificateStatus.SUSPENDED, CertificateStatus.REVOKED, CertificateStatus.EXPIRED)))
-    return (select(Qualification.person_id, status, Certificate.valid_until,
-                   latest_decision_on(DAY))
-            .join(Certificate, Certificate.qualification_id == Qualification.id)
-            .where(*_pair(shape), not_(valid))
-            .order_by(Certificate.valid_until))
-
-
-@cache
 def language_statement():
     return select(Qualification.id).where(
         Qualification.language_code == bindparam("language")).limit(1)
 
 
+def _rows(statement, values: dict):
+    """Plain rows, on the session's connection: through the ORM each row of a statement
+    without entities still passed its loading machinery, which cost more than the query."""
+    return db.session.connection().execute(statement, values)
+
+
 def candidate_rows(shape: Shape, values: dict):
-    return db.session.execute(candidates_statement(shape), values).all()
+    return _rows(candidates_statement(shape), values).all()
 
 
 def nearby_bookings(shape: Shape, values: dict) -> dict[int, list[Clash]]:
     near = defaultdict(list)
     if shape.timed:
-        for person_id, starts_at, ends_at, on_site, place, municipality in db.session.execute(
+        for person_id, starts_at, ends_at, on_site, place, municipality in _rows(
                 nearby_statement(shape), values):
             near[person_id].append(Clash(starts_at, ends_at, on_site, place, municipality))
     return near
@@ -260,20 +221,7 @@ def nearby_bookings(shape: Shape, values: dict) -> dict[int, list[Clash]]:
 def leave_on_the_day(shape: Shape, values: dict) -> dict[int, tuple]:
     """(first day, last day, from, until) of leave that meets the slot, per person."""
     return {person_id: (first, last, starts, ends) for person_id, first, last, starts, ends
-            in db.session.execute(leave_statement(shape), values)}
-
-
-def certificate_notes(shape: Shape, values: dict) -> dict[int, tuple]:
-    """("expired"|"suspended"|"revoked", since when) per person; the latest certificate
-    decides, and one not yet issued says nothing."""
-    notes = {}
-    for person_id, status, valid_until, decided_on in db.session.execute(
-            notes_statement(shape), values):
-        if status is None:
-            notes.pop(person_id, None)
-        else:
-            notes[person_id] = (status, valid_until if status == "expired" else decided_on)
-    return notes
+            in _rows(leave_statement(shape), values)}
 
 
 def holds_language(language_code: str) -> bool:
@@ -288,7 +236,9 @@ def pairs_in_the_language(slot: Slot, only: int | None = None):
     statement = (select(Person, Qualification)
                  .join(Qualification, Qualification.person_id == Person.id)
                  .where(Qualification.language_code == slot.language_code,
-                        Person.id.not_in(_holders(shape)))
+                        Person.id.not_in(select(Qualification.person_id)
+                                         .where(*_pair(shape, Qualification))
+                                         .correlate(None)))
                  .order_by(Person.last_name, Person.first_name, Person.id, Qualification.id)
                  .options(selectinload(Qualification.language)))
     if only is not None:

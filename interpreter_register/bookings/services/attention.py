@@ -8,10 +8,12 @@ cancelled, the person is reinstated or replaced).
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Date, and_, case, func, literal, select
+from sqlalchemy import Date, and_, bindparam, case, func, literal, select, text
 from sqlalchemy.orm import joinedload
 
+from ...core.database import UTCDateTime
 from ...extensions import db
 from ...register.models import (
     Certificate,
@@ -19,13 +21,13 @@ from ...register.models import (
     CertificateStatusChange,
     Person,
     Qualification,
+    QualificationTier,
     Tier,
 )
-from ...register.policy import current_policy
 from ...register.services.search import certificate_status_is
-from ...register.sql import tier_of_qualification
 from ..models import (
     AWAITING_STATUSES,
+    OPEN_CONDITION,
     Booking,
     BookingStatus,
     FlagReason,
@@ -65,12 +67,25 @@ def _booked_at_risk(service_id: int, now: datetime) -> list[Attention]:
     """Future bookings whose person may no longer do the work: deactivated, or no longer
     holding the tier they were booked at on the booking's day (a certificate suspended,
     revoked or run out); read in one statement, whatever the number of bookings."""
-    policy = current_policy()
+    rows = db.session.execute(_at_risk_statement(), {"service": service_id, "now": now})
+    found = []
+    for booking, risk, tier_now, since in rows.unique().all():
+        details = ((("since", since),) if risk.startswith("certificate_") else
+                   (("booked", Tier(booking.tier)), ("now", Tier(tier_now)))
+                   if risk == "tier_lost" else ())
+        when = booking.person.updated_at if risk == "person_inactive" else None
+        found.append(Attention(booking.request, risk, when, "reassign", booking, details))
+    return found
+
+
+@cache
+def _at_risk_statement():
+    """Built once: the tier on the booking's day comes from the register's kept facts (a
+    range of ``qualification_tiers``), the rest from a few lookups for the few at risk."""
     # The booking's day in UTC: near enough for work that happens in the daytime.
     day = func.coalesce(Booking.deadline_on, func.date(Booking.starts_at, type_=Date))
-    tier_then = tier_of_qualification(policy, day)
-    pair_known = Booking.qualification_id.is_not(None)
-    lost = and_(pair_known, tier_then > Booking.tier)
+    tier_then = QualificationTier.tier
+    lost = and_(Booking.qualification_id.is_not(None), tier_then > Booking.tier)
 
     def decided(status):
         return select(Certificate.id).where(Certificate.qualification_id == Qualification.id,
@@ -88,26 +103,25 @@ def _booked_at_risk(service_id: int, now: datetime) -> list[Attention]:
                        CertificateStatusChange.effective_on <= day,
                        CertificateStatusChange.status.in_(WITHDRAWN_STATUSES))
                 .scalar_subquery())
-    rows = db.session.execute(
+    return (
         select(Booking, what, tier_then, decision)
         .join(InterpretingRequest, Booking.request_id == InterpretingRequest.id)
         .join(Person, Booking.person_id == Person.id)
         .outerjoin(Qualification, Booking.qualification_id == Qualification.id)
-        .where(InterpretingRequest.service_id == service_id,
-               Booking.status == BookingStatus.CONFIRMED, InterpretingRequest.due_at > now,
+        .outerjoin(QualificationTier, and_(
+            QualificationTier.qualification_id == Booking.qualification_id,
+            QualificationTier.starts_on <= day, QualificationTier.ends_on >= day))
+        .where(InterpretingRequest.service_id == bindparam("service"),
+               # A confirmed booking's request is open: read through the open requests'
+               # partial index, not through the service's whole history.
+               text(f"requests.{OPEN_CONDITION}"),
+               Booking.status == BookingStatus.CONFIRMED,
+               InterpretingRequest.due_at > bindparam("now", type_=UTCDateTime()),
                what.is_not(None))
         # The person's name is all the list shows: none of their sets (regions, ...).
         .options(joinedload(Booking.person).lazyload("*"),
                  joinedload(Booking.request).joinedload(InterpretingRequest.organisation))
-        .order_by(InterpretingRequest.due_at)).unique().all()
-    found = []
-    for booking, risk, tier_now, since in rows:
-        details = ((("since", since),) if risk.startswith("certificate_") else
-                   (("booked", Tier(booking.tier)), ("now", Tier(tier_now)))
-                   if risk == "tier_lost" else ())
-        when = booking.person.updated_at if risk == "person_inactive" else None
-        found.append(Attention(booking.request, risk, when, "reassign", booking, details))
-    return found
+        .order_by(InterpretingRequest.due_at))
 
 
 def attention_list(service_id: int, now: datetime) -> list[Attention]:

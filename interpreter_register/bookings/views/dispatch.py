@@ -39,6 +39,7 @@ from ..services.queue import QueueFilter
 from ..services.search import RequestSearch
 from . import dispatch_bp as bp
 from .common import cancelled_message
+from .rows import queue_rows
 
 SOON = timedelta(hours=48)
 
@@ -66,9 +67,10 @@ def queue():
     attention = (attention_list(current_user.service_id, utcnow())
                  if not filters.narrowed and found.page.page == 1 else None)
     return render_template("dispatch/queue.html", form=form, page=found.page,
+                           rows=queue_rows(found.page.items, utcnow() + SOON),
                            counts=found.counts, statuses=list(RequestStatus),
                            open_statuses=OPEN_STATUSES, arguments=arguments,
-                           soon=utcnow() + SOON, attention=attention)
+                           attention=attention)
 
 
 @bp.route("/search")

@@ -5,6 +5,7 @@ from .certificates import Certificate, CertificateStatus, CertificateStatusChang
 from .enums import Direction, Domain, Gender, Modality, QualificationKind, Tier
 from .imports import ImportRun, ImportStage
 from .people import Language, Person, PersonDomain, PersonModality, PersonRegion, Qualification
+from .tiers import QualificationTier
 from .tracks import (
     QualityTrackStep,
     Revision,
@@ -17,6 +18,7 @@ from .tracks import (
 __all__ = [
     "Certificate", "CertificateStatus", "CertificateStatusChange", "Direction", "Domain",
     "Gender", "ImportRun", "ImportStage", "Language", "Modality", "Person", "PersonDomain",
-    "PersonModality", "PersonRegion", "Qualification", "QualificationKind", "QualityTrackStep",
-    "Revision", "RevisionTrack", "StepResult", "Tier", "TrackStep", "Verdict",
+    "PersonModality", "PersonRegion", "Qualification", "QualificationKind",
+    "QualificationTier", "QualityTrackStep", "Revision", "RevisionTrack", "StepResult", "Tier",
+    "TrackStep", "Verdict",
 ]

@@ -25,6 +25,32 @@ CertificateStatus.LABELS = {"valid": _l("Valid"), "suspended": _l("Suspended"),
                             "revoked": _l("Revoked"), "expired": _l("Expired")}
 
 
+# The rules take anything shaped like a certificate (``issued_on``, ``valid_until`` and its
+# ``status_changes`` oldest first, each with ``effective_on`` and ``status``): the models
+# below, and the plain records from which the register's facts are rebuilt (facts.py).
+
+def current_change(certificate, day: date):
+    """The latest decision that took effect on or before ``day`` (None: no decision)."""
+    decided = [c for c in certificate.status_changes if c.effective_on <= day]
+    return decided[-1] if decided else None
+
+
+def status_on(certificate, day: date) -> CertificateStatus:
+    """The status in force on a day: a suspension or revocation from its date on; expired
+    after ``valid_until``."""
+    decided = current_change(certificate, day)
+    latest = decided.status if decided is not None else CertificateStatus.VALID
+    if latest in (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED):
+        return latest
+    if day > certificate.valid_until or latest == CertificateStatus.EXPIRED:
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
+
+
+def is_valid_on(certificate, day: date) -> bool:
+    return certificate.issued_on <= day and status_on(certificate, day) == CertificateStatus.VALID
+
+
 class Certificate(Audited, db.Model):
     """A certificate of a qualification: social interpreter or social translator, one pair.
 
@@ -70,22 +96,13 @@ class Certificate(Audited, db.Model):
         return _l("Social interpreter")
 
     def status_on(self, day: date) -> CertificateStatus:
-        """The status in force on a day: a suspension or revocation from its date on; expired
-        after ``valid_until``."""
-        decided = [c for c in self.status_changes if c.effective_on <= day]
-        latest = decided[-1].status if decided else CertificateStatus.VALID
-        if latest in (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED):
-            return latest
-        if day > self.valid_until or latest == CertificateStatus.EXPIRED:
-            return CertificateStatus.EXPIRED
-        return CertificateStatus.VALID
+        return status_on(self, day)
 
     def is_valid_on(self, day: date) -> bool:
-        return self.issued_on <= day and self.status_on(day) == CertificateStatus.VALID
+        return is_valid_on(self, day)
 
     def current_change(self, day: date):
-        decided = [c for c in self.status_changes if c.effective_on <= day]
-        return decided[-1] if decided else None
+        return current_change(self, day)
 
 
 class CertificateStatusChange(Audited, db.Model):

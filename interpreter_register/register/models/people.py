@@ -1,6 +1,6 @@
 """People in the register, the languages they work in, and their qualifications."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -21,7 +21,9 @@ from ...core.mail import Recipient
 from ...core.regions import Province
 from ...core.time import utcnow
 from ...extensions import db
+from .certificates import is_valid_on
 from .enums import Direction, Domain, Gender, Modality, QualificationKind, Tier
+from .tracks import revision_standing
 
 
 class Language(Audited, db.Model):
@@ -85,6 +87,20 @@ class Person(Audited, db.Model):
     show_municipality: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Matching facts (docs/scaling.md), kept with the rows they sum up, so that matching
+    # reads them with the person and looks nothing up per holder. The three sets as their
+    # values in order, separated by spaces ("on_site phone"), set with the sets below.
+    modality_set: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    region_set: Mapped[str] = mapped_column(String(250), default="", server_default="")
+    domain_set: Mapped[str] = mapped_column(String(250), default="", server_default="")
+    # Live bookings confirmed from ``workload_from`` on, and the earliest of them: the count
+    # is the workload of any window starting between the two (bookings/workload.py keeps
+    # them; matching counts afresh for a window outside).
+    workload_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A new person has no bookings: no workload in any window ("from the beginning").
+    workload_from: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, default=lambda: datetime(2000, 1, 1, tzinfo=UTC))
+    workload_first: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     qualifications = relationship("Qualification", back_populates="person",
                                   order_by="Qualification.id")
@@ -118,6 +134,7 @@ class Person(Audited, db.Model):
     @regions.setter
     def regions(self, provinces) -> None:
         _replace(self.region_rows, PersonRegion, "province", set(provinces))
+        self.region_set = set_words(provinces)
 
     @property
     def modalities(self) -> set[Modality]:
@@ -126,6 +143,7 @@ class Person(Audited, db.Model):
     @modalities.setter
     def modalities(self, modalities) -> None:
         _replace(self.modality_rows, PersonModality, "modality", set(modalities))
+        self.modality_set = set_words(modalities)
 
     @property
     def domains(self) -> set[Domain]:
@@ -134,6 +152,7 @@ class Person(Audited, db.Model):
     @domains.setter
     def domains(self, domains) -> None:
         _replace(self.domain_rows, PersonDomain, "domain", set(domains))
+        self.domain_set = set_words(domains)
 
     def serves(self, province: Province) -> bool:
         return province in self.regions
@@ -160,6 +179,11 @@ class Person(Audited, db.Model):
     def active_account(self):
         account = self.account
         return account if account is not None and account.active else None
+
+
+def set_words(values) -> str:
+    """A set of enum values as a person's row keeps it for matching: "on_site phone"."""
+    return " ".join(sorted({str(value) for value in values}))
 
 
 def _replace(rows: list, model, attribute: str, wanted: set) -> None:
@@ -267,11 +291,20 @@ class Qualification(Audited, db.Model):
 
     def tier_on(self, day: date, policy) -> Tier:
         """The best tier the person holds for this pair on ``day``."""
-        if self.certified_on(day):
-            return Tier.CERTIFIED
-        if (self.kind == QualificationKind.TRANSLATION and self.revision_track is not None
-                and self.revision_track.standing(day, policy).reliable):
+        return tier_on(self, day, policy)
+
+
+def tier_on(qualification, day: date, policy) -> Tier:
+    """The rule of ``Qualification.tier_on`` for anything shaped like a qualification (its
+    ``kind``, ``certificates``, ``steps`` and ``revision_track``): the models, and the plain
+    records from which the register's facts are rebuilt (facts.py)."""
+    if any(is_valid_on(c, day) for c in qualification.certificates):
+        return Tier.CERTIFIED
+    track = qualification.revision_track
+    if qualification.kind == QualificationKind.TRANSLATION and track is not None:
+        verdicts = [r.verdict for r in track.revisions if r.revised_on <= day]
+        if revision_standing(verdicts, policy.positives_needed, policy.with_remarks).reliable:
             return Tier.RELIABLE
-        if any(step.taken_on <= day for step in self.steps):
-            return Tier.IN_TRACK
-        return Tier.REGISTERED
+    if any(step.taken_on <= day for step in qualification.steps):
+        return Tier.IN_TRACK
+    return Tier.REGISTERED

@@ -9,7 +9,7 @@ from ...core import audit
 from ...core.i18n import format_day
 from ...core.rules import RuleError
 from ...extensions import db
-from .. import signals
+from .. import facts, signals
 from ..models import (
     Certificate,
     CertificateStatus,
@@ -55,6 +55,7 @@ def add_qualification(acting, person: Person, kind: QualificationKind, language_
     db.session.add(qualification)
     db.session.flush()
     audit.created(acting, qualification)
+    facts.refresh([qualification.id])
     return qualification
 
 
@@ -98,6 +99,7 @@ def issue_certificate(acting, qualification: Qualification, number: str, issued_
     db.session.add(certificate)
     db.session.flush()
     audit.created(acting, certificate, action="issued")
+    facts.refresh([qualification.id])
     return certificate
 
 
@@ -111,6 +113,7 @@ def update_certificate(acting, certificate: Certificate, number: str, issued_on:
     certificate.valid_until = valid_until
     audit.changed(acting, certificate, before)
     db.session.flush()
+    facts.refresh([certificate.qualification_id])
 
 
 # Which decisions make sense from the status a certificate has on the day they take effect.
@@ -150,6 +153,7 @@ def _record_status(acting, certificate, status, effective_on, reason) -> Certifi
     db.session.add(change)
     db.session.flush()
     audit.created(acting, change, action=f"status_{status.value}")
+    facts.refresh([certificate.qualification_id])
     return change
 
 
@@ -185,6 +189,7 @@ def record_step(acting, qualification: Qualification, step: TrackStep, taken_on:
     db.session.add(record)
     db.session.flush()
     audit.created(acting, record)
+    facts.refresh([qualification.id])
     if certificate_number:
         issue_certificate(acting, qualification, certificate_number, taken_on, valid_until)
     return record
@@ -258,4 +263,5 @@ def record_revision(acting, track: RevisionTrack, revised_on: date, revisor: Per
     db.session.add(revision)
     db.session.flush()
     audit.created(acting, revision)
+    facts.refresh([track.qualification_id])
     return revision

@@ -33,13 +33,17 @@ def with_credentials(statement):
 
 
 def _latest_decision(column, day: date):
-    """``column`` of the latest decision on a certificate that took effect by ``day``."""
+    """``column`` of the latest decision on a certificate that took effect by ``day``.
+
+    Everything but the decisions is the enclosing query's: ``day`` may be a column of a
+    query two levels up (a booking's day), which automatic correlation, looking only one
+    level up, would have joined in as a table of its own."""
     return (select(column)
             .where(CertificateStatusChange.certificate_id == Certificate.id,
                    CertificateStatusChange.effective_on <= day)
             .order_by(CertificateStatusChange.effective_on.desc(),
                       CertificateStatusChange.id.desc())
-            .limit(1).scalar_subquery())
+            .limit(1).correlate_except(CertificateStatusChange).scalar_subquery())
 
 
 def _latest_status(day: date):

@@ -32,6 +32,7 @@ from ...core.rules import RuleError
 from ...core.spreadsheets import csv_bytes, unguarded, xlsx_bytes
 from ...core.time import FIRST_DAY, LAST_DAY, is_accepted_day
 from ...extensions import db
+from .. import facts
 from ..models import (
     Certificate,
     Direction,
@@ -351,15 +352,17 @@ def write_rows(acting, run: ImportRun, rows: list[tuple[int, dict]]) -> None:
     row's number as ``row``."""
     problems: list[Problem] = []
     seen: set[int] = set()
-    for number, raw in rows:
-        parsed = parse_row(number, raw, problems)
-        if parsed is None:  # the register changed since the check (a language removed...)
-            raise RowRefused(number, problems[-1].column, problems[-1].message)
-        try:
-            with db.session.begin_nested():
-                _write(acting, parsed, run, seen)
-        except RuleError as error:
-            raise RowRefused(number, error.field or "", str(error.message)) from error
+    # The tiers of the pairs a chunk wrote are worked out once, after its last row.
+    with facts.batched():
+        for number, raw in rows:
+            parsed = parse_row(number, raw, problems)
+            if parsed is None:  # the register changed since the check (a language removed)
+                raise RowRefused(number, problems[-1].column, problems[-1].message)
+            try:
+                with db.session.begin_nested():
+                    _write(acting, parsed, run, seen)
+            except RuleError as error:
+                raise RowRefused(number, error.field or "", str(error.message)) from error
 
 
 class RowRefused(Exception):
