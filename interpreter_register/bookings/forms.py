@@ -53,6 +53,7 @@ from .models import (
 )
 from .recurrence import MAX_OCCURRENCES, Frequency
 from .services.requests import RequestDetails, request_problems
+from .wording import page_wording
 
 # Which of the month's weekdays, as the choices of a select (NTH_WORDS go in sentences).
 NTH_CHOICES = ((1, _p("weekday of the month", "the first")),
@@ -61,7 +62,6 @@ NTH_CHOICES = ((1, _p("weekday of the month", "the first")),
                (4, _p("weekday of the month", "the fourth")),
                (5, _p("weekday of the month", "the fifth")),
                (-1, _p("weekday of the month", "the last")))
-from .wording import page_wording
 
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
