@@ -14,6 +14,7 @@ JOB_LABELS = {
     "certificates": _l("Certificates ending and expired"),
     "retention": _l("Erasing old client data"),
     "revisions": _l("Revisions waiting"),
+    "workload": _l("Workload counts for matching"),
 }
 
 COUNT_LABELS = {
@@ -31,6 +32,7 @@ COUNT_LABELS = {
     "complaints_erased": _l("complaint texts erased"),
     "documents_erased": _l("documents erased"),
     "mails_erased": _l("old mails erased"),
+    "recounted": _l("workload counts brought up to date"),
     "sheets_erased": _l("completion sheets' remarks and reasons erased"),
     "receipts_erased": _l("receipts erased"),
     "orphan_files": _l("stray files removed"),
