@@ -1,5 +1,6 @@
 """Which language a page is shown in, and the names of the UI languages."""
 
+from datetime import datetime
 from functools import cache, lru_cache
 
 from babel import Locale, dates
@@ -87,8 +88,10 @@ def format_day(value, weekday: bool = False) -> str:
 
 
 def format_clock(value) -> str:
-    """A moment's time of day in Brussels: "10:00"."""
-    return dates.format_time(to_brussels(value), "short", locale=get_locale())
+    """A moment's time of day in Brussels (or a wall-clock time as it is): "10:00"."""
+    if isinstance(value, datetime):
+        value = to_brussels(value)
+    return dates.format_time(value, "short", locale=get_locale())
 
 
 def format_moment(value, weekday: bool = False) -> str:
