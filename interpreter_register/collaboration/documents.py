@@ -118,10 +118,12 @@ def readable_by(document: RequestDocument, acting, person=None) -> bool:
 
 
 def erase(document: RequestDocument, now: datetime) -> None:
-    """The file goes (at once, not at commit: a rolled-back erasure leaves a row without its
-    file, which reads as erased); the row stays, saying a document was there and when."""
+    """The file and its name (a name may speak of the client) go, the file at once, not at
+    commit: a rolled-back erasure leaves a row without its file, which reads as erased.
+    The row stays, saying a document of that kind was there and when."""
     upload = document.upload
     document.upload, document.upload_id, document.erased_at = None, None, now
+    document.name = None
     db.session.flush()
     uploads.erase(upload)
 

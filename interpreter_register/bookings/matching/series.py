@@ -15,13 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Date, case, literal, literal_column, not_, select, true, union_all
+from sqlalchemy import Date, literal, select, union_all
 
 from ...extensions import db
-from ...register.models import Certificate, CertificateStatus, Qualification
-from ...register.policy import current_policy as register_policy
-from ...register.services.search import certificate_status_is, latest_decision_on
-from ...register.sql import tier_of_qualification
+from ...register.models import QualificationTier
 from ..models import (
     Booking,
     BookingStatus,
@@ -32,16 +29,11 @@ from ..models import (
     WeeklyAvailability,
 )
 from . import queries, rules
-from .engine import TIERS, slot_for
+from .engine import TIERS, slot_for, words
 from .facts import Candidate, Clash, Slot
 from .scoring import Ranking, score
 from .settings import MatchingPolicy
 from .settings import current_policy as matching_policy
-
-# Each date of the series, as a column the register's SQL rules read the day from. A
-# literal column, not the days table's own: those rules nest subqueries two deep, where
-# SQLAlchemy would not correlate the table and would add it again; SQL itself does.
-SERIES_DAY = literal_column("series_days.day", type_=Date())
 
 
 @dataclass
@@ -130,16 +122,21 @@ class _GroupFacts:
 
     def candidates_for(self, request, slot: Slot, policy: MatchingPolicy):
         buffer = timedelta(minutes=policy.travel_buffer_minutes)
+        modality = slot.modality.value
+        province = slot.province.value if slot.province is not None else None
+        domain = slot.domain.value if slot.domain is not None else None
         for (person_id, first_name, last_name, active, gender, postcode, qualification_id,
-             _tier, works, serves, specialised, _hours, barred, _declined, continuity,
-             recent) in self.rows:
+             _tier, _note, _since, modalities, regions, domains, _hours, barred, _declined,
+             continuity, recent) in self.rows:
             tier = self.tiers.get((person_id, slot.day))
             yield Candidate(
                 person_id=person_id, name=f"{first_name} {last_name}",
                 tier=TIERS[tier] if tier is not None else None,
                 qualification_id=qualification_id, active=active, gender=gender,
-                postcode=postcode, works_this_way=bool(works), serves_region=bool(serves),
-                specialised=bool(specialised),
+                postcode=postcode, works_this_way=modality in words(modalities),
+                serves_region=not slot.on_site or (province is not None
+                                                   and province in words(regions)),
+                specialised=domain is not None and domain in words(domains),
                 **self._hours(person_id, slot), leave=self._leave(person_id, slot),
                 bookings=self._near(person_id, request.id, slot, buffer),
                 barred=bool(barred), declined=(person_id, request.id) in self.declined,
@@ -181,23 +178,29 @@ def _days_table(days):
 
 
 def _facts(group: list[InterpretingRequest], slots: dict, policy: MatchingPolicy):
-    register = register_policy()
     first = group[0]
     slot = slots[first.id]
-    shape = queries.shape_of(first, slot, None, register)
-    values = queries.parameters(first, slot, register, policy.workload_days,
+    shape = queries.shape_of(first, slot, None)
+    values = queries.parameters(first, slot, policy.workload_days,
                                 policy.travel_buffer_minutes, None)
     rows = queries.candidate_rows(shape, values)
     if not rows:
         return _GroupFacts([], {}, {}, {}, {}, {}, set())
     days = sorted({slots[r.id].day for r in group})
     table = _days_table(days)
-    pair = queries._pair(shape)
-    tiers = {(person_id, day): tier for person_id, day, tier in db.session.execute(
-        select(Qualification.person_id, table.c.day,
-               tier_of_qualification(register, SERIES_DAY))
-        .select_from(Qualification).join(table, true()).where(*pair), values)}
-    notes = _notes(table, pair, values)
+    # Each holder's tier and certificate note on each date, from the ranges the register
+    # keeps (register/facts.py), as a single matching reads them for its one day.
+    tiers, notes = {}, {}
+    for person_id, day, tier, note, since in db.session.execute(
+            select(QualificationTier.person_id, table.c.day, QualificationTier.tier,
+                   QualificationTier.note, QualificationTier.note_since)
+            .select_from(QualificationTier)
+            .join(table, (QualificationTier.starts_on <= table.c.day)
+                  & (QualificationTier.ends_on >= table.c.day))
+            .where(*queries._pair(shape)), values):
+        tiers[(person_id, day)] = tier
+        if note:
+            notes[(person_id, day)] = (note, since)
     holders = queries._holders(shape)
     hours = defaultdict(list)
     for person_id, weekday, starts, ends in db.session.execute(
@@ -236,30 +239,3 @@ def _facts(group: list[InterpretingRequest], slots: dict, policy: MatchingPolicy
         .where(Offer.request_id.in_([r.id for r in group]),
                Offer.status == OfferStatus.DECLINED)).all())
     return _GroupFacts(rows, tiers, notes, hours, leave, near, declined)
-
-
-def _notes(table, pair, values) -> dict:
-    """The certificate note of each holder on each day, as ``queries.certificate_notes``
-    reads it for one day: the latest certificate decides."""
-    valid = (select(Certificate.id)
-             .where(Certificate.qualification_id == Qualification.id,
-                    certificate_status_is(CertificateStatus.VALID, SERIES_DAY))
-             .correlate(Qualification).exists())
-    status = case(*((certificate_status_is(s, SERIES_DAY), s.value) for s in (
-        CertificateStatus.SUSPENDED, CertificateStatus.REVOKED, CertificateStatus.EXPIRED)))
-    notes = {}
-    for person_id, day, found, valid_until, decided_on in db.session.execute(
-            select(Qualification.person_id, table.c.day, status, Certificate.valid_until,
-                   latest_decision_on(SERIES_DAY))
-            .select_from(Qualification)
-            .join(Certificate, Certificate.qualification_id == Qualification.id)
-            .join(table, true())
-            .where(*pair, not_(valid))
-            .order_by(table.c.day, Certificate.valid_until), values):
-        key = (person_id, day)
-        if found is None:
-            notes.pop(key, None)
-        else:
-            notes[key] = (found, valid_until if found == "expired" else decided_on)
-    return notes
-
