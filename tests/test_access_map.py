@@ -306,17 +306,22 @@ def feed_token(world) -> str:
 
 
 def complaint_id(world) -> int:
+    """The world's complaint, filed once per world (as the other objects made on demand)."""
     from interpreter_register.quality.feedback import file_complaint
-    return file_complaint(world.contact_person, world.booking, "Late").id
+    if not hasattr(world, "complaint"):
+        world.complaint = file_complaint(world.contact_person, world.booking, "Late")
+    return world.complaint.id
 
 
 def renewal_id(world) -> int:
     from interpreter_register.extensions import db
     from interpreter_register.quality.models import Renewal
-    renewal = Renewal(certificate_id=world.certificate.id, opened_on=world.booking.request.day)
-    db.session.add(renewal)
-    db.session.commit()
-    return renewal.id
+    if not hasattr(world, "renewal"):
+        world.renewal = Renewal(certificate_id=world.certificate.id,
+                                opened_on=world.booking.request.day)
+        db.session.add(world.renewal)
+        db.session.commit()
+    return world.renewal.id
 
 
 def document_id(world) -> int:
@@ -326,11 +331,12 @@ def document_id(world) -> int:
 
     from interpreter_register.collaboration import documents
     from interpreter_register.extensions import db
-    document = documents.add(world.contact_person, world.booking.request,
-                             FileStorage(io.BytesIO(b"%PDF-1.4 briefing"), "briefing.pdf"),
-                             "briefing")
-    db.session.commit()
-    return document.id
+    if not hasattr(world, "document"):
+        world.document = documents.add(
+            world.contact_person, world.booking.request,
+            FileStorage(io.BytesIO(b"%PDF-1.4 briefing"), "briefing.pdf"), "briefing")
+        db.session.commit()
+    return world.document.id
 
 
 def settled_sheet(world):
