@@ -255,6 +255,15 @@ class RequestSearchForm(Form):
                                        *((s.value, s.label) for s in RequestStatus)])
 
 
+def search_of(form: "RequestSearchForm"):
+    """What a search form asks for, a refused field counting as empty (a hand-made or
+    stale address still shows a page, with the refusal on the form)."""
+    from .services.search import RequestSearch
+    names = ("reference", "status", "language", "organisation", "interpreter")
+    return RequestSearch(**{name: form.value(name) or "" for name in names if name in form},
+                         first_day=form.value("first_day"), last_day=form.value("last_day"))
+
+
 class DispatchSearchForm(RequestSearchForm):
     """A dispatcher's search of their service's requests, in every status."""
 

@@ -24,6 +24,7 @@ from ..forms import (
     ReasonForm,
     RescheduleForm,
     moment,
+    search_of,
 )
 from ..history import event_text
 from ..matching.engine import match, other_pairs
@@ -36,7 +37,6 @@ from ..services import requests as request_service
 from ..services import search as search_service
 from ..services.attention import attention_list
 from ..services.queue import QueueFilter
-from ..services.search import RequestSearch
 from . import dispatch_bp as bp
 from .common import cancelled_message
 from .rows import queue_rows
@@ -80,14 +80,9 @@ def search():
     interpreter and dates."""
     form = DispatchSearchForm(request.args, languages=language_choices(current_language()))
     form.validate()
-    wanted = RequestSearch(
-        reference=form.reference.data or "", status=form.status.data or "",
-        language=form.language.data or "", organisation=form.organisation.data or "",
-        interpreter=form.interpreter.data or "",
-        first_day=form.first_day.data if not form.first_day.errors else None,
-        last_day=form.last_day.data if not form.last_day.errors else None)
+    wanted = search_of(form)
     page = search_service.service_requests(current_user.service_id, wanted, utcnow(),
-                                           request.args.get("page", 1, type=int))
+                                           page_arg())
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("dispatch/search.html", form=form, page=page, arguments=arguments,
                            now=utcnow())

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.models import Role
+from ...core.arguments import page_arg
 from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm, choices
 from ...core.i18n import current_language
@@ -19,7 +20,14 @@ from ...core.time import to_brussels, utcnow
 from ...extensions import db
 from ...register.models import Modality, Person
 from ...register.services.people import language_choices
-from ..forms import BarForm, EditRequestForm, ReasonForm, RequestForm, RequestSearchForm
+from ..forms import (
+    BarForm,
+    EditRequestForm,
+    ReasonForm,
+    RequestForm,
+    RequestSearchForm,
+    search_of,
+)
 from ..history import event_text
 from ..models import Booking, InterpretingRequest, OrganisationBar
 from ..recurrence import Frequency, Recurrence
@@ -27,7 +35,6 @@ from ..services import availability
 from ..services import requests as service
 from ..services import search as search_service
 from ..services import series as series_service
-from ..services.search import RequestSearch
 from . import requests_bp as bp
 from .common import cancelled_message, load_request
 
@@ -37,13 +44,9 @@ from .common import cancelled_message, load_request
 def index():
     form = RequestSearchForm(request.args, languages=language_choices(current_language()))
     form.validate()
-    search = RequestSearch(
-        reference=form.reference.data or "", status=form.status.data or "",
-        language=form.language.data or "",
-        first_day=form.first_day.data if not form.first_day.errors else None,
-        last_day=form.last_day.data if not form.last_day.errors else None)
+    search = search_of(form)
     page = search_service.organisation_requests(current_user.organisation_id, search,
-                                                utcnow(), request.args.get("page", 1, type=int))
+                                                utcnow(), page_arg())
     arguments = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("requests/index.html", page=page, form=form,
                            arguments=arguments, narrowed=search.narrowed, now=utcnow())
