@@ -106,9 +106,10 @@ def test_sheets_to_file_and_to_confirm_are_on_the_interpreters_and_requesters_ho
     from tests.sheets.conftest import ended
 
     to_file, after = ended(world)
-    to_answer, _after = ended(world, day=future_day(weeks=2))
+    to_answer, later = ended(world, day=future_day(weeks=7))
     db.session.commit()
-    with time_machine.travel(after + timedelta(weeks=2), tick=False):
+    assert later > after
+    with time_machine.travel(later, tick=False):
         filing.file_sheet(world.interpreter, to_answer, SheetDetails(
             started=time(10), ended=time(11, 30), km=Decimal(12)))
         db.session.commit()
