@@ -7,6 +7,7 @@ new view cannot be added without deciding who may open it.
 import pytest
 
 OK, LOGIN, FORBIDDEN, MISSING, BAD = "ok", "login", "403", "404", "400"
+UNAUTHORISED = "401"
 ROLES = ("anonymous", "admin", "register_staff", "dispatcher", "requester", "contact_person",
          "other_contact_person", "interpreter", "other_interpreter")
 
@@ -220,6 +221,21 @@ ACCESS = {
     ("portal.answer_offer", "POST"): everyone(),
     ("portal.booking_by_link", "GET"): everyone(),
     ("portal.booking_by_link", "POST"): everyone(),
+    # API keys: administrators for any organisation, a contact person for their own; a
+    # plain requester is refused, another organisation's contact person gets 404.
+    ("api_keys.index", "GET"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    ("api_keys.index", "POST"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    ("api_keys.revoke", "POST"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    # The API's description is public; the API itself answers only to a key, never to a
+    # logged-in browser (no session, so no cross-site request can use one): 401 for all.
+    ("api-docs.openapi_json", "GET"): everyone(),
+    ("api_v1.list_requests", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.create", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.read", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.cancel", "POST"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.
@@ -280,6 +296,15 @@ def document_id(world) -> int:
     return document.id
 
 
+def api_key_id(world) -> int:
+    from interpreter_register.api.keys import create_key
+    from interpreter_register.extensions import db
+    api_key, _key = create_key(world.contact_person, world.organisation, "Planning", "read",
+                               365)
+    db.session.commit()
+    return api_key.id
+
+
 def _url(app, rule, world):
     """Fill a rule's arguments with objects of the first organisation and service."""
     if "complaint_id" in rule.arguments:
@@ -308,6 +333,7 @@ def _url(app, rule, world):
         "name": "organisations",
         "fmt": "csv",
         "document_id": document_id(world) if "document_id" in rule.arguments else None,
+        "key_id": api_key_id(world) if "key_id" in rule.arguments else None,
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
         else booking_token(world.booking) if rule.endpoint in (
             "portal.booking_by_link", "collaboration.post_by_link",

@@ -1,0 +1,319 @@
+"""``/api/v1``: an organisation's own system creates, reads, lists and cancels its requests.
+
+Every call carries ``Authorization: Bearer <key>``; the key acts with the rights of its
+user (``models.ApiKey``), so the bookings services check exactly what they check for the
+person. Another organisation's request answers 404, as on the web pages.
+"""
+
+import base64
+import binascii
+import logging
+from datetime import UTC
+
+from flask import g, request, url_for
+from flask_smorest import Api, Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from ..bookings.models import InterpretingRequest, RequestStatus
+from ..bookings.services.requests import (
+    RequestDetails,
+    cancel_request,
+    create_request,
+    requests_of_organisation,
+)
+from ..core.permissions import Forbidden
+from ..core.rules import RuleError
+from ..extensions import csrf, db
+from ..organisations.models import WORKING_LANGUAGES
+from ..register.models import Direction, Domain, Gender, Modality
+from . import problems
+from .keys import recognise
+
+API_CONFIG = {
+    "API_TITLE": "Interpreter register API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "components": {"securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"apiKey": []}],
+    },
+}
+log = logging.getLogger(__name__)
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
+# The service's words for its fields, where the API names them otherwise.
+FIELD_NAMES = {"code": "language", "starts": "starts_at", "ends": "ends_at", "day": "starts_at"}
+
+
+class SiteApi(Api):
+    """flask-smorest without its application-wide error handler: the web pages keep their
+    own error pages; ``/api`` answers problem documents (``init_api``)."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = SiteApi()
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
+               description="Requests of an organisation's own system")
+csrf.exempt(bp)
+
+
+# --- authentication -----------------------------------------------------------------
+
+@bp.before_request
+def _authenticate():
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    api_key = recognise(key.strip()) if scheme.lower() == "bearer" else None
+    if api_key is None:
+        db.session.rollback()
+        abort(401)
+    if db.session.dirty:             # its time of last use
+        db.session.commit()
+    g.api_key = api_key
+
+
+def _write_access() -> None:
+    if not g.api_key.can_write:
+        abort(403)
+
+
+def _own_request(request_id: int) -> InterpretingRequest:
+    item = db.session.get(InterpretingRequest, request_id)
+    if item is None or item.organisation_id != g.api_key.organisation_id:
+        abort(404)
+    return item
+
+
+# --- schemas ------------------------------------------------------------------------
+
+def _enum(enum, **kwargs):
+    return fields.String(validate=validate.OneOf([member.value for member in enum]), **kwargs)
+
+
+class Utc(fields.AwareDateTime):
+    """An RFC 3339 time with its offset; read into UTC, written in UTC with a ``Z``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class NewRequestSchema(Schema):
+    language = fields.String(required=True, validate=validate.Length(min=2, max=12),
+                             metadata={"description": "ISO 639 code of the language asked for"})
+    working_language = fields.String(validate=validate.OneOf(WORKING_LANGUAGES), metadata={
+        "description": "nl, fr or de; the organisation's own when left out"})
+    modality = _enum(Modality, required=True)
+    domain = _enum(Domain, required=True)
+    starts_at = Utc()
+    ends_at = Utc()
+    deadline_on = fields.Date()
+    words = fields.Integer(validate=validate.Range(min=1, max=10_000_000))
+    direction = _enum(Direction)
+    address = fields.String(validate=validate.Length(max=200))
+    postcode = fields.String(validate=validate.Length(max=4))
+    municipality = fields.String(validate=validate.Length(max=100))
+    phone_number = fields.String(validate=validate.Length(max=40))
+    video_link = fields.String(validate=validate.Length(max=500))
+    case_reference = fields.String(validate=validate.Length(max=60))
+    notes = fields.String(validate=validate.Length(max=5000))
+    preferred_gender = _enum(Gender)
+    prefer_same_interpreter = fields.Boolean()
+    urgent = fields.Boolean()
+
+
+class RequestSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.String(attribute="status.value")
+    language = fields.String(attribute="language_code")
+    working_language = fields.String()
+    modality = fields.String(attribute="modality.value")
+    domain = fields.String(attribute="domain.value")
+    direction = fields.String(attribute="direction.value")
+    starts_at = Utc(allow_none=True)
+    ends_at = Utc(allow_none=True)
+    deadline_on = fields.Date(allow_none=True)
+    words = fields.Integer(allow_none=True)
+    address = fields.String(allow_none=True)
+    postcode = fields.String(allow_none=True)
+    municipality = fields.String(allow_none=True)
+    phone_number = fields.String(allow_none=True)
+    video_link = fields.String(allow_none=True)
+    case_reference = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+    preferred_gender = fields.Function(
+        lambda item: item.preferred_gender.value if item.preferred_gender else None,
+        allow_none=True)
+    prefer_same_interpreter = fields.Boolean()
+    urgent = fields.Boolean()
+    created_at = Utc()
+    cancelled_at = Utc(allow_none=True)
+    cancelled_late = fields.Boolean(allow_none=True)
+
+
+class RequestListSchema(Schema):
+    items = fields.List(fields.Nested(RequestSchema))
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "Pass as ?cursor= for the next page; null on the last page"})
+
+
+class ListArgsSchema(Schema):
+    status = fields.List(_enum(RequestStatus), metadata={"description": "repeatable"})
+    case_reference = fields.String()
+    due_from = Utc(metadata={"description": "due at or after (the start, or the deadline)"})
+    due_before = Utc()
+    limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE))
+    cursor = fields.String()
+
+
+class CancelSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+# --- cursors ------------------------------------------------------------------------
+
+def _cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"v1:{last_id}".encode()).decode().rstrip("=")
+
+
+def _after(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        mark, last_id = text.split(":")
+        if mark != "v1":
+            raise ValueError
+        return int(last_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        abort(422, messages={"query": {"cursor": ["Not a cursor this API gave."]}})
+
+
+# --- the requests -------------------------------------------------------------------
+
+def _details(data: dict) -> RequestDetails:
+    organisation = g.api_key.organisation
+    return RequestDetails(
+        language_code=data["language"],
+        working_language=data.get("working_language", organisation.working_language),
+        modality=Modality(data["modality"]), domain=Domain(data["domain"]),
+        starts_at=data.get("starts_at"), ends_at=data.get("ends_at"),
+        deadline_on=data.get("deadline_on"), words=data.get("words"),
+        direction=Direction(data.get("direction", Direction.BOTH)),
+        address=data.get("address"), postcode=data.get("postcode"),
+        municipality=data.get("municipality"), phone_number=data.get("phone_number"),
+        video_link=data.get("video_link"), case_reference=data.get("case_reference"),
+        notes=data.get("notes"),
+        preferred_gender=Gender(data["preferred_gender"]) if data.get("preferred_gender")
+        else None,
+        prefer_same_interpreter=data.get("prefer_same_interpreter", False),
+        urgent=data.get("urgent", False))
+
+
+def _refused(error: RuleError):
+    db.session.rollback()
+    return problems.problem(422, errors=[(FIELD_NAMES.get(field, field), message)
+                                         for message, field in error.problems])
+
+
+@bp.route("/requests")
+@bp.arguments(ListArgsSchema, location="query")
+@bp.response(200, RequestListSchema)
+def list_requests(args):
+    """The organisation's requests, newest first, a page at a time."""
+    statement = requests_of_organisation(g.api_key.organisation_id).order_by(None).order_by(
+        InterpretingRequest.id.desc())
+    if args.get("status"):
+        statement = statement.where(InterpretingRequest.status.in_(args["status"]))
+    if args.get("case_reference"):
+        statement = statement.where(
+            InterpretingRequest.case_reference == args["case_reference"])
+    if args.get("due_from"):
+        statement = statement.where(InterpretingRequest.due_at >= args["due_from"])
+    if args.get("due_before"):
+        statement = statement.where(InterpretingRequest.due_at < args["due_before"])
+    if args.get("cursor"):
+        statement = statement.where(InterpretingRequest.id < _after(args["cursor"]))
+    limit = args["limit"]
+    items = list(db.session.scalars(statement.limit(limit + 1)))
+    more = len(items) > limit
+    items = items[:limit]
+    return {"items": items, "next_cursor": _cursor(items[-1].id) if more else None}
+
+
+@bp.route("/requests", methods=["POST"])
+@bp.arguments(NewRequestSchema)
+@bp.response(201, RequestSchema)
+@bp.alt_response(422, description="Refused: problem+json naming the fields")
+def create(data):
+    """Ask for an interpreter or a translation; routed as a request from the web form."""
+    _write_access()
+    try:
+        item = create_request(g.api_key.user, _details(data))
+    except RuleError as error:
+        return _refused(error)
+    db.session.commit()
+    return item, 201, {"Location": url_for("api_v1.read", request_id=item.id)}
+
+
+@bp.route("/requests/<int:request_id>")
+@bp.response(200, RequestSchema)
+def read(request_id):
+    return _own_request(request_id)
+
+
+@bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
+@bp.arguments(CancelSchema)
+@bp.response(200, RequestSchema)
+def cancel(data, request_id):
+    """Cancel the request and its booking; ``cancelled_late`` says whether it was late by
+    the service's policy."""
+    _write_access()
+    item = _own_request(request_id)
+    try:
+        cancel_request(g.api_key.user, item, data["reason"])
+    except RuleError as error:
+        return _refused(error)
+    db.session.commit()
+    return item
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(_error):
+    db.session.rollback()
+    return problems.problem(403, detail=problems.NOT_ALLOWED)
+
+
+def init_api(app) -> None:
+    """``/api/v1`` and its OpenAPI document; problem documents for every ``/api`` error."""
+    for name, value in API_CONFIG.items():
+        app.config.setdefault(name, value)
+    api.init_app(app)
+    api.register_blueprint(bp)
+    from werkzeug.exceptions import HTTPException, InternalServerError
+
+    from ..core.errors import handle_http_error, handle_server_error
+
+    def http_error(error):
+        if problems.is_api_request():
+            return problems.handle_http_exception(error)
+        return handle_http_error(error)
+
+    def server_error(error):
+        if problems.is_api_request():
+            db.session.rollback()
+            log.error("unhandled API error", exc_info=error.original_exception)
+            return problems.problem(500)
+        return handle_server_error(error)
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(InternalServerError, server_error)
