@@ -21,6 +21,7 @@ TITLES = {
     406: _l("Not acceptable"),
     409: _l("Conflict"),
     413: _l("Request too large"),
+    412: _l("The request changed in the meantime"),
     415: _l("Unsupported media type"),
     422: _l("The request is not valid"),
     429: _l("Too many requests"),
@@ -29,6 +30,7 @@ DETAILS = {
     401: _l("Send a valid, unexpired API key as “Authorization: Bearer <key>”."),
     403: _l("This API key may not do this: it is a read-only key."),
     404: _l("There is nothing here, or this key may not see it."),
+    412: _l("Read the request again and decide on its current version."),
     422: _l("Some fields are missing or wrong; “errors” names them."),
 }
 

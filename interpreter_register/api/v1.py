@@ -9,9 +9,11 @@ import base64
 import binascii
 import logging
 from datetime import UTC
+from http import HTTPStatus
 
 from flask import g, request, url_for
 from flask_smorest import Api, Blueprint, abort
+from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields, validate
 
 from ..bookings.models import InterpretingRequest, RequestStatus
@@ -42,16 +44,48 @@ API_CONFIG = {
 }
 log = logging.getLogger(__name__)
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
+# A request is a few hundred bytes; anything much larger is a mistake or an attack (413).
+MAX_BODY = 64 * 1024
 # The service's words for its fields, where the API names them otherwise.
 FIELD_NAMES = {"code": "language", "starts": "starts_at", "ends": "ends_at", "day": "starts_at"}
 
 
+class ProblemFieldSchema(Schema):
+    field = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ProblemSchema(Schema):
+    """RFC 9457: what every error of the API answers, as ``application/problem+json``."""
+
+    type = fields.String()
+    title = fields.String(metadata={"description": "in the language of Accept-Language"})
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.List(fields.Nested(ProblemFieldSchema))
+
+
 class SiteApi(Api):
     """flask-smorest without its application-wide error handler: the web pages keep their
-    own error pages; ``/api`` answers problem documents (``init_api``)."""
+    own error pages; ``/api`` answers problem documents (``init_api``), and the document
+    says so."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def _register_error_handlers(self):
         pass
+
+    def _register_responses(self):
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.PROBLEM_TYPE
+                             if status >= 400 else self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "A problem document", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, problems.PROBLEM_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 api = SiteApi()
@@ -64,6 +98,7 @@ csrf.exempt(bp)
 
 @bp.before_request
 def _authenticate():
+    request.max_content_length = MAX_BODY
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     api_key = recognise(key.strip()) if scheme.lower() == "bearer" else None
@@ -78,6 +113,20 @@ def _authenticate():
 def _write_access() -> None:
     if not g.api_key.can_write:
         abort(403)
+
+
+def _etag(item: InterpretingRequest) -> str:
+    """Changes whenever the request does (``updated_at`` moves with every change)."""
+    return f'"{item.id}-{int(item.updated_at.timestamp() * 1_000_000)}"'
+
+
+def _check_if_match(item: InterpretingRequest) -> None:
+    """A change sent with ``If-Match`` goes through only on the version the caller read
+    (412 otherwise); without the header it goes through, as on the web pages."""
+    wanted = request.headers.get("If-Match")
+    if wanted and wanted.strip() != "*" and _etag(item) not in [
+            tag.strip() for tag in wanted.split(",")]:
+        abort(412)
 
 
 def _own_request(request_id: int) -> InterpretingRequest:
@@ -262,29 +311,33 @@ def create(data):
     except RuleError as error:
         return _refused(error)
     db.session.commit()
-    return item, 201, {"Location": url_for("api_v1.read", request_id=item.id)}
+    return item, 201, {"Location": url_for("api_v1.read", request_id=item.id),
+                       "ETag": _etag(item)}
 
 
 @bp.route("/requests/<int:request_id>")
 @bp.response(200, RequestSchema)
 def read(request_id):
-    return _own_request(request_id)
+    item = _own_request(request_id)
+    return item, 200, {"ETag": _etag(item)}
 
 
 @bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
 @bp.arguments(CancelSchema)
 @bp.response(200, RequestSchema)
+@bp.alt_response(412, description="If-Match names another version of the request")
 def cancel(data, request_id):
     """Cancel the request and its booking; ``cancelled_late`` says whether it was late by
     the service's policy."""
     _write_access()
     item = _own_request(request_id)
+    _check_if_match(item)
     try:
         cancel_request(g.api_key.user, item, data["reason"])
     except RuleError as error:
         return _refused(error)
     db.session.commit()
-    return item
+    return item, 200, {"ETag": _etag(item)}
 
 
 @bp.errorhandler(Forbidden)

@@ -200,3 +200,33 @@ def test_the_openapi_document_describes_the_endpoints(client):
     assert {"/api/v1/requests", "/api/v1/requests/{request_id}",
             "/api/v1/requests/{request_id}/cancel"} <= set(document["paths"])
     assert document["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+
+
+def test_if_match_with_an_old_version_refuses_the_cancellation(world, make_key, call):
+    _, key = make_key()
+    path = f"/api/v1/requests/{world.request.id}"
+    etag = call(key, "GET", path).headers["ETag"]
+    world.request.notes = "Changed meanwhile"
+    world.request.updated_at = world.request.updated_at + timedelta(seconds=1)
+    db.session.commit()
+    stale = call(key, "POST", path + "/cancel", {"reason": "Too late"},
+                 headers={"If-Match": etag}, language="nl")
+    assert stale.status_code == 412 and stale.mimetype == PROBLEM
+    assert stale.json["title"] == "De aanvraag is intussen gewijzigd"
+    fresh = call(key, "GET", path).headers["ETag"]
+    assert fresh != etag
+    assert call(key, "POST", path + "/cancel", {"reason": "Now"},
+                headers={"If-Match": fresh}).status_code == 200
+
+
+def test_a_body_over_the_limit_is_a_413_problem(world, make_key, call):
+    _, key = make_key()
+    response = call(key, "POST", "/api/v1/requests", _on_site(notes="x" * 100_000))
+    assert response.status_code == 413 and response.mimetype == PROBLEM
+
+
+def test_the_document_says_errors_are_problem_documents(client):
+    document = client.get("/api/v1/openapi.json").json
+    for name in ("UNPROCESSABLE_ENTITY", "DEFAULT_ERROR"):
+        response = document["components"]["responses"][name]
+        assert list(response["content"]) == ["application/problem+json"]
