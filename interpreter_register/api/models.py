@@ -83,8 +83,10 @@ class ApiKey(db.Model):
         return self.revoked_at is not None
 
     def is_usable(self, now: datetime) -> bool:
-        """Not revoked, not expired, and its user still active."""
-        return not self.is_revoked and now < self.expires_at and self.user.active
+        """Not revoked, not expired, its user and its organisation (or service) active."""
+        owner = self.organisation or self.service
+        return (not self.is_revoked and now < self.expires_at and self.user.active
+                and owner.active)
 
     def matches(self, key: str) -> bool:
         return hmac.compare_digest(self.secret_hash, hash_secret(key))

@@ -10,6 +10,8 @@ from itertools import cycle
 
 from sqlalchemy import func, select
 
+from ..api.keys import create_key
+from ..api.models import Scope
 from ..auth.models import Role, User
 from ..core.regions import Province, language_area, parse_postcode_ranges, province_of
 from ..core.time import today_in_brussels
@@ -86,8 +88,23 @@ def seed() -> bool:
     db.session.flush()
     seed_bookings(persons, today_in_brussels())
     seed_feedback(today_in_brussels())
+    _api_key(organisations["OCMW Gent"])
     db.session.flush()
     return True
+
+
+# The demo's API key in clear, for ``seed-demo`` to print once: like the page that creates
+# a key, nothing shows it again.
+CREATED_API_KEY: dict[str, str] = {}
+
+
+def _api_key(organisation) -> None:
+    """OCMW Gent's planning system has a key (its contact person made it: see the page
+    Organisation → API keys), so that a newcomer can call /api/v1 at once."""
+    contact = db.session.scalar(db.select(User).where(User.email == "requester@example.org"))
+    _api_key_row, key = create_key(contact, organisation, "Planning OCMW Gent", Scope.WRITE,
+                                   365)
+    CREATED_API_KEY["key"] = key
 
 
 def _services() -> dict[str, InterpretingService]:

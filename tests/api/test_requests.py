@@ -110,8 +110,8 @@ def test_a_read_key_cannot_write(world, make_key, call):
     assert db.session.query(InterpretingRequest).filter_by(case_reference="HIS-4711").count() == 0
 
 
-@pytest.mark.parametrize("case", ["revoked", "expired", "user_deactivated", "wrong_secret",
-                                  "none", "basic"])
+@pytest.mark.parametrize("case", ["revoked", "expired", "user_deactivated",
+                                  "organisation_deactivated", "wrong_secret", "none", "basic"])
 def test_a_key_that_is_not_valid_answers_401(world, make_key, call, case):
     api_key, key = make_key()
     now = datetime.now(UTC)
@@ -122,6 +122,8 @@ def test_a_key_that_is_not_valid_answers_401(world, make_key, call, case):
         api_key.expires_at = now - timedelta(seconds=1)
     elif case == "user_deactivated":
         world.contact_person.deactivate()
+    elif case == "organisation_deactivated":
+        world.organisation.active = False
     elif case == "wrong_secret":
         key = key[:-4] + ("AAAA" if not key.endswith("AAAA") else "BBBB")
     elif case == "none":
