@@ -72,6 +72,8 @@ def _flatten(messages, path=""):
 
 def handle_http_exception(error: HTTPException):
     db.session.rollback()
+    if error.response is not None:      # already a problem (the rate limit's, say)
+        return error.response
     code = error.code or 500
     data = getattr(error, "data", None) or {}
     errors = list(_flatten(data.get("messages", {}))) if data else None

@@ -8,10 +8,14 @@ person. Another organisation's request answers 404, as on the web pages.
 import base64
 import binascii
 import logging
+import math
+import time
 from datetime import UTC
 from http import HTTPStatus
 
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields, validate
@@ -37,6 +41,8 @@ API_CONFIG = {
     "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
+    "API_RATE_LIMIT": "300 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
     "API_SPEC_OPTIONS": {
         "components": {"securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}}},
         "security": [{"apiKey": []}],
@@ -92,6 +98,33 @@ api = SiteApi()
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
                description="Requests of an organisation's own system")
 csrf.exempt(bp)
+
+
+# --- rate limits --------------------------------------------------------------------
+# Per key (by its public prefix, read before the key is checked, so that guessing at one
+# key's secret is limited too); a call without a key counts per address. The counts live
+# in the process (``API_RATE_LIMIT_STORAGE``, memory:// by default): with several workers,
+# each counts its own share unless a shared storage is configured.
+
+def _rate_key() -> str:
+    _scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    parts = key.strip().split("_")
+    if len(parts) >= 3:
+        return f"key:{parts[1]}"
+    return f"address:{get_remote_address()}"
+
+
+def _rate() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _too_many(limit):
+    return problems.problem(429, headers={
+        "Retry-After": str(max(1, math.ceil(limit.reset_at - time.time())))})
+
+
+limiter = Limiter(key_func=_rate_key, default_limits=[], headers_enabled=False)
+limiter.limit(_rate, on_breach=_too_many)(bp)
 
 
 # --- authentication -----------------------------------------------------------------
@@ -352,6 +385,7 @@ def init_api(app) -> None:
         app.config.setdefault(name, value)
     api.init_app(app)
     api.register_blueprint(bp)
+    limiter.init_app(app)
     from werkzeug.exceptions import HTTPException, InternalServerError
 
     from ..core.errors import handle_http_error, handle_server_error

@@ -232,3 +232,17 @@ def test_the_document_says_errors_are_problem_documents(client):
     for name in ("UNPROCESSABLE_ENTITY", "DEFAULT_ERROR"):
         response = document["components"]["responses"][name]
         assert list(response["content"]) == ["application/problem+json"]
+
+
+def test_a_key_over_its_rate_limit_gets_429_with_retry_after(app, world, make_key, call,
+                                                            monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    _, key = make_key(Scope.READ)
+    _, other = make_key(Scope.READ, organisation=world.other_organisation)
+    answers = [call(key, "GET", "/api/v1/requests").status_code for _i in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = call(key, "GET", "/api/v1/requests", language="fr")
+    assert refused.mimetype == PROBLEM and refused.json["title"] == "Trop de requêtes"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61      # the window, rounded up
+    # Another key counts on its own.
+    assert call(other, "GET", "/api/v1/requests").status_code == 200
