@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, enum_type
@@ -100,3 +100,22 @@ class ApiKey(db.Model):
         if user.is_admin:
             return True
         return user.can_manage_colleagues() and user.organisation_id == self.organisation_id
+
+
+class IdempotentResponse(db.Model):
+    """The answer to a POST sent with an ``Idempotency-Key``: the same key and body again
+    get the same answer, without doing the work twice (a system that lost the answer to a
+    timeout retries safely). Another body under the same key is refused."""
+
+    __tablename__ = "api_idempotent_responses"
+    __table_args__ = (UniqueConstraint("api_key_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    key: Mapped[str] = mapped_column(String(100))
+    # SHA-256 of the method, the path and the body as sent.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields, validate
+from sqlalchemy.exc import IntegrityError
 
 from ..bookings.models import InterpretingRequest, RequestStatus
 from ..bookings.services.requests import (
@@ -32,7 +33,7 @@ from ..core.rules import RuleError
 from ..extensions import csrf, db
 from ..organisations.models import WORKING_LANGUAGES
 from ..register.models import Direction, Domain, Gender, Modality
-from . import problems
+from . import idempotency, problems
 from .keys import recognise
 
 API_CONFIG = {
@@ -336,16 +337,29 @@ def list_requests(args):
 @bp.arguments(NewRequestSchema)
 @bp.response(201, RequestSchema)
 @bp.alt_response(422, description="Refused: problem+json naming the fields")
+@bp.doc(parameters=[{"name": idempotency.HEADER, "in": "header", "required": False,
+                     "schema": {"type": "string", "maxLength": idempotency.MAX_KEY},
+                     "description": "The same key and body again get the first answer"}])
 def create(data):
     """Ask for an interpreter or a translation; routed as a request from the web form."""
     _write_access()
+    replayed = idempotency.replay(g.api_key)
+    if replayed is not None:
+        return replayed
     try:
         item = create_request(g.api_key.user, _details(data))
     except RuleError as error:
         return _refused(error)
-    db.session.commit()
-    return item, 201, {"Location": url_for("api_v1.read", request_id=item.id),
-                       "ETag": _etag(item)}
+    location = url_for("api_v1.read", request_id=item.id)
+    body = idempotency.remember(g.api_key, 201, RequestSchema().dump(item), location)
+    try:
+        db.session.commit()
+    except IntegrityError:          # the same key, sent twice at once: one wins
+        db.session.rollback()
+        abort(409)
+    response = current_app.response_class(body, status=201, mimetype="application/json")
+    response.headers.update({"Location": location, "ETag": _etag(item)})
+    return response
 
 
 @bp.route("/requests/<int:request_id>")

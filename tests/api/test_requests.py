@@ -246,3 +246,24 @@ def test_a_key_over_its_rate_limit_gets_429_with_retry_after(app, world, make_ke
     assert 1 <= int(refused.headers["Retry-After"]) <= 61      # the window, rounded up
     # Another key counts on its own.
     assert call(other, "GET", "/api/v1/requests").status_code == 200
+
+
+def test_a_retried_post_with_the_same_idempotency_key_creates_one_request(world, make_key,
+                                                                          call):
+    _, key = make_key()
+    body = _on_site(case_reference="RETRY-1")
+    first = call(key, "POST", "/api/v1/requests", body, headers={"Idempotency-Key": "a-1"})
+    again = call(key, "POST", "/api/v1/requests", body, headers={"Idempotency-Key": "a-1"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json == first.json and again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert db.session.query(InterpretingRequest).filter_by(case_reference="RETRY-1").count() == 1
+    other = call(key, "POST", "/api/v1/requests", _on_site(case_reference="RETRY-2"),
+                 headers={"Idempotency-Key": "a-1"}, language="fr")
+    assert other.status_code == 422 and other.mimetype == PROBLEM
+    assert other.json["errors"][0]["field"] == "Idempotency-Key"
+    assert db.session.query(InterpretingRequest).filter_by(case_reference="RETRY-2").count() == 0
+    # The same key of another API key is another call.
+    _, second_key = make_key()
+    assert call(second_key, "POST", "/api/v1/requests", body,
+                headers={"Idempotency-Key": "a-1"}).status_code == 201
