@@ -302,6 +302,15 @@ def _details(data: dict) -> RequestDetails:
         urgent=data.get("urgent", False))
 
 
+def _errors(*codes):
+    """Document the problem documents a view may answer (every view: 401 and 429)."""
+    def decorate(view):
+        for code in sorted({401, 429, *codes}, reverse=True):
+            view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+    return decorate
+
+
 def _refused(error: RuleError):
     db.session.rollback()
     return problems.problem(422, errors=[(FIELD_NAMES.get(field, field), message)
@@ -311,6 +320,7 @@ def _refused(error: RuleError):
 @bp.route("/requests")
 @bp.arguments(ListArgsSchema, location="query")
 @bp.response(200, RequestListSchema)
+@_errors()
 def list_requests(args):
     """The organisation's requests, newest first, a page at a time."""
     statement = requests_of_organisation(g.api_key.organisation_id).order_by(None).order_by(
@@ -337,6 +347,7 @@ def list_requests(args):
 @bp.arguments(NewRequestSchema)
 @bp.response(201, RequestSchema)
 @bp.alt_response(422, description="Refused: problem+json naming the fields")
+@_errors(403, 409, 413)
 @bp.doc(parameters=[{"name": idempotency.HEADER, "in": "header", "required": False,
                      "schema": {"type": "string", "maxLength": idempotency.MAX_KEY},
                      "description": "The same key and body again get the first answer"}])
@@ -364,6 +375,7 @@ def create(data):
 
 @bp.route("/requests/<int:request_id>")
 @bp.response(200, RequestSchema)
+@_errors(404)
 def read(request_id):
     item = _own_request(request_id)
     return item, 200, {"ETag": _etag(item)}
@@ -373,6 +385,7 @@ def read(request_id):
 @bp.arguments(CancelSchema)
 @bp.response(200, RequestSchema)
 @bp.alt_response(412, description="If-Match names another version of the request")
+@_errors(403, 404, 413, 422)
 def cancel(data, request_id):
     """Cancel the request and its booking; ``cancelled_late`` says whether it was late by
     the service's policy."""

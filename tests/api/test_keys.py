@@ -46,6 +46,7 @@ def test_a_nameless_key_is_refused_in_french(world, client_for):
         f"/organisations/{world.organisation.id}/api-keys",
         data={"name": "", "scope": "read", "days": "30"}, headers={"Accept-Language": "fr"})
     assert 'data-testid="new-api-key"' not in page.text
+    assert 'id="name"' in page.text and "is-invalid" in page.text
     assert db.session.scalar(db.select(db.func.count(ApiKey.id))) == 0
 
 

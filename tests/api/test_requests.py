@@ -229,9 +229,12 @@ def test_a_body_over_the_limit_is_a_413_problem(world, make_key, call):
 
 def test_the_document_says_errors_are_problem_documents(client):
     document = client.get("/api/v1/openapi.json").json
-    for name in ("UNPROCESSABLE_ENTITY", "DEFAULT_ERROR"):
+    for name in ("UNPROCESSABLE_ENTITY", "DEFAULT_ERROR", "UNAUTHORIZED", "NOT_FOUND",
+                 "FORBIDDEN", "TOO_MANY_REQUESTS"):
         response = document["components"]["responses"][name]
         assert list(response["content"]) == ["application/problem+json"]
+    read = document["paths"]["/api/v1/requests/{request_id}"]["get"]["responses"]
+    assert {"200", "401", "404", "429"} <= set(read)
 
 
 def test_a_key_over_its_rate_limit_gets_429_with_retry_after(app, world, make_key, call,
