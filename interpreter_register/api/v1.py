@@ -20,8 +20,9 @@ from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields, validate
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
-from ..bookings.models import InterpretingRequest, RequestStatus
+from ..bookings.models import Booking, InterpretingRequest, RequestStatus
 from ..bookings.services.requests import (
     RequestDetails,
     cancel_request,
@@ -32,7 +33,7 @@ from ..core.permissions import Forbidden
 from ..core.rules import RuleError
 from ..extensions import csrf, db
 from ..organisations.models import WORKING_LANGUAGES
-from ..register.models import Direction, Domain, Gender, Modality
+from ..register.models import Direction, Domain, Gender, Modality, Tier
 from . import idempotency, problems
 from .keys import recognise
 
@@ -215,6 +216,20 @@ class NewRequestSchema(Schema):
     urgent = fields.Boolean()
 
 
+class BookingSchema(Schema):
+    """Who is booked, as the organisation sees it on the request's page."""
+
+    id = fields.Integer()
+    status = fields.String(attribute="status.value")
+    interpreter = fields.String(attribute="person.full_name")
+    tier = fields.Function(lambda booking: booking.tier_enum.name.lower(), metadata={
+        "enum": [tier.name.lower() for tier in Tier]})
+    starts_at = Utc(allow_none=True)
+    ends_at = Utc(allow_none=True)
+    deadline_on = fields.Date(allow_none=True)
+    confirmed_at = Utc()
+
+
 class RequestSchema(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -243,6 +258,8 @@ class RequestSchema(Schema):
     created_at = Utc()
     cancelled_at = Utc(allow_none=True)
     cancelled_late = fields.Boolean(allow_none=True)
+    booking = fields.Nested(BookingSchema, attribute="live_booking", allow_none=True,
+                            metadata={"description": "the live booking, when someone is booked"})
 
 
 class RequestListSchema(Schema):
@@ -337,6 +354,9 @@ def list_requests(args):
     if args.get("cursor"):
         statement = statement.where(InterpretingRequest.id < _after(args["cursor"]))
     limit = args["limit"]
+    # Each item names its booked interpreter: load them with the page, not one by one.
+    statement = statement.options(
+        selectinload(InterpretingRequest.bookings).joinedload(Booking.person))
     items = list(db.session.scalars(statement.limit(limit + 1)))
     more = len(items) > limit
     items = items[:limit]

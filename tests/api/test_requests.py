@@ -270,3 +270,13 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_one_request(world,
     _, second_key = make_key()
     assert call(second_key, "POST", "/api/v1/requests", body,
                 headers={"Idempotency-Key": "a-1"}).status_code == 201
+
+
+def test_a_booked_request_names_the_interpreter_and_their_tier(world, make_key, call):
+    _, key = make_key(Scope.READ)
+    booked = call(key, "GET", f"/api/v1/requests/{world.booking.request_id}").json
+    assert booked["status"] == "booked"
+    assert booked["booking"]["interpreter"] == "Fatima Haddad"
+    assert booked["booking"]["tier"] == "certified"
+    assert booked["booking"]["starts_at"] == booked["starts_at"]
+    assert call(key, "GET", f"/api/v1/requests/{world.request.id}").json["booking"] is None
