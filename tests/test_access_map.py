@@ -236,6 +236,7 @@ ACCESS = {
     ("api_v1.create", "POST"): everyone(UNAUTHORISED),
     ("api_v1.read", "GET"): everyone(UNAUTHORISED),
     ("api_v1.cancel", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.languages", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.

@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -33,7 +34,7 @@ from ..core.permissions import Forbidden
 from ..core.rules import RuleError
 from ..extensions import csrf, db
 from ..organisations.models import WORKING_LANGUAGES
-from ..register.models import Direction, Domain, Gender, Modality, Tier
+from ..register.models import Direction, Domain, Gender, Language, Modality, Tier
 from . import idempotency, problems
 from .keys import recognise
 
@@ -418,6 +419,27 @@ def cancel(data, request_id):
         return _refused(error)
     db.session.commit()
     return item, 200, {"ETag": _etag(item)}
+
+
+# --- the register's languages --------------------------------------------------------
+
+class LanguageSchema(Schema):
+    code = fields.String(metadata={"description": "ISO 639-1, else 639-3"})
+    names = fields.Function(lambda language: {ui: language.name(ui) for ui in WORKING_LANGUAGES},
+                            metadata={"description": "the name in nl, fr and de"})
+
+
+class LanguageListSchema(Schema):
+    items = fields.List(fields.Nested(LanguageSchema))
+
+
+@bp.route("/languages")
+@bp.response(200, LanguageListSchema)
+@_errors()
+def languages():
+    """The languages the register knows, to ask for (any other ISO 639 code is accepted
+    too, as demand: the register then adds it)."""
+    return {"items": db.session.scalars(select(Language).order_by(Language.code))}
 
 
 @bp.errorhandler(Forbidden)

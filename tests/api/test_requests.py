@@ -280,3 +280,12 @@ def test_a_booked_request_names_the_interpreter_and_their_tier(world, make_key, 
     assert booked["booking"]["tier"] == "certified"
     assert booked["booking"]["starts_at"] == booked["starts_at"]
     assert call(key, "GET", f"/api/v1/requests/{world.request.id}").json["booking"] is None
+
+
+def test_any_key_reads_the_registers_languages_named_in_three_languages(world, make_key,
+                                                                        call):
+    _, key = make_key(Scope.READ, organisation=world.other_organisation)
+    items = call(key, "GET", "/api/v1/languages").json["items"]
+    arabic = next(item for item in items if item["code"] == "ar")
+    assert arabic["names"] == {"nl": "Arabisch", "fr": "Arabe", "de": "Arabisch"}
+    assert [item["code"] for item in items] == sorted(item["code"] for item in items)
