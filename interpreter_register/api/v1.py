@@ -146,6 +146,19 @@ def _authenticate():
     g.api_key = api_key
 
 
+# Every call is logged without its body (which may carry client data: case references,
+# notes), nor its query (a case reference may be a filter): who, what, how it ended.
+calls = logging.getLogger("interpreter_register.api.calls")
+
+
+@bp.after_request
+def _log_call(response):
+    api_key = g.get("api_key")
+    calls.info("%s %s %s key=%s", request.method, request.path, response.status_code,
+               api_key.prefix if api_key is not None else "-")
+    return response
+
+
 def _write_access() -> None:
     if not g.api_key.can_write:
         abort(403)

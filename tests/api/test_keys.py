@@ -71,3 +71,10 @@ def test_another_organisations_key_cannot_be_revoked_through_ones_own(world, cli
     assert response.status_code == 404
     db.session.expire_all()
     assert not api_key.is_revoked
+
+
+def test_the_contact_person_finds_the_keys_in_the_menu_a_colleague_does_not(world,
+                                                                            client_for):
+    link = f'href="/organisations/{world.organisation.id}/api-keys"'
+    assert link in client_for(world.contact_person).get("/").text
+    assert link not in client_for(world.requester).get("/").text

@@ -289,3 +289,15 @@ def test_any_key_reads_the_registers_languages_named_in_three_languages(world, m
     arabic = next(item for item in items if item["code"] == "ar")
     assert arabic["names"] == {"nl": "Arabisch", "fr": "Arabe", "de": "Arabisch"}
     assert [item["code"] for item in items] == sorted(item["code"] for item in items)
+
+
+def test_calls_are_logged_without_bodies_or_queries(world, make_key, call, caplog):
+    api_key, key = make_key()
+    caplog.set_level("INFO", logger="interpreter_register.api.calls")
+    call(key, "POST", "/api/v1/requests", _on_site(notes="Secret of the client"))
+    call(key, "GET", "/api/v1/requests?case_reference=HIS-4711")
+    lines = [record.getMessage() for record in caplog.records
+             if record.name == "interpreter_register.api.calls"]
+    assert lines == [f"POST /api/v1/requests 201 key={api_key.prefix}",
+                     f"GET /api/v1/requests 200 key={api_key.prefix}"]
+    assert "Secret" not in caplog.text and "HIS-4711" not in caplog.text
