@@ -1,17 +1,22 @@
 """``Idempotency-Key`` on POST: a retried call gets the first answer, the work done once."""
 
 import hashlib
+from datetime import timedelta
 
 from flask import current_app, json, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from ..core.time import utcnow
 from ..extensions import db
 from . import problems
 from .models import IdempotentResponse
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 100
+# How long an answer is kept: a system retries within minutes; after a day the key may
+# name a new call. A key's old answers go when it stores a new one (no job needed).
+KEPT_FOR = timedelta(hours=24)
 
 
 def _fingerprint() -> str:
@@ -31,7 +36,8 @@ def replay(api_key):
     if not key or len(key) > MAX_KEY:
         return problems.problem(422, errors=[(HEADER, _l("At most 100 characters."))])
     stored = db.session.scalar(select(IdempotentResponse).where(
-        IdempotentResponse.api_key_id == api_key.id, IdempotentResponse.key == key))
+        IdempotentResponse.api_key_id == api_key.id, IdempotentResponse.key == key,
+        IdempotentResponse.created_at >= utcnow() - KEPT_FOR))
     if stored is None:
         return None
     if stored.fingerprint != _fingerprint():
@@ -51,6 +57,10 @@ def remember(api_key, status: int, body: dict, location: str | None) -> str:
     text = json.dumps(body)
     key = request.headers.get(HEADER)
     if key:
+        db.session.execute(delete(IdempotentResponse).where(
+            IdempotentResponse.api_key_id == api_key.id,
+            (IdempotentResponse.created_at < utcnow() - KEPT_FOR)
+            | (IdempotentResponse.key == key)))
         db.session.add(IdempotentResponse(api_key_id=api_key.id, key=key,
                                           fingerprint=_fingerprint(), status=status,
                                           body=text, location=location))

@@ -301,3 +301,20 @@ def test_calls_are_logged_without_bodies_or_queries(world, make_key, call, caplo
     assert lines == [f"POST /api/v1/requests 201 key={api_key.prefix}",
                      f"GET /api/v1/requests 200 key={api_key.prefix}"]
     assert "Secret" not in caplog.text and "HIS-4711" not in caplog.text
+
+
+def test_an_idempotent_answer_is_kept_a_day_then_the_key_names_a_new_call(
+        world, make_key, call):
+    from interpreter_register.api.models import IdempotentResponse
+    _, key = make_key()
+    body = _on_site(case_reference="DAY-1")
+    assert call(key, "POST", "/api/v1/requests", body,
+                headers={"Idempotency-Key": "d-1"}).status_code == 201
+    stored = db.session.scalar(db.select(IdempotentResponse))
+    stored.created_at = stored.created_at - timedelta(hours=25)
+    db.session.commit()
+    again = call(key, "POST", "/api/v1/requests", body, headers={"Idempotency-Key": "d-1"})
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert db.session.query(InterpretingRequest).filter_by(case_reference="DAY-1").count() == 2
+    # The old answer made way for the new one.
+    assert db.session.scalar(db.select(db.func.count(IdempotentResponse.id))) == 1
