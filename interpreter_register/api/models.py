@@ -83,10 +83,15 @@ class ApiKey(db.Model):
         return self.revoked_at is not None
 
     def is_usable(self, now: datetime) -> bool:
-        """Not revoked, not expired, its user and its organisation (or service) active."""
+        """Not revoked, not expired, its organisation (or service) active, and its user
+        active and still of that organisation (or service): a key never follows a person
+        who moved elsewhere."""
         owner = self.organisation or self.service
+        still_theirs = (self.user.requests_for(self.organisation_id)
+                        if self.organisation_id is not None
+                        else self.user.dispatches_for(self.service_id))
         return (not self.is_revoked and now < self.expires_at and self.user.active
-                and owner.active)
+                and owner.active and still_theirs)
 
     def matches(self, key: str) -> bool:
         return hmac.compare_digest(self.secret_hash, hash_secret(key))

@@ -111,7 +111,8 @@ def test_a_read_key_cannot_write(world, make_key, call):
 
 
 @pytest.mark.parametrize("case", ["revoked", "expired", "user_deactivated",
-                                  "organisation_deactivated", "wrong_secret", "none", "basic"])
+                                  "organisation_deactivated", "user_moved", "wrong_secret",
+                                  "none", "basic"])
 def test_a_key_that_is_not_valid_answers_401(world, make_key, call, case):
     api_key, key = make_key()
     now = datetime.now(UTC)
@@ -122,6 +123,8 @@ def test_a_key_that_is_not_valid_answers_401(world, make_key, call, case):
         api_key.expires_at = now - timedelta(seconds=1)
     elif case == "user_deactivated":
         world.contact_person.deactivate()
+    elif case == "user_moved":
+        world.contact_person.organisation = world.other_organisation
     elif case == "organisation_deactivated":
         world.organisation.active = False
     elif case == "wrong_secret":
