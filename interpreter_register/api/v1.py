@@ -20,7 +20,7 @@ from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 
 from ..bookings.models import Booking, InterpretingRequest, RequestStatus
@@ -106,7 +106,7 @@ csrf.exempt(bp)
 # --- rate limits --------------------------------------------------------------------
 # Per key (by its public prefix, read before the key is checked, so that guessing at one
 # key's secret is limited too); a call without a key counts per address. The counts live
-# in the process (``API_RATE_LIMIT_STORAGE``, memory:// by default): with several workers,
+# in the process (``RATELIMIT_STORAGE_URI``, memory:// by default): with several workers,
 # each counts its own share unless a shared storage is configured.
 
 def _rate_key() -> str:
@@ -141,8 +141,11 @@ def _authenticate():
     if api_key is None:
         db.session.rollback()
         abort(401)
-    if db.session.dirty:             # its time of last use
-        db.session.commit()
+    if db.session.dirty:             # its time of last use: worth a try, never a failure
+        try:
+            db.session.commit()
+        except OperationalError:     # SQLite busy with another writer: next time
+            db.session.rollback()
     g.api_key = api_key
 
 
