@@ -321,3 +321,16 @@ def test_an_idempotent_answer_is_kept_a_day_then_the_key_names_a_new_call(
     assert db.session.query(InterpretingRequest).filter_by(case_reference="DAY-1").count() == 2
     # The old answer made way for the new one.
     assert db.session.scalar(db.select(db.func.count(IdempotentResponse.id))) == 1
+
+
+def test_a_language_new_to_the_register_is_accepted_as_demand_a_non_code_refused(
+        world, make_key, call):
+    from interpreter_register.register.models import Language
+    _, key = make_key()
+    assert db.session.get(Language, "ti") is None
+    asked = call(key, "POST", "/api/v1/requests", _on_site(language="ti"))
+    assert asked.status_code == 201 and asked.json["language"] == "ti"
+    assert db.session.get(Language, "ti") is not None
+    refused = call(key, "POST", "/api/v1/requests", _on_site(language="zzq"), language="nl")
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.json["errors"]] == ["language"]
