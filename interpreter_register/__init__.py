@@ -28,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_converters(app)
     _register_blueprints(app)
     _register_hooks(app)
+    from .api.v1 import init_api
+    init_api(app)
 
     from .cli import register_commands
     register_commands(app)
@@ -55,6 +57,7 @@ def _configure_logging(app: Flask) -> None:
 
 def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
+    from .api import models as _api  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
     from .bookings import workload as _workload  # noqa: F401 - kept in every flush
@@ -114,6 +117,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .api.views import bp as api_keys_bp
     from .auth.views import bp as auth_bp
     from .bookings.views import dispatch_bp, portal_bp, requests_bp, revisions_bp
     from .calendar.views import bp as calendar_bp
@@ -132,7 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, home_bp, auth_bp, users_bp, organisations_bp, register_bp,
                       public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
                       calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp,
-                      sheets_bp):
+                      sheets_bp, api_keys_bp):
         app.register_blueprint(blueprint)
 
 

@@ -54,7 +54,7 @@ def translate_compile():
 @with_appcontext
 def seed_demo():
     """Fill an empty database with a small, realistic world and one login per role."""
-    from .demo.seed import DEMO_LOGINS, seed
+    from .demo.seed import CREATED_API_KEY, DEMO_LOGINS, seed
 
     created = seed()
     db.session.commit()
@@ -76,6 +76,9 @@ def seed_demo():
     if feed:
         click.echo(f"Calendar feed of the demo interpreter (subscribe from a calendar client):"
                    f"\n  {feed}")
+    if created and CREATED_API_KEY:
+        click.echo("API key of OCMW Gent's planning system (shown only now; docs/api.md):"
+                   f"\n  {CREATED_API_KEY.pop('key')}")
 
 
 def demo_feed_url() -> str | None:

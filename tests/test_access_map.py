@@ -7,6 +7,7 @@ new view cannot be added without deciding who may open it.
 import pytest
 
 OK, LOGIN, FORBIDDEN, MISSING, BAD = "ok", "login", "403", "404", "400"
+UNAUTHORISED = "401"
 ROLES = ("anonymous", "admin", "register_staff", "dispatcher", "requester", "contact_person",
          "other_contact_person", "interpreter", "other_interpreter")
 
@@ -273,6 +274,22 @@ ACCESS = {
     ("sheets.receipt_by_link", "GET"): everyone(),
     ("portal.answer_series_offer", "GET"): everyone(),
     ("portal.answer_series_offer", "POST"): everyone(),
+    # API keys: administrators for any organisation, a contact person for their own; a
+    # plain requester is refused, another organisation's contact person gets 404.
+    ("api_keys.index", "GET"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    ("api_keys.index", "POST"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    ("api_keys.revoke", "POST"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    # The API's description is public; the API itself answers only to a key, never to a
+    # logged-in browser (no session, so no cross-site request can use one): 401 for all.
+    ("api-docs.openapi_json", "GET"): everyone(),
+    ("api_v1.list_requests", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.create", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.read", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.cancel", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.languages", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.
@@ -337,6 +354,16 @@ def document_id(world) -> int:
             FileStorage(io.BytesIO(b"%PDF-1.4 briefing"), "briefing.pdf"), "briefing")
         db.session.commit()
     return world.document.id
+
+
+def api_key_id(world) -> int:
+    from interpreter_register.api.keys import create_key
+    from interpreter_register.extensions import db
+    if not hasattr(world, "api_key"):
+        world.api_key, _key = create_key(world.contact_person, world.organisation,
+                                         "Planning", "read", 365)
+        db.session.commit()
+    return world.api_key.id
 
 
 def settled_sheet(world):
@@ -413,6 +440,7 @@ def _values(app, rule, world) -> dict:
         "sheet_id": sheet.id if sheet else None,
         "expense_id": sheet.current.expenses[0].id if sheet else None,
         "series_id": offered_series(world).id if "series_id" in rule.arguments else None,
+        "key_id": api_key_id(world) if "key_id" in rule.arguments else None,
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
         else series_token(world) if rule.endpoint == "portal.answer_series_offer"
         else booking_token(sheet.booking) if sheet is not None

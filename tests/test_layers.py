@@ -26,7 +26,8 @@ LAYERS = (
     # tariffs and invoices; messages and documents on requests; feedback, complaints,
     # renewals
     ("billing", "collaboration", "quality"),
-    ("jobs", "reports", "users", "home"),    # the areas built on all of the above
+    # the areas built on all of the above; api: the systems of organisations and services
+    ("jobs", "reports", "users", "home", "api"),
     ("demo",),                               # the demo world, through the services
     ("cli",),                                # flask commands
     ("__init__",),                           # create_app: wires it all together

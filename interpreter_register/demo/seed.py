@@ -11,6 +11,8 @@ from itertools import cycle
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..api.keys import create_key
+from ..api.models import Scope
 from ..auth import two_factor
 from ..auth.models import Role, User
 from ..core import settings
@@ -93,6 +95,7 @@ def seed() -> bool:
     _sign_in_security()
     seed_bookings(persons, today_in_brussels())
     seed_feedback(today_in_brussels())
+    _api_key(organisations["OCMW Gent"])
     db.session.flush()
     _mail_trouble()
     return True
@@ -119,6 +122,20 @@ def _mail_trouble() -> None:
     message.last_error = ("SMTPRecipientsRefused: {'former.colleague@example.org': "
                           "(550, b'5.1.1 Mailbox unavailable')}")
     db.session.flush()
+
+
+# The demo's API key in clear, for ``seed-demo`` to print once: like the page that creates
+# a key, nothing shows it again.
+CREATED_API_KEY: dict[str, str] = {}
+
+
+def _api_key(organisation) -> None:
+    """OCMW Gent's planning system has a key (its contact person made it: see the page
+    Organisation → API keys), so that a newcomer can call /api/v1 at once."""
+    contact = db.session.scalar(db.select(User).where(User.email == "requester@example.org"))
+    _api_key_row, key = create_key(contact, organisation, "Planning OCMW Gent", Scope.WRITE,
+                                   365)
+    CREATED_API_KEY["key"] = key
 
 
 def _services() -> dict[str, InterpretingService]:

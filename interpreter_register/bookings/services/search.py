@@ -92,11 +92,16 @@ def _page(statement, page: int):
         page=page, per_page=PAGE_SIZE, error_out=False)
 
 
+def requests_of_organisation(organisation_id: int):
+    """Every request of the organisation (the pages and the API narrow and order it)."""
+    return select(InterpretingRequest).where(
+        InterpretingRequest.organisation_id == organisation_id)
+
+
 def organisation_requests(organisation_id: int, search: RequestSearch, now: datetime,
                           page: int = 1):
     """A page of the organisation's requests that match, upcoming first then past."""
-    statement = select(InterpretingRequest).where(
-        InterpretingRequest.organisation_id == organisation_id)
+    statement = requests_of_organisation(organisation_id)
     return _page(_ordered(_common(statement, search, all_statuses=False), now), page)
 
 

@@ -1,0 +1,73 @@
+"""Where contact persons (their organisation's) and administrators (any) manage API keys."""
+
+from flask import Blueprint, abort, make_response, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..core.edge import one_click
+from ..core.forms import ConfirmForm
+from ..core.permissions import require, roles_required
+from ..core.rules import RuleError, show_on_form
+from ..extensions import db
+from ..organisations.models import Organisation
+from . import keys
+from .forms import ApiKeyForm
+from .models import ApiKey, Scope
+
+bp = Blueprint("api_keys", __name__)
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    """Administrators see any; a contact person their own; another organisation's is 404."""
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if current_user.is_admin:
+        return organisation
+    if not current_user.requests_for(organisation.id):
+        abort(404)
+    require(current_user.can_manage_colleagues(), "only contact persons manage keys")
+    return organisation
+
+
+def _page(organisation, form, created=None):
+    response = make_response(render_template(
+        "api/keys.html", organisation=organisation, form=form, created=created,
+        api_keys=keys.keys_of_organisation(organisation.id), confirm=ConfirmForm()))
+    # The page may show a new key once: never keep it in a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/organisations/<int:organisation_id>/api-keys", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.REQUESTER)
+def index(organisation_id):
+    organisation = _organisation(organisation_id)
+    form = ApiKeyForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = keys.create_key(current_user, organisation, form.name.data,
+                                      Scope(form.scope.data), form.days.data)
+        except RuleError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            form = ApiKeyForm(formdata=None)
+    return _page(organisation, form, created)
+
+
+@bp.route("/organisations/<int:organisation_id>/api-keys/<int:key_id>/revoke",
+          methods=["POST"])
+@roles_required(Role.ADMIN, Role.REQUESTER)
+def revoke(organisation_id, key_id):
+    organisation = _organisation(organisation_id)
+    api_key = db.session.get(ApiKey, key_id)
+    if api_key is None or api_key.organisation_id != organisation.id:
+        abort(404)
+    return one_click(lambda: keys.revoke_key(current_user, api_key),
+                     _("The key “%(name)s” is revoked: it no longer works.",
+                       name=api_key.name),
+                     url_for("api_keys.index", organisation_id=organisation.id),
+                     confirm=(_("Revoke the key “%(name)s”? The system that uses it stops "
+                                "working at once.", name=api_key.name), _("Revoke")))
