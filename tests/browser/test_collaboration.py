@@ -29,7 +29,7 @@ def test_a_thread_between_requester_dispatcher_and_interpreter(browser, live_ser
     switch_to(requester, "fr")
     requester.goto(f"{live_server.url}/requests/{item.id}")
     requester.get_by_label("Votre message").fill("La réunion a lieu au deuxième étage.")
-    requester.get_by_role("button", name="Envoyer").click()
+    requester.locator("#thread").get_by_role("button", name="Envoyer").click()
     expect(requester.get_by_role("status").first).to_contain_text("Votre message est envoyé")
     assert serious_violations(requester) == []
 
@@ -39,7 +39,7 @@ def test_a_thread_between_requester_dispatcher_and_interpreter(browser, live_ser
     thread = dispatcher.locator("#thread")
     expect(thread).to_contain_text("La réunion a lieu au deuxième étage.")
     dispatcher.get_by_label("Uw bericht").fill("Genoteerd, bedankt.")
-    dispatcher.get_by_role("button", name="Versturen").click()
+    dispatcher.locator("#thread").get_by_role("button", name="Versturen").click()
 
     interpreter = browser.new_page()
     log_in(interpreter, live_server, world.interpreter.email)
