@@ -49,7 +49,12 @@ def log_in(page: Page, live_server, email: str, password: str = PASSWORD, langua
 
 
 def switch_to(page: Page, language: str):
-    page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
+    # The page in the new language is a new page: wait for it to have loaded, so that the
+    # next click is on it and not on the page it replaces.
+    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=LANGUAGE_BUTTON[language]).click()
+    page.wait_for_load_state()
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 

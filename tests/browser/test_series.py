@@ -79,7 +79,7 @@ def test_a_dispatcher_books_the_series_to_one_interpreter(page, live_server):
         return world
     world = live_server.seed(build)
     log_in(page, live_server, world.dispatcher.email)
-    page.get_by_role("link", name="Wachtrij").click()
+    page.get_by_role("link", name="Wachtrij", exact=True).click()
     page.get_by_role("link", name="Reeks, datum 1").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world.series.number)
     row = page.locator("main table").last.locator("tbody tr").filter(has_text="Fatima Haddad")
