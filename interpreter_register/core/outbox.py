@@ -89,6 +89,16 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
+def _any_due() -> bool:
+    """Whether any message is due, read without taking SQLite's write lock: an idle worker
+    polls often, and every claim takes the lock that the web requests' changes need."""
+    db.session.rollback()
+    found = db.session.scalar(select(OutboxMessage.id).where(
+        text(PENDING), OutboxMessage.next_attempt_at <= utcnow()).limit(1))
+    db.session.rollback()
+    return found is not None
+
+
 def _claim(limit: int) -> list[int]:
     """Take up to ``limit`` due messages for this worker and count the attempt; while it
     holds them their next attempt lies past the claim, so no other worker takes them
@@ -135,6 +145,8 @@ def deliver_pending(limit: int = 50) -> int:
 
     Each is claimed on its own, so that a claim never outlasts the time its own delivery
     may take (MAIL_TIMEOUT per exchange, far below OUTBOX_CLAIM_SECONDS)."""
+    if not _any_due():
+        return 0
     sent = 0
     for _ in range(limit):
         claimed = _claim(1)

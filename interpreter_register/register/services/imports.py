@@ -61,6 +61,8 @@ def import_now(acting, data: bytes, filename: str, language: str | None = None) 
 def advance(run_id: int | None = None) -> int:
     """One step of one import (of ``run_id``, or of any that waits): check a queued file,
     or write the next chunk of a checked one. Returns 1 when it did one, else 0."""
+    if run_id is None and not _any_waiting():
+        return 0
     if _write_chunk(run_id):
         return 1
     claimed = _claim_queued(run_id)
@@ -80,6 +82,16 @@ def _first_free(stage: ImportStage, run_id: int | None, *conditions) -> ImportRu
     if run_id is not None:
         statement = statement.where(ImportRun.id == run_id)
     return db.session.scalar(statement)
+
+
+def _any_waiting() -> bool:
+    """Whether any import waits to be checked or written, read without SQLite's write lock
+    (an idle worker polls often; see ``core.outbox._any_due``)."""
+    db.session.rollback()
+    found = db.session.scalar(select(ImportRun.id).where(ImportRun.stage.in_(
+        (ImportStage.QUEUED.value, ImportStage.WRITING.value))).limit(1))
+    db.session.rollback()
+    return found is not None
 
 
 def _claim_queued(run_id: int | None) -> tuple[int, str] | None:
