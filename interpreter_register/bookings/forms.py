@@ -53,6 +53,7 @@ from .models import (
 )
 from .recurrence import MAX_OCCURRENCES, Frequency
 from .services.requests import RequestDetails, request_problems
+from .services.search import RequestSearch
 from .wording import page_wording
 
 # Which of the month's weekdays, as the choices of a select (NTH_WORDS go in sentences).
@@ -255,10 +256,9 @@ class RequestSearchForm(Form):
                                        *((s.value, s.label) for s in RequestStatus)])
 
 
-def search_of(form: "RequestSearchForm"):
+def search_of(form: "RequestSearchForm") -> RequestSearch:
     """What a search form asks for, a refused field counting as empty (a hand-made or
     stale address still shows a page, with the refusal on the form)."""
-    from .services.search import RequestSearch
     names = ("reference", "status", "language", "organisation", "interpreter")
     return RequestSearch(**{name: form.value(name) or "" for name in names if name in form},
                          first_day=form.value("first_day"), last_day=form.value("last_day"))

@@ -15,7 +15,7 @@ Mails say what arrived and link to the request; a document is never attached to 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core import settings, uploads
 from ..core.permissions import require
@@ -71,7 +71,9 @@ def add(acting, request, file, purpose: str, person=None) -> RequestDocument:
                         _l("Documents can no longer be added to this request."), "purpose")
     if file is None or not getattr(file, "filename", None):
         raise RuleError(_l("Choose a file to send."), "document")
-    if len(documents_of(request)) >= MAX_DOCUMENTS:
+    held = db.session.scalar(select(func.count()).select_from(RequestDocument)
+                             .where(RequestDocument.request_id == request.id))
+    if held >= MAX_DOCUMENTS:
         raise RuleError(_l("A request holds at most %(n)d documents.", n=MAX_DOCUMENTS),
                         "document")
     limit = settings.value(DOCUMENT_MAX_MB.key) * 1024 * 1024

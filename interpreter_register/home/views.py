@@ -61,7 +61,7 @@ def _requester_home():
     contacts = [u for u in colleagues_of(current_user) if u.is_contact_person and u.active]
     return render_template("home/requester.html", organisation=organisation,
                            work=work.requester_work(organisation.id, utcnow()),
-                           sheets=sheet_lists.of_organisation(organisation.id, utcnow()),
+                           sheets_to_confirm=sheet_lists.to_confirm(organisation.id),
                            services=services_serving(organisation.postcode), contacts=contacts)
 
 
@@ -70,7 +70,7 @@ def _interpreter_home():
     now = utcnow()
     return render_template("home/interpreter.html", person=person, now=now,
                            work=work.interpreter_work(person.id, now),
-                           sheets=sheet_lists.of_person(person.id, now),
+                           sheets_to_file=sheet_lists.to_file(person.id, now),
                            qualifications=qualifications_of(person),
                            today=today_in_brussels(), policy=current_policy())
 

@@ -47,6 +47,7 @@ def queue_rows(items: list[InterpretingRequest], soon: datetime) -> list[QueueRo
     # One link built, the others made from it (building each costs as much as a row).
     link = url_for("dispatch.show", request_id=1).removesuffix("1")
     series_link = url_for("dispatch.series_panel", series_id=1).removesuffix("1")
+    series_label = _("Series, date %(n)d")
     rows = []
     for item in items:
         due_soon = item.due_at <= soon
@@ -61,6 +62,6 @@ def queue_rows(items: list[InterpretingRequest], soon: datetime) -> list[QueueRo
             starts_soon=pressing and due_soon,
             flag=label(item.flag) if item.flag is not None else None, pressing=pressing,
             series_link=f"{series_link}{item.series_id}" if item.series_id else None,
-            series_label=_("Series, date %(n)d", n=item.occurrence) if item.series_id
+            series_label=series_label % {"n": item.occurrence} if item.series_id
             else None))
     return rows

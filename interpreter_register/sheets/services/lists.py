@@ -80,6 +80,16 @@ def of_person(person_id: int, now: datetime) -> Sheets:
     return _lists(Booking.person_id == person_id, now)
 
 
+def to_file(person_id: int, now: datetime) -> list[Booking]:
+    """The person's work that is over and waits for their sheet (their home page)."""
+    return _missing(Booking.person_id == person_id, now)
+
+
+def to_confirm(organisation_id: int) -> list[CompletionSheet]:
+    """The organisation's sheets waiting for its answer (a requester's home page)."""
+    return _sheets(InterpretingRequest.organisation_id == organisation_id, SheetStatus.FILED)
+
+
 def sheet_of_request(request: InterpretingRequest) -> CompletionSheet | None:
     """The sheet of a request's booking (its live one, or the one cancelled late)."""
     return db.session.scalar(
