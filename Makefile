@@ -50,12 +50,10 @@ test: install-test
 	bash tests/tools/ensure_program.sh /usr/bin/chromium chromium "The browser tests"
 	bash tests/tools/ensure_program.sh wrk wrk "The benchmark"
 	source tests/tools/ensure_postgres.sh && \
-	  $(BIN)/python -m pytest && \
 	  if [ -n "$$TEST_DATABASE_URL" ]; then \
-	    echo "--- the database tests again, on PostgreSQL ---"; \
-	    $(BIN)/python -m pytest --postgresql; \
+	    bash tests/tools/run_suites.sh $(BIN)/python; \
 	  else \
-	    echo "PostgreSQL is not available: the suite ran on SQLite only." >&2; exit 1; \
+	    echo "PostgreSQL is not available: the tests need it (see README)." >&2; exit 1; \
 	  fi
 
 # The benchmark at ten times the sector's scale (see docs/scaling.md): SQLite, and
