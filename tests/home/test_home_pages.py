@@ -121,5 +121,16 @@ def test_sheets_to_file_and_to_confirm_are_on_the_interpreters_and_requesters_ho
         assert "Prestatiefiches te bevestigen" in requester
         sheet = filing.find_sheet(to_answer)
         assert f'href="/sheets/{sheet.id}"' in requester
+        # The dispatcher's home counts what the service's sheet lists hold: the one waiting,
+        # none disputed, and every booking over without a sheet (the world has one more).
+        from interpreter_register.core.time import utcnow
+        from interpreter_register.sheets.services import lists
+        missing = len(lists.of_service(world.service.id, utcnow()).missing)
+        assert missing >= 1
+        dispatcher = _home(client_for, world.dispatcher)
+        assert f"{missing} nog niet ingediend" in dispatcher
+        assert "1 wacht op bevestiging" in dispatcher
+        assert "0 betwist" in dispatcher
+        assert "0 wachten op bevestiging" in _home(client_for, world.other_dispatcher)
     assert "Er wacht geen prestatiefiche op uw antwoord." in _home(
         client_for, world.other_contact_person)

@@ -5,7 +5,7 @@ fixed number of queries each."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ...bookings.models import Booking, BookingStatus, InterpretingRequest
@@ -32,26 +32,35 @@ class Sheets:
                 "disputed": len(self.disputed)}
 
 
-def _missing(where, now: datetime) -> list[Booking]:
+def _missing_statement(where, now: datetime):
     """Confirmed bookings whose work is over and whose sheet is not filed (none made yet,
-    or awaited), oldest first."""
+    or awaited)."""
     filed = select(CompletionSheet.id).where(CompletionSheet.booking_id == Booking.id,
                                              CompletionSheet.status != SheetStatus.AWAITED)
+    return (select(Booking).join(InterpretingRequest, Booking.request_id == InterpretingRequest.id)
+            .where(where, Booking.status == BookingStatus.CONFIRMED, work_over(now),
+                   ~filed.exists()))
+
+
+def _missing(where, now: datetime) -> list[Booking]:
+    """The bookings of _missing_statement, oldest first, with what a list shows of them."""
     return db.session.scalars(
-        select(Booking).join(InterpretingRequest, Booking.request_id == InterpretingRequest.id)
-        .where(where, Booking.status == BookingStatus.CONFIRMED, work_over(now),
-               ~filed.exists())
+        _missing_statement(where, now)
         .options(joinedload(Booking.person).lazyload("*"),
                  joinedload(Booking.request).joinedload(InterpretingRequest.organisation))
         .order_by(InterpretingRequest.due_at)).all()
 
 
+def _sheets_statement(where, status: SheetStatus):
+    return (select(CompletionSheet)
+            .join(InterpretingRequest, CompletionSheet.request_id == InterpretingRequest.id)
+            .join(Booking, CompletionSheet.booking_id == Booking.id)
+            .where(where, CompletionSheet.status == status))
+
+
 def _sheets(where, status: SheetStatus, newest_first=False, limit=None):
     order = CompletionSheet.updated_at.desc() if newest_first else CompletionSheet.id
-    statement = (select(CompletionSheet)
-                 .join(InterpretingRequest, CompletionSheet.request_id == InterpretingRequest.id)
-                 .join(Booking, CompletionSheet.booking_id == Booking.id)
-                 .where(where, CompletionSheet.status == status)
+    statement = (_sheets_statement(where, status)
                  .options(joinedload(CompletionSheet.booking).joinedload(Booking.person)
                           .lazyload("*"),
                           joinedload(CompletionSheet.request)
@@ -60,6 +69,10 @@ def _sheets(where, status: SheetStatus, newest_first=False, limit=None):
     if limit:
         statement = statement.limit(limit)
     return db.session.scalars(statement).unique().all()
+
+
+def _count(statement) -> int:
+    return db.session.scalar(select(func.count()).select_from(statement.subquery()))
 
 
 def _lists(where, now: datetime) -> Sheets:
@@ -98,10 +111,9 @@ def sheet_of_request(request: InterpretingRequest) -> CompletionSheet | None:
 
 
 def service_counts(service_id: int, now: datetime) -> dict:
-    """How many sheets are missing, waiting and disputed (the dispatcher's home page)."""
-    lists = Sheets(_missing(InterpretingRequest.service_id == service_id, now),
-                   _sheets(InterpretingRequest.service_id == service_id, SheetStatus.FILED),
-                   _sheets(InterpretingRequest.service_id == service_id,
-                           SheetStatus.DISPUTED))
-    return lists.counts
-
+    """How many sheets are missing, waiting and disputed (the dispatcher's home page):
+    counted by the database, not loaded."""
+    of = InterpretingRequest.service_id == service_id
+    return {"missing": _count(_missing_statement(of, now)),
+            "waiting": _count(_sheets_statement(of, SheetStatus.FILED)),
+            "disputed": _count(_sheets_statement(of, SheetStatus.DISPUTED))}
