@@ -77,21 +77,21 @@ def language_label(code: str, ui_language: str | None = None, own: str | None = 
 DAY, DAY_WITH_WEEKDAY, MONTH, SHORT_MONTH = "yMMMd", "yMMMEd", "yMMMM", "yMMM"
 
 
-def format_day(value, weekday: bool = False) -> str:
+def format_day(value, weekday: bool = False, locale=None) -> str:
     """A date (or a moment's date in Brussels), written the one way of the reader's locale."""
     if value is None:
         return ""
     if hasattr(value, "hour"):
         value = to_brussels(value)
     return dates.format_skeleton(DAY_WITH_WEEKDAY if weekday else DAY, value,
-                                 locale=get_locale())
+                                 locale=locale or get_locale())
 
 
-def format_clock(value) -> str:
+def format_clock(value, locale=None) -> str:
     """A moment's time of day in Brussels (or a wall-clock time as it is): "10:00"."""
     if isinstance(value, datetime):
         value = to_brussels(value)
-    return dates.format_time(value, "short", locale=get_locale())
+    return dates.format_time(value, "short", locale=locale or get_locale())
 
 
 def format_moment(value, weekday: bool = False) -> str:
@@ -132,15 +132,14 @@ class PageFormats:
         key = (value, weekday)
         found = self._days.get(key)
         if found is None:
-            found = self._days[key] = dates.format_skeleton(
-                DAY_WITH_WEEKDAY if weekday else DAY, value, locale=self.locale)
+            found = self._days[key] = format_day(value, weekday, self.locale)
         return found
 
     def time(self, value) -> str:
         """As ``format_clock``, of a wall-clock time in Brussels."""
         found = self._times.get(value)
         if found is None:
-            found = self._times[value] = dates.format_time(value, "short", locale=self.locale)
+            found = self._times[value] = format_clock(value, self.locale)
         return found
 
     def timeslot(self, start, end=None) -> str:
