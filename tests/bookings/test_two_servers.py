@@ -211,11 +211,14 @@ def _healthy(server: str) -> bool:
         return False
 
 
-def _stop(process: subprocess.Popen, log: Path, says: str) -> None:
-    """SIGTERM, and the process ends by itself, cleanly, saying so."""
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(PATIENCE) == 0, log.read_text()[-3000:]
-    assert says in log.read_text(), log.read_text()[-3000:]
+def _stop(processes: list[tuple[subprocess.Popen, Path, str]]) -> None:
+    """SIGTERM to each, and each ends by itself, cleanly, saying so (told all at once:
+    a process takes a few seconds to wind down)."""
+    for process, _log, _says in processes:
+        process.send_signal(signal.SIGTERM)
+    for process, log, says in processes:
+        assert process.wait(PATIENCE) == 0, log.read_text()[-3000:]
+        assert says in log.read_text(), log.read_text()[-3000:]
 
 
 # --- the test -----------------------------------------------------------------------------
@@ -247,6 +250,9 @@ def test_two_servers_and_one_worker_book_once_and_deliver_once(database_kind, de
             port, log = free_port(), tmp_path / f"server{n}.log"
             process = _start(stack, [
                 sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "300",
+                # Two instances on one machine would share gunicorn's one default control
+                # socket (~/.gunicorn/gunicorn.ctl); they need none here.
+                "--no-control-socket",
                 "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "wsgi:app"],
                 environment, log)
             servers.append(f"http://127.0.0.1:{port}")
@@ -316,9 +322,8 @@ def test_two_servers_and_one_worker_book_once_and_deliver_once(database_kind, de
             status, _location, health = Visitor().open(server + "/healthz")
             assert status == 200 and '"waiting":0' in health.replace(" ", ""), health
 
-        for process, log in processes:
-            _stop(process, log, "Shutting down: Master")
-        _stop(worker, worker_log, "worker stopped")
+        _stop([*((process, log, "Shutting down: Master") for process, log in processes),
+               (worker, worker_log, "worker stopped")])
 
 
 def _forget(app) -> None:
