@@ -19,7 +19,7 @@ from interpreter_register.extensions import db
 
 from .fixtures.database import postgresql_url, reset_postgresql
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.world", "tests.fixtures.replica"]
 
 # The run's uploaded files: never the checkout's instance/uploads; gone when it ends.
 UPLOADS = Path(tempfile.mkdtemp(prefix="ir-uploads-"))

@@ -22,13 +22,15 @@ from tests.fixtures.world import build_world
 ATTEMPTS = 50
 
 
-def _world(app):
+def overlapping_requests(app, attempts: int = ATTEMPTS):
+    """The world, and ``attempts`` requests of one day that all overlap 10:00–10:30: every
+    other one offered to Fatima (the rest for the dispatcher to book her on directly).
+    Returns (world, request ids, offer ids), committed."""
     with app.app_context():
         db.session().expire_on_commit = False  # the objects are read after this context
         world = build_world()
         day = future_day()
-        # Fifty requests that all overlap 10:00–10:30 on one day.
-        starts = [time(9, 15 + (n % 40)) if n % 2 else time(10, n % 25) for n in range(ATTEMPTS)]
+        starts = [time(9, 15 + (n % 40)) if n % 2 else time(10, n % 25) for n in range(attempts)]
         items = [create_request(world.contact_person, day=day, start=start, end=time(10, 30))
                  for start in starts]
         offers = []
@@ -44,7 +46,7 @@ def test_fifty_concurrent_confirmations_give_exactly_one_booking(database_kind, 
         app = create_app(app_config(url))
         with app.app_context():
             upgrade()
-        world, request_ids, offer_ids = _world(app)
+        world, request_ids, offer_ids = overlapping_requests(app)
         start = threading.Barrier(ATTEMPTS)
         outcomes: list[str] = []
 

@@ -3,10 +3,8 @@ background worker: no web request waits for, or fails because of, a mail server.
 message is tried on its own, again later when it fails, and given up after the last
 attempt; several workers never send one twice."""
 
-import email
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +26,7 @@ from interpreter_register.extensions import db
 from interpreter_register.register.models import Language
 from tests.conftest import app_config, staff_sign_in_with_password_alone
 from tests.fixtures.database import scratch_database
+from tests.fixtures.mail import Mailbox, free_port
 from tests.fixtures.reading import load, mails
 from tests.fixtures.world import build_world
 
@@ -54,7 +53,7 @@ def test_a_request_only_queues_its_mail(world, client, app, monkeypatch):
     """Even with a mail server that is down, the request answers as usual: it never talks
     to the server; the worker does, later."""
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
     response = client.post("/password/forgot", data={"email": world.admin.email})
     assert response.status_code == 302
     [mail] = mails()
@@ -75,47 +74,6 @@ def test_a_failing_request_sends_nothing(world, client, monkeypatch):
 
 # --- an SMTP server of our own -------------------------------------------------------------
 
-class Mailbox:
-    """aiosmtpd's handler: keeps what it receives; refuses some recipients; or, when
-    ``hold`` is given, waits for it to be set before answering (a slow server)."""
-
-    def __init__(self, refuse=(), hold: threading.Event | None = None):
-        self.messages = []
-        self.refuse = set(refuse)
-        self.hold = hold
-        self.entered = threading.Event()
-        self.conversations = 0
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.conversations += 1
-        self.entered.set()
-        if self.hold is not None:
-            import asyncio
-            while not self.hold.is_set():
-                await asyncio.sleep(0.01)
-        with self.lock:
-            self.messages.append(envelope)
-        return "250 OK"
-
-    def parsed(self):
-        with self.lock:
-            return [email.message_from_bytes(e.content) for e in self.messages]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     """``smtp_server(**mailbox options)``: a server on a free port, stopped at teardown."""
@@ -123,7 +81,7 @@ def smtp_server():
 
     def start(**options):
         mailbox = Mailbox(**options)
-        controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+        controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
         controller.start()
         started.append((controller, mailbox))
         return controller, mailbox
@@ -153,7 +111,7 @@ def test_real_smtp_when_configured(app, smtp_server, monkeypatch):
 
 def test_an_unreachable_server_is_tried_again_later_then_given_up(app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
     monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 3)
     queue_mail("anna@example.org", "Later", "…", kind="test")
     db.session.commit()

@@ -19,8 +19,13 @@ def add_request(world, language="ar", status=RequestStatus.SUBMITTED, due=None, 
 
 @pytest.fixture
 def march(world):
+    return build_march(world)
+
+
+def build_march(world):
     """Arabic: two booked (one completed, 1.5 h), one unfilled, one cancelled late.
-    Wolof: one unfilled, nobody holds it. And one request in April, outside the period."""
+    Wolof: one unfilled, nobody holds it. And one request in April, outside the period.
+    Committed; the world comes back."""
     create_language("wo")
     booked = add_request(world, status=RequestStatus.COMPLETED,
                          booked_at=datetime(2026, 3, 7, 11, tzinfo=UTC))   # 2 h after asking
