@@ -93,8 +93,8 @@ def validate(kind: str, data) -> ServiceRequest | Appointment:
     given = data.get("resourceType")
     if given != kind:
         raise Invalid(Issue("invalid", _l(
-            "Only a resource of type %(expected)s can be posted here, not “%(given)s”.", expected=kind,
-            given=str(given)[:40]), "resourceType"))
+            "Only a resource of type %(expected)s can be posted here, not “%(given)s”.",
+            expected=kind, given=str(given)[:40]), "resourceType"))
     try:
         return MODELS[kind].model_validate(data)
     except pydantic.ValidationError as error:

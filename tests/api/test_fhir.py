@@ -223,7 +223,8 @@ def test_a_request_of_the_web_form_reads_as_an_appointment_with_its_status(world
     db.session.commit()
     response = call(key, "GET", f"/api/v1/fhir/Appointment/{cancelled.id}")
     answers["cancelled"] = Appointment.model_validate(response.json).status
-    assert answers == {"submitted": "proposed", "offered": "pending", "booked": "booked", "cancelled": "cancelled"}
+    assert answers == {"submitted": "proposed", "offered": "pending", "booked": "booked",
+                       "cancelled": "cancelled"}
     translation = create_request(world.contact_person, modality=Modality.WRITTEN)
     response = call(key, "GET", f"/api/v1/fhir/Appointment/{translation.id}", language="de")
     assert response.status_code == 404
@@ -310,7 +311,7 @@ WORDS = {
     "not_an_object": ("pas une ressource FHIR", "keine FHIR-Ressource"),
     "wrong_resource_type": ("ressource Appointment", "Appointment-Ressource"),
     "missing_extension": ("doit porter l’extension", "muss die Erweiterung"),
-    "in_the_past": ("dans le passé", "in der Vergangenheit"),
+    "in_the_past": ("est passé", "in der Vergangenheit"),
     "end_before_start": ("après le début", "nach dem Beginn"),
     "unknown_element": ("n’est pas un élément", "ist kein Element"),
     "not_a_bcp47_code": ("BCP 47", "BCP 47"),
