@@ -46,6 +46,8 @@ NEW_APPOINTMENT = {"proposed", "pending", "booked"}
 NEW_SERVICE_REQUEST = {"active"}
 URGENT_PRIORITIES = {"urgent", "asap", "stat"}
 MAX_CASE_REFERENCE, MAX_NOTES = 60, 5000
+# The longest a place's parts may be (the request's columns).
+PLACE_LENGTHS = {"address": 200, "municipality": 100, "phone_number": 40, "video_link": 500}
 
 
 @dataclass(frozen=True)
@@ -205,10 +207,13 @@ def _moment(value, path: str) -> datetime | None:
     """A time with its offset, in UTC; a date alone cannot be an appointment's start."""
     if value is None:
         return None
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise Invalid(Issue("value", _l("Give a time with its offset, such as "
-                                        "2027-03-12T10:00:00+01:00."), path))
-    return value.astimezone(UTC)
+    try:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC)
+    except OverflowError:           # the year 1 or 9999 with an offset: no moment of ours
+        pass
+    raise Invalid(Issue("value", _l("Give a time with its offset, such as "
+                                    "2027-03-12T10:00:00+01:00."), path))
 
 
 def _place(resource, reference: str | None) -> dict:
@@ -228,6 +233,10 @@ def _place(resource, reference: str | None) -> dict:
             place["phone_number"] = telecom.value
         elif telecom.system == "url" and "video_link" not in place:
             place["video_link"] = telecom.value
+    for field, longest in PLACE_LENGTHS.items():
+        if len(place.get(field) or "") > longest:
+            raise Invalid(Issue("too-long", _l("At most %(count)d characters.", count=longest),
+                                f"Location.{PLACE_ELEMENTS[field].split('.', 1)[1]}"))
     return place
 
 
@@ -322,6 +331,7 @@ ELEMENTS = {
                        "ends": "ServiceRequest.occurrencePeriod.end"},
 }
 PLACE_ELEMENTS = {"address": "Location.address", "postcode": "Location.address.postalCode",
+                  "municipality": "Location.address.city",
                   "phone_number": "Location.telecom", "video_link": "Location.telecom",
                   "code": "extension", "case_reference": "identifier", "notes": "note"}
 

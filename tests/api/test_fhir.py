@@ -304,6 +304,12 @@ BAD = {
     "cancelled": (422, "business-rule", _appointment(status="cancelled")),
     "no_address": (422, "invalid", _appointment(contained=None, participant=[
         {"actor": {"reference": "Patient/1"}, "status": "accepted"}])),
+    "address_too_long": (422, "too-long", _appointment(contained=[
+        {"resourceType": "Location", "id": "mat", "address": {
+            "line": ["Corneel Heymanslaan 10" * 10], "postalCode": "9000", "city": "Gent"}}])),
+    "beyond_the_calendar": (422, "value", _appointment(start="9999-12-31T23:00:00-12:00")),
+    "date_without_time": (422, "value", _appointment(requestedPeriod=[
+        {"start": "2027-03-12", "end": "2027-03-12"}], start=None, end=None)),
 }
 # The diagnostic of the first issue, in French and German: each case's own words.
 WORDS = {
@@ -319,6 +325,9 @@ WORDS = {
     "written": ("traductions écrites", "Schriftliche Übersetzungen"),
     "cancelled": ("proposed, pending ou booked", "proposed, pending oder booked"),
     "no_address": ("adresse", "Adresse"),
+    "address_too_long": ("200 caractères au plus", "Höchstens 200 Zeichen"),
+    "beyond_the_calendar": ("avec son décalage", "mit ihrem Versatz"),
+    "date_without_time": ("avec son décalage", "mit ihrem Versatz"),
 }
 
 
