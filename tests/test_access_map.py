@@ -295,6 +295,7 @@ ACCESS = {
     ("api_v1.fhir.create_appointment", "POST"): everyone(UNAUTHORISED),
     ("api_v1.fhir.appointment", "GET"): everyone(UNAUTHORISED),
     ("api_v1.fhir.service_request", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.fhir.metadata", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.

@@ -212,3 +212,10 @@ def appointment(request_id):
 def service_request(request_id):
     item = _own(request_id)
     return _resource(200, fhir_mapping.service_request(item))
+
+
+@bp.route("/metadata")
+@bp.doc(**_doc("What this server does with FHIR (a CapabilityStatement)",
+               read="The CapabilityStatement (R4)"))
+def metadata():
+    return _resource(200, fhir_mapping.capability_statement())

@@ -501,3 +501,26 @@ def service_request(item: InterpretingRequest) -> dict:
         "note": [{"text": item.notes}] if item.notes else None,
     }
     return _clean(resource)
+
+
+# When what the server does with FHIR last changed (the CapabilityStatement's date).
+CAPABILITIES_CHANGED = datetime(2026, 11, 30, tzinfo=UTC)
+
+
+def capability_statement() -> dict:
+    """What this server does with FHIR: ``GET /api/v1/fhir/metadata``."""
+    interactions = [{"code": "create"}, {"code": "read"}]
+    return {
+        "resourceType": "CapabilityStatement", "status": "active",
+        "date": _instant(CAPABILITIES_CHANGED), "kind": "instance", "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "software": {"name": "Interpreter register"},
+        "implementation": {"description": "Requests for social interpreters: a "
+                           "ServiceRequest or Appointment with the patient-interpreterRequired "
+                           "extension (docs/api.md)"},
+        "rest": [{"mode": "server",
+                  "security": {"description": "Authorization: Bearer <API key of the "
+                               "organisation>; a write key to create"},
+                  "resource": [{"type": kind, "interaction": interactions}
+                               for kind in ("Appointment", "ServiceRequest")]}],
+    }

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fhir.resources.R4B.appointment import Appointment
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
@@ -386,13 +387,31 @@ def test_an_unfilled_request_reads_as_a_cancelled_appointment(world, make_key, c
     assert appointment.participant[0].status == "declined"
 
 
+def test_the_capability_statement_says_what_the_server_does(world, make_key, call):
+    _, key = make_key(Scope.READ)
+    response = call(key, "GET", "/api/v1/fhir/metadata")
+    assert response.status_code == 200 and response.mimetype == FHIR
+    statement = CapabilityStatement.model_validate(response.json)
+    resources = {resource.type: {i.code for i in resource.interaction}
+                 for resource in statement.rest[0].resource}
+    assert resources == {"Appointment": {"create", "read"},
+                         "ServiceRequest": {"create", "read"}}
+
+
+def test_a_body_over_the_limit_answers_413(world, make_key, call):
+    _, key = make_key()
+    response = _post(call, key, "Appointment", _appointment(comment="x" * 70_000))
+    assert response.status_code == 413 and response.mimetype == FHIR
+    assert response.json["issue"][0]["code"] == "too-long"
+
+
 def test_the_openapi_document_lists_the_fhir_endpoints(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     paths = response.json["paths"]
     assert {"/api/v1/fhir/ServiceRequest", "/api/v1/fhir/Appointment",
             "/api/v1/fhir/Appointment/{request_id}",
-            "/api/v1/fhir/ServiceRequest/{request_id}"} <= set(paths)
+            "/api/v1/fhir/ServiceRequest/{request_id}", "/api/v1/fhir/metadata"} <= set(paths)
     create = paths["/api/v1/fhir/Appointment"]["post"]
     assert set(create["requestBody"]["content"]) == {FHIR, "application/json"}
     assert {"201", "400", "401", "403", "415", "422", "429"} <= set(create["responses"])
