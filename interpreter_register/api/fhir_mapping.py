@@ -402,6 +402,15 @@ def _clean(value):
     return value
 
 
+def _said_of(item: InterpretingRequest, kind: str, location: dict | None) -> dict:
+    """What both resources say of a request alike: our id, the place, the language (in
+    the extension it came in), the hospital's reference and our number."""
+    return {"resourceType": kind, "id": str(item.id),
+            "meta": {"lastUpdated": _instant(item.updated_at)},
+            "contained": [location] if location else None,
+            "extension": _language_extension(item), "identifier": _identifiers(item)}
+
+
 def appointment_status(item: InterpretingRequest, no_show: bool = False) -> str:
     """proposed: nobody asked yet; pending: offers are out; booked; cancelled (also when
     no interpreter was found); fulfilled once the sheet is settled, noshow when it says
@@ -450,11 +459,7 @@ def appointment(item: InterpretingRequest, no_show: bool = False) -> dict:
         participants.append({"actor": {"reference": "#place"}, "required": "required",
                              "status": "accepted"})
     resource = {
-        "resourceType": "Appointment", "id": str(item.id),
-        "meta": {"lastUpdated": _instant(item.updated_at)},
-        "contained": [location] if location else None,
-        "extension": _language_extension(item),
-        "identifier": _identifiers(item),
+        **_said_of(item, "Appointment", location),
         "status": appointment_status(item, no_show),
         "cancelationReason": ({"text": "no interpreter was found"}
                               if item.status == RequestStatus.UNFILLED else None),
@@ -482,11 +487,7 @@ def service_request(item: InterpretingRequest) -> dict:
     starts, ends = item.starts_at, item.ends_at
     location = _location(item)
     resource = {
-        "resourceType": "ServiceRequest", "id": str(item.id),
-        "meta": {"lastUpdated": _instant(item.updated_at)},
-        "contained": [location] if location else None,
-        "extension": _language_extension(item),
-        "identifier": _identifiers(item),
+        **_said_of(item, "ServiceRequest", location),
         "status": service_request_status(item), "intent": "order",
         "priority": "urgent" if item.urgent else "routine",
         "code": {"text": "interpreting"},
