@@ -290,6 +290,12 @@ ACCESS = {
     ("api_v1.read", "GET"): everyone(UNAUTHORISED),
     ("api_v1.cancel", "POST"): everyone(UNAUTHORISED),
     ("api_v1.languages", "GET"): everyone(UNAUTHORISED),
+    # FHIR R4 (nested in /api/v1): the same keys, so the same 401 for every browser.
+    ("api_v1.fhir.create_service_request", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.fhir.create_appointment", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.fhir.appointment", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.fhir.service_request", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.fhir.metadata", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.

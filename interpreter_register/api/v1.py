@@ -31,7 +31,7 @@ from ..core.rules import RuleError
 from ..extensions import csrf, db
 from ..organisations.models import WORKING_LANGUAGES
 from ..register.models import Direction, Domain, Gender, Language, Modality, Tier
-from . import idempotency, problems
+from . import fhir, idempotency, problems
 from .keys import recognise
 
 API_CONFIG = {
@@ -97,6 +97,8 @@ api = SiteApi()
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
                description="Requests of an organisation's own system")
 csrf.exempt(bp)
+# FHIR R4 (``fhir``): nested, so that its calls pass the same key, limit and log hooks.
+bp.register_blueprint(fhir.bp, url_prefix="/fhir")
 
 
 # --- rate limits --------------------------------------------------------------------

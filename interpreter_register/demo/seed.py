@@ -5,20 +5,22 @@ has an audit trail and obeys the same rules.
 """
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from itertools import cycle
 
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..api import fhir_mapping
 from ..api.keys import create_key
 from ..api.models import Scope
 from ..auth import two_factor
 from ..auth.models import Role, User
+from ..bookings.services.requests import create_request
 from ..core import settings
 from ..core.outbox import queue_mail
 from ..core.regions import Province, language_area, parse_postcode_ranges, province_of
-from ..core.time import today_in_brussels, utcnow
+from ..core.time import brussels_to_utc, today_in_brussels, utcnow
 from ..extensions import db
 from ..organisations.models import (
     InterpretingService,
@@ -96,6 +98,7 @@ def seed() -> bool:
     seed_bookings(persons, today_in_brussels())
     seed_feedback(today_in_brussels())
     _api_key(organisations["OCMW Gent"])
+    _fhir_request(today_in_brussels())
     db.session.flush()
     _mail_trouble()
     return True
@@ -136,6 +139,30 @@ def _api_key(organisation) -> None:
     _api_key_row, key = create_key(contact, organisation, "Planning OCMW Gent", Scope.WRITE,
                                    365)
     CREATED_API_KEY["key"] = key
+
+
+def _fhir_request(today: date) -> None:
+    """UZ Gent's planning system asked for an Arabic interpreter with a FHIR Appointment
+    (read as ``POST /api/v1/fhir/Appointment`` reads it): its own reference is the case
+    reference TVGent's dispatcher sees; nothing of the patient is kept."""
+    requester = db.session.scalar(select(User).where(User.email == "uzgent@example.org"))
+    day = today + timedelta(days=9)
+    starts = brussels_to_utc(day, time(10, 30))
+    appointment = {
+        "resourceType": "Appointment", "status": "booked",
+        "identifier": [{"system": "https://his.uzgent.be/appointment", "value": "UZG-APT-88123"}],
+        "extension": [{"url": fhir_mapping.INTERPRETER_REQUIRED,
+                       "valueCoding": {"system": fhir_mapping.BCP47, "code": "ar"}}],
+        "serviceType": [{"coding": [{"system": fhir_mapping.PARTICIPATION_MODE,
+                                     "code": "FACE"}]}],
+        "start": starts.isoformat(), "end": (starts + timedelta(hours=1)).isoformat(),
+        "comment": "Onthaal materniteit, route 47",
+        "contained": [{"resourceType": "Location", "id": "mat", "address": {
+            "line": ["Corneel Heymanslaan 10"], "postalCode": "9000", "city": "Gent"}}],
+        "participant": [{"actor": {"reference": "Patient/778899"}, "status": "accepted"},
+                        {"actor": {"reference": "#mat"}, "status": "accepted"}]}
+    create_request(requester, fhir_mapping.read("Appointment", appointment,
+                                                requester.organisation.working_language))
 
 
 def _services() -> dict[str, InterpretingService]:

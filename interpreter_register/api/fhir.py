@@ -1,0 +1,221 @@
+"""``/api/v1/fhir``: a hospital's system posts a FHIR R4 ServiceRequest or Appointment that
+needs an interpreter, and reads the Appointment back (docs/api.md, "FHIR R4").
+
+A blueprint nested in ``/api/v1`` (``v1.bp``): the same API keys, the same rate limit and
+the same call log (its parent's hooks run for it). A posted resource becomes a request
+through the service the web form and ``/api/v1/requests`` use
+(``bookings.services.requests.create_request``), read by ``fhir_mapping``. Every error is
+an OperationOutcome in the language of ``Accept-Language``, never a problem document.
+"""
+
+import logging
+
+from flask import abort, current_app, g, json, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from ..bookings.models import InterpretingRequest, RequestStatus
+from ..bookings.services.requests import create_request
+from ..core.permissions import Forbidden
+from ..core.rules import RuleError
+from ..extensions import csrf, db
+from ..sheets.models import CompletionSheet
+from . import fhir_mapping, problems
+from .fhir_mapping import Invalid, Issue
+
+FHIR_JSON = "application/fhir+json"
+ACCEPTED_TYPES = (FHIR_JSON, "application/json")
+log = logging.getLogger(__name__)
+
+bp = Blueprint("fhir", __name__, description="FHIR R4: a hospital's ServiceRequest or "
+               "Appointment that needs an interpreter")
+csrf.exempt(bp)
+
+# What each error status says, as an OperationOutcome issue code and a diagnostic.
+OUTCOMES = {
+    400: ("structure", _l("The body is not valid JSON.")),
+    401: ("login", problems.DETAILS[401]),
+    403: ("forbidden", problems.DETAILS[403]),
+    404: ("not-found", problems.DETAILS[404]),
+    405: ("not-supported", _l("This interaction is not supported on this resource.")),
+    413: ("too-long", _l("The resource is larger than 64 KiB.")),
+    415: ("not-supported", _l("Send the resource as application/fhir+json.")),
+    429: ("throttled", _l("Too many calls with this key: wait the seconds Retry-After "
+                          "says.")),
+}
+TRANSLATION_IS_NO_APPOINTMENT = _l(
+    "This request is a written translation, not an appointment: read it as a "
+    "ServiceRequest or at /api/v1/requests.")
+
+
+def outcome(status: int, issues, headers=None):
+    """An OperationOutcome answer; ``issues``: ``fhir_mapping.Issue`` each."""
+    body = {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": issue.code, "diagnostics": str(issue.diagnostics),
+         **({"expression": [issue.expression]} if issue.expression else {})}
+        for issue in issues]}
+    response = current_app.response_class(json.dumps(body), status=status,
+                                          mimetype=FHIR_JSON)
+    response.headers["Content-Language"] = get_locale().language
+    response.headers.update(headers or {})
+    return response
+
+
+def _resource(status: int, resource: dict, headers=None):
+    response = current_app.response_class(json.dumps(resource), status=status,
+                                          mimetype=FHIR_JSON)
+    response.headers["Content-Language"] = get_locale().language
+    response.headers.update(headers or {})
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    """Every error under /api/v1/fhir (the key's 401, the rate limit's 429 included)."""
+    db.session.rollback()
+    code = error.code or 500
+    headers = {}
+    if code == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    if code == 429 and error.response is not None and "Retry-After" in error.response.headers:
+        headers["Retry-After"] = error.response.headers["Retry-After"]
+    if code >= 500:
+        log.error("unhandled FHIR error", exc_info=getattr(error, "original_exception", None))
+        issue_code, text = "exception", problems.TITLES[500]
+    else:
+        issue_code, text = OUTCOMES.get(code, ("processing", problems.TITLES.get(
+            code, problems.TITLES[400])))
+    return outcome(code, [Issue(issue_code, text)], headers)
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(_error):
+    db.session.rollback()
+    return outcome(403, [Issue("forbidden", problems.NOT_ALLOWED)])
+
+
+def _read_body():
+    """The posted JSON (415 for another type, 400 when it is not JSON at all)."""
+    if request.mimetype not in ACCEPTED_TYPES:
+        raise Invalid(Issue("not-supported", OUTCOMES[415][1]), status=415)
+    try:
+        return json.loads(request.get_data() or b"")
+    except ValueError:
+        raise Invalid(Issue("structure", OUTCOMES[400][1])) from None
+
+
+def _own(request_id: int) -> InterpretingRequest:
+    """The key's organisation's request; any other answers 404, as on the web pages."""
+    item = db.session.get(InterpretingRequest, request_id)
+    if item is None or item.organisation_id != g.api_key.organisation_id:
+        abort(404)
+    return item
+
+
+def _no_show(item: InterpretingRequest) -> bool:
+    """Whether the settled completion sheet says the client did not come."""
+    booking = item.live_booking
+    if item.status != RequestStatus.COMPLETED or booking is None:
+        return False
+    sheet = db.session.scalar(select(CompletionSheet).where(
+        CompletionSheet.booking_id == booking.id))
+    version = sheet.settled_version if sheet is not None else None
+    return bool(version is not None and version.no_show)
+
+
+def _create(kind: str):
+    if not g.api_key.can_write:
+        return outcome(403, [Issue("forbidden", problems.DETAILS[403])])
+    try:
+        data = _read_body()
+        details = fhir_mapping.read(kind, data, g.api_key.organisation.working_language
+                                    if g.api_key.organisation else "nl")
+        item = create_request(g.api_key.user, details)
+    except Invalid as invalid:
+        db.session.rollback()
+        return outcome(invalid.status, invalid.issues)
+    except RuleError as error:
+        db.session.rollback()
+        return outcome(422, [Issue("business-rule" if field in (None, "day") else "invalid",
+                                   message, fhir_mapping.element(kind, field))
+                             for message, field in error.problems])
+    db.session.commit()
+    if kind == "Appointment":
+        resource = fhir_mapping.appointment(item)
+        location = url_for(".appointment", request_id=item.id)
+    else:
+        resource = fhir_mapping.service_request(item)
+        location = url_for(".service_request", request_id=item.id)
+    return _resource(201, resource, {"Location": location})
+
+
+def _doc(summary: str, created: str | None = None, read: str | None = None) -> dict:
+    """The OpenAPI description: FHIR JSON in and out, OperationOutcome for errors."""
+    resource = {"type": "object", "required": ["resourceType"],
+                "properties": {"resourceType": {"type": "string"}}}
+    outcome_content = {FHIR_JSON: {"schema": {
+        "type": "object", "properties": {"resourceType": {"const": "OperationOutcome"},
+                                         "issue": {"type": "array", "items": {"type": "object"}}}}}}
+    responses = {str(code): {"description": f"OperationOutcome ({text})",
+                             "content": outcome_content}
+                 for code, text in ((401, "no valid key"), (404, "not this key's"),
+                                    (429, "rate limit, with Retry-After"))}
+    doc = {"summary": summary, "responses": responses, "tags": ["FHIR R4"]}
+    if created:
+        doc["requestBody"] = {"required": True, "description": created, "content": {
+            FHIR_JSON: {"schema": resource}, "application/json": {"schema": resource}}}
+        responses.pop("404")
+        responses.update({
+            "201": {"description": "Created: the resource as stored, with our id; Location "
+                    "says where to read it", "content": {FHIR_JSON: {"schema": resource}}},
+            "400": {"description": "OperationOutcome: not JSON, or not valid FHIR R4",
+                    "content": outcome_content},
+            "403": {"description": "OperationOutcome: a read key", "content": outcome_content},
+            "413": {"description": "OperationOutcome: over 64 KiB", "content": outcome_content},
+            "415": {"description": "OperationOutcome: not FHIR JSON", "content": outcome_content},
+            "422": {"description": "OperationOutcome: refused (extension missing, times in "
+                    "the past, end before start...)", "content": outcome_content}})
+    if read:
+        responses["200"] = {"description": read, "content": {FHIR_JSON: {"schema": resource}}}
+    return doc
+
+
+@bp.route("/ServiceRequest", methods=["POST"])
+@bp.doc(**_doc("Ask for an interpreter with a ServiceRequest",
+               created="A ServiceRequest with the patient-interpreterRequired extension"))
+def create_service_request():
+    return _create("ServiceRequest")
+
+
+@bp.route("/Appointment", methods=["POST"])
+@bp.doc(**_doc("Ask for an interpreter with an Appointment",
+               created="An Appointment with the patient-interpreterRequired extension"))
+def create_appointment():
+    return _create("Appointment")
+
+
+@bp.route("/Appointment/<int:request_id>")
+@bp.doc(**_doc("The interpreter's appointment: its status, the interpreter, the times",
+               read="The Appointment (R4)"))
+def appointment(request_id):
+    item = _own(request_id)
+    if item.is_translation:
+        return outcome(404, [Issue("not-found", TRANSLATION_IS_NO_APPOINTMENT)])
+    return _resource(200, fhir_mapping.appointment(item, _no_show(item)))
+
+
+@bp.route("/ServiceRequest/<int:request_id>")
+@bp.doc(**_doc("The request as a ServiceRequest", read="The ServiceRequest (R4)"))
+def service_request(request_id):
+    item = _own(request_id)
+    return _resource(200, fhir_mapping.service_request(item))
+
+
+@bp.route("/metadata")
+@bp.doc(**_doc("What this server does with FHIR (a CapabilityStatement)",
+               read="The CapabilityStatement (R4)"))
+def metadata():
+    return _resource(200, fhir_mapping.capability_statement())
