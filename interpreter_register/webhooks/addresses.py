@@ -47,13 +47,16 @@ def check_url(url: str, field: str = "url") -> str:
     if parts.username or parts.password:
         raise RuleError(_l("Leave the user name and password out of the address: the "
                            "signature tells your system the message is ours."), field)
+    https_only = RuleError(_l("Only https addresses are accepted: the messages must "
+                              "travel encrypted."), field)
+    if parts.scheme != "https" and not _loopback_allowed():
+        raise https_only
     addresses = _addresses(parts.hostname)
     if not addresses:
         raise RuleError(_l("The address’s host cannot be found. Check the spelling."), field)
     loopback = _loopback_allowed() and all(address.is_loopback for address in addresses)
     if parts.scheme != "https" and not loopback:
-        raise RuleError(_l("Only https addresses are accepted: the messages must travel "
-                           "encrypted."), field)
+        raise https_only
     if not loopback and not all(address.is_global for address in addresses):
         raise RuleError(_l("This address leads into a private network. Give the public "
                            "https address of your system."), field)
