@@ -97,6 +97,8 @@ def defaults(instance_path: str) -> dict:
         "WEBHOOKS_TIMEOUT": _env_int("WEBHOOKS_TIMEOUT", 5),
         "WEBHOOKS_RETRY_SECONDS": _env_int("WEBHOOKS_RETRY_SECONDS", 60),
         "WEBHOOKS_MAX_ATTEMPTS": _env_int("WEBHOOKS_MAX_ATTEMPTS", 8),
+        # Delivered or given-up messages (and their attempts) are forgotten after this long.
+        "WEBHOOKS_KEEP_DAYS": _env_int("WEBHOOKS_KEEP_DAYS", 30),
         "WEBHOOKS_ALLOW_LOOPBACK": False,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),

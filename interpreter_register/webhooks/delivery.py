@@ -21,7 +21,7 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from ..core import worker
 from ..core.database import writes_first
@@ -170,16 +170,31 @@ def _deliver(delivery_id: int) -> bool:
     return _settle(delivery_id, status, error, started)
 
 
+def _prune() -> None:
+    """Forget what was settled more than WEBHOOKS_KEEP_DAYS ago (the log is for seeing how
+    delivery goes now, not an archive)."""
+    before = utcnow() - timedelta(days=current_app.config["WEBHOOKS_KEEP_DAYS"])
+    with writes_first():
+        db.session.execute(delete(WebhookDelivery).where(
+            or_(WebhookDelivery.delivered_at < before, WebhookDelivery.failed_at < before)))
+        db.session.commit()
+
+
 def deliver_pending(limit: int = 20) -> int:
-    """Send up to ``limit`` due deliveries, one by one; how many were delivered."""
+    """Send up to ``limit`` due deliveries, one by one; how many were delivered. After
+    sending any (never while idle: that would take SQLite's write lock at every poll), the
+    old ones are pruned."""
     if not _any_due():
         return 0
-    delivered = 0
+    delivered = tried = 0
     for _ in range(limit):
         claimed = _claim()
         if claimed is None:
             break
+        tried += 1
         delivered += _deliver(claimed)
+    if tried:
+        _prune()
     return delivered
 
 

@@ -173,3 +173,27 @@ def test_a_receiver_that_is_down_is_logged_with_the_error(app_ctx, world, receiv
     assert "Connection" in delivery.attempt_log[0].error or "refused" in \
         delivery.attempt_log[0].error
     json.loads(delivery.payload)
+
+
+def test_the_background_worker_sends_them_beside_the_mail(app_ctx, world, receiver):
+    from interpreter_register.core import worker
+    subscribe(world.contact_person, receiver.url(), organisation=world.organisation)
+    create_request(world.contact_person)
+    assert "webhooks" in worker.TASKS
+    worker.run_round()
+    assert [r.json["type"] for r in receiver.received] == ["request.created"]
+
+
+def test_settled_deliveries_are_forgotten_after_the_keeping_time(app_ctx, world, receiver):
+    subscription, _ = subscribe(world.contact_person, receiver.url(),
+                                organisation=world.organisation)
+    with time_machine.travel(utcnow() - timedelta(days=31), tick=False):
+        services.send_test(world.contact_person, subscription)
+        db.session.commit()
+        assert deliver_pending() == 1
+    services.send_test(world.contact_person, subscription)
+    db.session.commit()
+    assert deliver_pending() == 1
+    [kept] = queued()
+    assert kept.delivered_at > utcnow() - timedelta(minutes=5)
+    assert len(kept.attempt_log) == 1
