@@ -25,7 +25,7 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
         pass
     try:
         found = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError, OSError):
+    except (socket.gaierror, UnicodeError, OSError, ValueError):
         return []
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found]
 
