@@ -42,6 +42,10 @@ def create_app(config: dict | None = None) -> Flask:
     # The background work areas declare (core.worker): register imports; mail is core's own.
     from .register.services import imports as _imports  # noqa: F401
     from .sheets.services import filing as _late_cancellation_sheets  # noqa: F401
+
+    # Webhooks: the events' receivers, and the worker's task that sends them.
+    from .webhooks import delivery as _webhook_delivery  # noqa: F401
+    from .webhooks import events as _webhook_events  # noqa: F401
     return app
 
 
@@ -80,6 +84,7 @@ def _load_models() -> None:
     from .register import policy as _policy  # noqa: F401
     from .sheets import models as _sheets  # noqa: F401
     from .sheets import settings as _sheet_settings  # noqa: F401
+    from .webhooks import models as _webhooks  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -132,11 +137,12 @@ def _register_blueprints(app: Flask) -> None:
     from .reports.views import bp as reports_bp
     from .sheets.views import bp as sheets_bp
     from .users.views import bp as users_bp
+    from .webhooks.views import bp as webhooks_bp
 
     for blueprint in (core_bp, home_bp, auth_bp, users_bp, organisations_bp, register_bp,
                       public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
                       calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp,
-                      sheets_bp, api_keys_bp):
+                      sheets_bp, api_keys_bp, webhooks_bp):
         app.register_blueprint(blueprint)
 
 

@@ -194,12 +194,13 @@ def scheduler_run_once(job_id):
         raise click.ClickException(f"{job_id} failed: {', '.join(finished.errors)}")
 
 
-worker_group = AppGroup("worker", help="The background work: mail delivery and imports.")
+worker_group = AppGroup("worker", help="The background work: mail and webhook delivery, "
+                                       "and imports.")
 
 
 @worker_group.command("run")
 def worker_run():
-    """Deliver mail and run imports until SIGTERM or Ctrl+C (several may run)."""
+    """Deliver mail and webhooks and run imports until SIGTERM or Ctrl+C (several may run)."""
     from flask import current_app
 
     from .core.worker import serve_until_signalled

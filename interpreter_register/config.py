@@ -91,6 +91,15 @@ def defaults(instance_path: str) -> dict:
         "OUTBOX_CLAIM_SECONDS": _env_int("OUTBOX_CLAIM_SECONDS", 300),
         # A message still waiting this long after it was written is overdue (/healthz).
         "OUTBOX_OVERDUE_SECONDS": _env_int("OUTBOX_OVERDUE_SECONDS", 900),
+        # Webhooks (docs/api.md): one delivery may take this long; a failed one is tried
+        # again after 1, 2, 4, ... minutes and given up after the last attempt. Loopback
+        # (and plain http to it) is for the tests' own receiver, never production.
+        "WEBHOOKS_TIMEOUT": _env_int("WEBHOOKS_TIMEOUT", 5),
+        "WEBHOOKS_RETRY_SECONDS": _env_int("WEBHOOKS_RETRY_SECONDS", 60),
+        "WEBHOOKS_MAX_ATTEMPTS": _env_int("WEBHOOKS_MAX_ATTEMPTS", 8),
+        # Delivered or given-up messages (and their attempts) are forgotten after this long.
+        "WEBHOOKS_KEEP_DAYS": _env_int("WEBHOOKS_KEEP_DAYS", 30),
+        "WEBHOOKS_ALLOW_LOOPBACK": False,
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
         "INVITATION_MAX_AGE": timedelta(days=7),

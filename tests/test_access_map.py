@@ -282,6 +282,19 @@ ACCESS = {
     | {"requester": FORBIDDEN, "other_contact_person": MISSING},
     ("api_keys.revoke", "POST"): only("admin", "contact_person")
     | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    # Webhooks: an organisation's for administrators and its contact persons (a plain
+    # requester is refused, another organisation's contact person gets 404); a service's
+    # for administrators and its dispatchers. The world's subscription is OCMW Gent's.
+    ("webhooks.organisation_index", "GET"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    ("webhooks.organisation_index", "POST"): only("admin", "contact_person")
+    | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    ("webhooks.service_index", "GET"): only("admin", "dispatcher"),
+    ("webhooks.service_index", "POST"): only("admin", "dispatcher"),
+    **{(f"webhooks.{name}", method): only("admin", "contact_person")
+       | {"requester": FORBIDDEN, "other_contact_person": MISSING, "dispatcher": MISSING}
+       for name, method in (("show", "GET"), ("send_test", "POST"), ("rotate", "POST"),
+                            ("disable", "POST"), ("enable", "POST"), ("delete", "POST"))},
     # The API's description is public; the API itself answers only to a key, never to a
     # logged-in browser (no session, so no cross-site request can use one): 401 for all.
     ("api-docs.openapi_json", "GET"): everyone(),
@@ -372,6 +385,17 @@ def api_key_id(world) -> int:
     return world.api_key.id
 
 
+def subscription_id(world) -> int:
+    from interpreter_register.extensions import db
+    from interpreter_register.webhooks.services import subscribe
+    if not hasattr(world, "subscription"):
+        world.subscription, _secret = subscribe(
+            world.contact_person, "https://93.184.215.14/hook", ["booking.confirmed"],
+            organisation=world.organisation)
+        db.session.commit()
+    return world.subscription.id
+
+
 def settled_sheet(world):
     """Fatima's past booking for OCMW Gent, its sheet filed with a receipt and confirmed;
     made once per test, for the routes that need it."""
@@ -447,6 +471,8 @@ def _values(app, rule, world) -> dict:
         "expense_id": sheet.current.expenses[0].id if sheet else None,
         "series_id": offered_series(world).id if "series_id" in rule.arguments else None,
         "key_id": api_key_id(world) if "key_id" in rule.arguments else None,
+        "subscription_id": subscription_id(world) if "subscription_id" in rule.arguments
+        else None,
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
         else series_token(world) if rule.endpoint == "portal.answer_series_offer"
         else booking_token(sheet.booking) if sheet is not None

@@ -26,8 +26,9 @@ LAYERS = (
     # tariffs and invoices; messages and documents on requests; feedback, complaints,
     # renewals
     ("billing", "collaboration", "quality"),
-    # the areas built on all of the above; api: the systems of organisations and services
-    ("jobs", "reports", "users", "home", "api"),
+    # the areas built on all of the above; api: the systems of organisations and services;
+    # webhooks: telling those systems what happened (beside api: neither needs the other)
+    ("jobs", "reports", "users", "home", "api", "webhooks"),
     ("demo",),                               # the demo world, through the services
     ("cli",),                                # flask commands
     ("__init__",),                           # create_app: wires it all together

@@ -12,6 +12,9 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+request_created = _signals.signal(
+    "request-created", doc="A request was made, alone or as an occurrence of a series "
+                           "(sender: the request).")
 offer_sent = _signals.signal("offer-sent", doc="An offer went to a person (sender: the Offer).")
 offer_withdrawn = _signals.signal(
     "offer-withdrawn", doc="An open offer was taken back because the person may no longer "

@@ -45,6 +45,7 @@ from ..register.services import credentials, people
 from . import world
 from .bookings import seed_bookings
 from .feedback import seed_feedback
+from .webhooks import seed_webhooks
 
 DEMO_LOGINS = {
     "password": world.DEMO_PASSWORD,
@@ -99,6 +100,7 @@ def seed() -> bool:
     seed_feedback(today_in_brussels())
     _api_key(organisations["OCMW Gent"])
     _fhir_request(today_in_brussels())
+    seed_webhooks(utcnow())
     db.session.flush()
     _mail_trouble()
     return True

@@ -145,6 +145,7 @@ def new_request(acting, details: RequestDetails, **series) -> InterpretingReques
     db.session.add(request)
     db.session.flush()
     request.record(acting, "submitted")
+    signals.request_created.send(request)
     return request
 
 

@@ -18,6 +18,7 @@ from ...core.workdays import working_deadline
 from ...extensions import db
 from .. import mails
 from .. import settings as sheet_settings
+from .. import signals as sheet_signals
 from ..models import CompletionSheet, FiledAs, SheetVersion
 from .content import SheetDetails, build_version
 
@@ -76,6 +77,7 @@ def file_sheet(acting, booking: Booking, details: SheetDetails,
     sheet.file(acting, version, working_deadline(now, days))
     db.session.flush()
     mails.to_confirm(sheet)
+    sheet_signals.sheet_to_confirm.send(sheet)
     return sheet
 
 

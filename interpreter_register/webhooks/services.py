@@ -1,0 +1,111 @@
+"""Subscribing, rotating the secret, disabling, deleting, and sending a test event."""
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core.permissions import require
+from ..core.rules import RuleError
+from ..core.time import utcnow
+from ..extensions import db
+from . import events
+from .addresses import check_url
+from .delivery import new_secret
+from .models import EventType, WebhookDelivery, WebhookSubscription
+
+# How long the previous secret still signs after a rotation.
+ROTATION_OVERLAP = timedelta(hours=24)
+# How many deliveries the log page shows.
+LOG_LENGTH = 50
+
+
+def subscribe(acting, url: str, chosen: list[str], description: str | None = None, *,
+              organisation=None, service=None,
+              now: datetime | None = None) -> tuple[WebhookSubscription, str]:
+    """A new subscription of an organisation or a service; returns it with its secret
+    (shown once)."""
+    subscription = WebhookSubscription(
+        organisation_id=organisation.id if organisation is not None else None,
+        service_id=service.id if service is not None else None)
+    require(subscription.can_be_managed_by(acting), "not allowed to subscribe for them")
+    problems = []
+    try:
+        url = check_url(url)
+    except RuleError as refused:
+        problems.extend(refused.problems)
+    known = {event.value for event in EventType}
+    chosen = [name for name in (chosen or []) if name in known]
+    if not chosen:
+        problems.append((_l("Choose at least one event."), "events"))
+    error = RuleError.all_of(problems)
+    if error:
+        raise error
+    secret = new_secret()
+    subscription.url = url
+    subscription.events = chosen
+    subscription.description = (description or "").strip()[:100] or None
+    subscription.secret = secret
+    subscription.created_by_id = acting.id
+    subscription.created_at = now or utcnow()
+    db.session.add(subscription)
+    db.session.flush()
+    return subscription, secret
+
+
+def rotate_secret(acting, subscription: WebhookSubscription,
+                  now: datetime | None = None) -> str:
+    """A new secret, shown once; the old one still signs for a day beside it."""
+    require(subscription.can_be_managed_by(acting), "not allowed to rotate this secret")
+    now = now or utcnow()
+    subscription.previous_secret = subscription.secret
+    subscription.previous_secret_until = now + ROTATION_OVERLAP
+    subscription.secret = new_secret()
+    db.session.flush()
+    return subscription.secret
+
+
+def disable(acting, subscription: WebhookSubscription, now: datetime | None = None) -> None:
+    """No more deliveries are queued; those waiting wait until it is enabled again."""
+    require(subscription.can_be_managed_by(acting), "not allowed to disable this")
+    if not subscription.is_active:
+        raise RuleError(_l("This subscription is already disabled."))
+    subscription.disabled_at = now or utcnow()
+    db.session.flush()
+
+
+def enable(acting, subscription: WebhookSubscription) -> None:
+    require(subscription.can_be_managed_by(acting), "not allowed to enable this")
+    if subscription.is_active:
+        raise RuleError(_l("This subscription is already active."))
+    subscription.disabled_at = None
+    db.session.flush()
+
+
+def delete(acting, subscription: WebhookSubscription) -> None:
+    """The subscription, its deliveries and their log are gone."""
+    require(subscription.can_be_managed_by(acting), "not allowed to delete this")
+    db.session.delete(subscription)
+    db.session.flush()
+
+
+def send_test(acting, subscription: WebhookSubscription) -> WebhookDelivery:
+    """Queue the test event for this subscription; the worker sends it like any other."""
+    require(subscription.can_be_managed_by(acting), "not allowed to test this")
+    if not subscription.is_active:
+        raise RuleError(_l("Enable the subscription first: a disabled one sends nothing."))
+    return events.queue_test_event(subscription)
+
+
+def subscriptions_of(organisation=None, service=None) -> list[WebhookSubscription]:
+    owner = (WebhookSubscription.organisation_id == organisation.id if organisation is not None
+             else WebhookSubscription.service_id == service.id)
+    return db.session.scalars(select(WebhookSubscription).where(owner)
+                              .order_by(WebhookSubscription.id)).all()
+
+
+def delivery_log(subscription: WebhookSubscription, limit: int = LOG_LENGTH):
+    """The latest deliveries, newest first, each with its attempts."""
+    return db.session.scalars(select(WebhookDelivery)
+                              .where(WebhookDelivery.subscription_id == subscription.id)
+                              .order_by(WebhookDelivery.id.desc()).limit(limit)).all()
