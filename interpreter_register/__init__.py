@@ -59,6 +59,7 @@ def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
     from .api import models as _api  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .billing import models as _billing  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
     from .bookings import workload as _workload  # noqa: F401 - kept in every flush
     from .bookings.matching import settings as _matching  # noqa: F401
