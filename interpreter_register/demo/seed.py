@@ -43,6 +43,7 @@ from ..register.services import credentials, people
 from . import world
 from .bookings import seed_bookings
 from .feedback import seed_feedback
+from .prices import seed_price_lists
 
 DEMO_LOGINS = {
     "password": world.DEMO_PASSWORD,
@@ -87,6 +88,7 @@ def seed() -> bool:
     if not is_empty():
         return False
     services = _services()
+    seed_price_lists(services, today_in_brussels())
     organisations = _organisations()
     persons = _people(today_in_brussels())
     _revisions(persons, today_in_brussels())
