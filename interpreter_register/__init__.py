@@ -60,6 +60,7 @@ def _load_models() -> None:
     from .api import models as _api  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .billing import models as _billing  # noqa: F401
+    from .billing.invoicing import models as _invoicing  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
     from .bookings import workload as _workload  # noqa: F401 - kept in every flush
     from .bookings.matching import settings as _matching  # noqa: F401
