@@ -140,9 +140,10 @@ class Invoice(db.Model):
         return sorted({line.sheet_id for line in self.lines})
 
     def can_be_seen_by(self, user) -> bool:
-        """The service's dispatchers and the organisation's requesters (a plain requester
-        reads the lines of their own requests only: see costs)."""
-        return user.dispatches_for(self.service_id) or user.requests_for(self.organisation_id)
+        """The service's dispatchers and the organisation's contact persons (a plain
+        requester reads the costs of their own requests only: see costs)."""
+        return user.dispatches_for(self.service_id) or (
+            user.requests_for(self.organisation_id) and user.is_contact_person)
 
     def can_be_credited_by(self, user) -> bool:
         return user.dispatches_for(self.service_id) and not self.is_credit_note
