@@ -56,13 +56,15 @@ def test_a_dispatcher_previews_runs_and_downloads_the_month(billing, client_for)
     settled_sheet(billing, date(2026, 3, 3), minutes=80, km=12)
     browser = client_for(billing.dispatcher)
     page = browser.get("/invoices?month=2026-03").get_data(as_text=True)
-    assert "OCMW Gent" in page and "Issue the invoices" in page
+    assert "OCMW Gent" in page and "De facturen van" in page   # the preview, in Dutch
     response = browser.post("/invoices/run?month=2026-03", data={"confirmed": "yes"})
     assert response.status_code == 302
     invoice = db.session.scalar(db.select(Invoice))
-    assert invoice.number.endswith("/00001") and invoice.total == D("115.14")  # 60 + 2 × 15 + 12 × 0.43, +21 %
+    # 60.00 + 2 × 15.00 + 12 × 0.43 = 95.16, and 21 % VAT.
+    assert invoice.number.endswith("/00001") and invoice.total == D("115.14")
     page = browser.get(f"/invoices/{invoice.id}").get_data(as_text=True)
-    assert "Tolken Arabisch" in page or "Arabisch" in page   # worded in Dutch, its language
+    # Worded in the organisation's language (Dutch), whoever reads it.
+    assert "Tolken Arabisch" in page and "de eerste 60 minuten (minimum)" in page
     pdf = browser.get(f"/invoices/{invoice.id}/pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     xml = browser.get(f"/invoices/{invoice.id}/xml")
