@@ -13,6 +13,7 @@ from interpreter_register.extensions import db
 from interpreter_register.register.models import Modality
 from interpreter_register.sheets.models import (
     CompletionSheet,
+    ExpenseKind,
     FiledAs,
     SettledHow,
     SheetExpense,
@@ -84,7 +85,7 @@ def settled_sheet(world, day, minutes=60, modality=Modality.ON_SITE, km=0, waiti
         number=1, filed_as=FiledAs.INTERPRETER, worked_minutes=minutes,
         waiting_minutes=waiting, km=Decimal(km), no_show=no_show, words=words,
         settled_at=utcnow(), settled_how=SettledHow.CONFIRMED,
-        expenses=[SheetExpense(kind=kind, amount=Decimal(amount))
+        expenses=[SheetExpense(kind=ExpenseKind(kind), amount=Decimal(amount))
                   for kind, amount in expenses]))
     db.session.add(sheet)
     db.session.flush()
