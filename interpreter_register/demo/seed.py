@@ -43,6 +43,7 @@ from ..register.services import credentials, people
 from . import world
 from .bookings import seed_bookings
 from .feedback import seed_feedback
+from .invoices import seed_billing_data, seed_invoices
 from .prices import seed_price_lists
 
 DEMO_LOGINS = {
@@ -97,6 +98,8 @@ def seed() -> bool:
     _sign_in_security()
     seed_bookings(persons, today_in_brussels())
     seed_feedback(today_in_brussels())
+    seed_billing_data()
+    seed_invoices(today_in_brussels())
     _api_key(organisations["OCMW Gent"])
     db.session.flush()
     _mail_trouble()

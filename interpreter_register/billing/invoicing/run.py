@@ -336,3 +336,10 @@ def services_to_bill() -> list[InterpretingService]:
 def monthly_counts(plan: MonthPlan) -> dict:
     return {"invoices_issued": len(plan.invoices), "sheets_not_billed": len(plan.not_billed)}
 
+
+
+def issued_invoices(service_id: int, period: date) -> list[Invoice]:
+    """A service's invoices and credit notes of a month, in number order."""
+    return db.session.scalars(select(Invoice).where(
+        Invoice.service_id == service_id, Invoice.period == period)
+        .order_by(Invoice.year, Invoice.sequence)).all()

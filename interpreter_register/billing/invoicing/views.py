@@ -7,7 +7,6 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ...auth.models import Role
 from ...core.edge import one_click, save_form
@@ -59,9 +58,7 @@ def _service() -> InterpretingService:
 def index():
     service = _service()
     period = _month_arg(run.previous_month(today_in_brussels()))
-    invoices = db.session.scalars(select(Invoice).where(
-        Invoice.service_id == service.id, Invoice.period == period)
-        .order_by(Invoice.year, Invoice.sequence)).all()
+    invoices = run.issued_invoices(service.id, period)
     plan = run.plan_month(service, period) if period < today_in_brussels().replace(day=1) \
         else None
     return render_template("invoicing/index.html", service=service, period=period,
@@ -116,9 +113,7 @@ def invoice_xml(invoice_id):
 def month_zip():
     service = _service()
     period = _month_arg(run.previous_month(today_in_brussels()))
-    invoices = db.session.scalars(select(Invoice).where(
-        Invoice.service_id == service.id, Invoice.period == period)
-        .order_by(Invoice.year, Invoice.sequence)).all()
+    invoices = run.issued_invoices(service.id, period)
     if not invoices:
         flash(_("No invoices for this month yet."), "warning")
         return redirect(url_for("invoicing.index", month=f"{period:%Y-%m}"))
