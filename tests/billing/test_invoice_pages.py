@@ -157,3 +157,19 @@ def test_the_job_bills_the_previous_month_on_the_first(billing, app_ctx):
     assert done.outcome == "succeeded" and '"invoices_issued": 1' in done.counts_json
     again = runner.run("invoices", brussels_to_utc(date(2026, 4, 1), time(7)))
     assert '"invoices_issued"' not in again.counts_json
+
+
+def test_revenue_per_language_organisation_and_month_in_the_service_figures(billing, app_ctx):
+    from interpreter_register.reports.figures import revenue
+    from interpreter_register.reports.periods import Period
+    invoice = _issued(billing)          # 95.16 for Lotte's sheet, 60.00 for Jan's
+    run.credit(billing.dispatcher, invoice, "Duplicate", sheet_ids=[invoice.sheet_ids[1]],
+               today=date(2026, 4, 9))  # Jan's credited
+    db.session.commit()
+    money = revenue(Period("year", date(2026, 1, 1), date(2026, 12, 31)), billing.service.id)
+    assert [(lang.code, amount) for lang, amount in money.by_language] == [("ar", D("95.16"))]
+    assert money.by_organisation == [("OCMW Gent", D("95.16"))]
+    assert dict(money.by_month)[MARCH] == D("95.16") and money.total == D("95.16")
+    other = revenue(Period("year", date(2026, 1, 1), date(2026, 12, 31)),
+                    billing.other_service.id)
+    assert other.total == D("0.00")
