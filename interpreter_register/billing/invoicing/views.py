@@ -92,20 +92,28 @@ def show(invoice_id):
                            confirm=ConfirmForm(), can_send=access_point() is not None)
 
 
+# Each download: the documents function that makes it (by name), and its type.
+FORMATS = {"pdf": ("invoice_pdf", "application/pdf"),
+           "xml": ("invoice_xml", "application/xml")}
+
+
+def _document(invoice_id: int, extension: str) -> Response:
+    invoice = _invoice(invoice_id)
+    maker, mimetype = FORMATS[extension]
+    return _download(getattr(documents, maker)(invoice),
+                     documents.document_name(invoice, extension), mimetype)
+
+
 @bp.route("/invoices/<int:invoice_id>/pdf")
 @roles_required(Role.DISPATCHER, Role.REQUESTER)
 def invoice_pdf(invoice_id):
-    invoice = _invoice(invoice_id)
-    return _download(documents.invoice_pdf(invoice), documents.document_name(invoice, "pdf"),
-                     "application/pdf")
+    return _document(invoice_id, "pdf")
 
 
 @bp.route("/invoices/<int:invoice_id>/xml")
 @roles_required(Role.DISPATCHER, Role.REQUESTER)
 def invoice_xml(invoice_id):
-    invoice = _invoice(invoice_id)
-    return _download(documents.invoice_xml(invoice), documents.document_name(invoice, "xml"),
-                     "application/xml")
+    return _document(invoice_id, "xml")
 
 
 @bp.route("/invoices/month.zip")
