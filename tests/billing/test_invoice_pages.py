@@ -135,10 +135,15 @@ def test_peppol_sending_through_the_configured_access_point(billing, app, client
     browser.post(f"/invoices/{invoice.id}/send", data={})
     db.session.refresh(invoice)
     assert not invoice.is_sent    # nothing configured: the XML is downloaded instead
-    fake = LocalAccessPoint()
+    fake = LocalAccessPoint(refuse={"0208:0207437468"})
     app.config["PEPPOL_ACCESS_POINT"] = "local"
     app.extensions["peppol_local"] = fake
     try:
+        browser.post(f"/invoices/{invoice.id}/send", data={})
+        db.session.refresh(invoice)
+        # Refused: recorded on the invoice, which stays issued, to send again.
+        assert not invoice.is_sent and invoice.send_result == "refused: unknown receiver"
+        fake.refuse.clear()
         browser.post(f"/invoices/{invoice.id}/send", data={})
     finally:
         app.config.pop("PEPPOL_ACCESS_POINT")

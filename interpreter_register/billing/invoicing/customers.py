@@ -124,7 +124,7 @@ def give_month_reference(acting, organisation: Organisation, period: date,
 
 def send(acting, invoice: Invoice, access_point, document: bytes, now: datetime) -> bool:
     """Send one issued invoice to its organisation's Peppol access point; record how it
-    went (sent, or the access point's refusal)."""
+    went (sent, or the access point's refusal): True when it was accepted."""
     require(acting.dispatches_for(invoice.service_id), "the service's dispatchers")
     if access_point is None:
         raise RuleError(_l("No Peppol access point is configured: download the XML "
@@ -136,8 +136,10 @@ def send(acting, invoice: Invoice, access_point, document: bytes, now: datetime)
         raise RuleError(_l("The organisation has no Peppol ID."), None)
     result = access_point.send(document, receiver)
     if not result.accepted:
-        raise RuleError(_l("The access point refused the invoice: %(error)s",
-                           error=result.error or "?"), None)
+        # Recorded on the invoice (it stays issued, to send again or to download).
+        invoice.send_result = f"refused: {result.error or '?'}"[:200]
+        db.session.flush()
+        return False
     invoice.mark_sent(now, result.message_id or "")
     db.session.flush()
     return True

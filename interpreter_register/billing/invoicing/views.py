@@ -157,7 +157,9 @@ def send(invoice_id):
     invoice = _invoice(invoice_id)
     return one_click(lambda: customers.send(current_user, invoice, access_point(),
                                             documents.invoice_xml(invoice), utcnow()),
-                     _("The invoice was sent by Peppol."),
+                     lambda accepted: _("The invoice was sent by Peppol.") if accepted
+                     else _("The access point refused the invoice: %(error)s") % {
+                         "error": invoice.send_result},
                      url_for("invoicing.show", invoice_id=invoice.id))
 
 
