@@ -63,6 +63,8 @@ def _load_models() -> None:
     """Import every model module, so that the metadata (and Alembic) sees all tables."""
     from .api import models as _api  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .billing import models as _billing  # noqa: F401
+    from .billing.invoicing import models as _invoicing  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
     from .bookings import workload as _workload  # noqa: F401 - kept in every flush
     from .bookings.matching import settings as _matching  # noqa: F401
@@ -124,6 +126,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_keys_bp
     from .auth.views import bp as auth_bp
+    from .billing.invoicing.views import bp as invoicing_bp
     from .bookings.views import dispatch_bp, portal_bp, requests_bp, revisions_bp
     from .calendar.views import bp as calendar_bp
     from .collaboration.views import bp as collaboration_bp
@@ -142,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, home_bp, auth_bp, users_bp, organisations_bp, register_bp,
                       public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
                       calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp,
-                      sheets_bp, api_keys_bp, webhooks_bp):
+                      sheets_bp, api_keys_bp, webhooks_bp, invoicing_bp):
         app.register_blueprint(blueprint)
 
 

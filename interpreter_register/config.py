@@ -57,6 +57,11 @@ def defaults(instance_path: str) -> dict:
         # Where uploaded files are kept: outside the web root, served only by views that
         # check who asks (core/uploads.py).
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
+        # Peppol (billing/invoicing/peppol.py): "http" with an endpoint and a token, or
+        # "local" (a fake that keeps what it is sent); none: invoices are downloaded.
+        "PEPPOL_ACCESS_POINT": os.environ.get("PEPPOL_ACCESS_POINT") or None,
+        "PEPPOL_ENDPOINT": os.environ.get("PEPPOL_ENDPOINT") or None,
+        "PEPPOL_TOKEN": os.environ.get("PEPPOL_TOKEN") or None,
         # A form may stay open for a working day before its CSRF token expires.
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "BABEL_DEFAULT_LOCALE": "nl_BE",

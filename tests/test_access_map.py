@@ -268,6 +268,28 @@ ACCESS = {
     ("sheets.correct", "GET"): only("dispatcher"),
     ("sheets.correct", "POST"): only("dispatcher"),
     # The same sheet by its booking's signed link, for people without an account.
+    # Invoices: the service's dispatchers; a plain requester, another organisation and
+    # another service get 404 for an invoice; contact persons read their organisation's.
+    ("invoicing.index", "GET"): only("dispatcher"),
+    ("invoicing.run_month", "POST"): only("dispatcher"),
+    ("invoicing.month_zip", "GET"): only("dispatcher"),
+    ("invoicing.show", "GET"): only("dispatcher", "contact_person") | {
+        "requester": MISSING, "other_contact_person": MISSING},
+    ("invoicing.invoice_pdf", "GET"): only("dispatcher", "contact_person") | {
+        "requester": MISSING, "other_contact_person": MISSING},
+    ("invoicing.invoice_xml", "GET"): only("dispatcher", "contact_person") | {
+        "requester": MISSING, "other_contact_person": MISSING},
+    ("invoicing.credit", "GET"): only("dispatcher"),
+    ("invoicing.credit", "POST"): only("dispatcher"),
+    ("invoicing.send", "POST"): only("dispatcher"),
+    ("invoicing.organisation_billing", "GET"): ADMIN,
+    ("invoicing.organisation_billing", "POST"): ADMIN,
+    ("invoicing.service_billing", "GET"): ADMIN,
+    ("invoicing.service_billing", "POST"): ADMIN,
+    ("invoicing.own_billing", "GET"): only("contact_person", "other_contact_person"),
+    ("invoicing.own_billing", "POST"): only("contact_person", "other_contact_person"),
+    ("invoicing.costs_overview", "GET"): REQUESTERS,
+    ("invoicing.give_reference", "POST"): only("contact_person", "other_contact_person"),
     ("sheets.by_link", "GET"): everyone(),
     ("sheets.by_link", "POST"): everyone(),
     ("sheets.pdf_by_link", "GET"): everyone(),
@@ -375,6 +397,23 @@ def document_id(world) -> int:
     return world.document.id
 
 
+def invoice_id(world) -> int:
+    """An invoice of the world's organisation by its service, issued once per world."""
+    from datetime import date
+
+    from interpreter_register.billing.invoicing import run
+    from interpreter_register.extensions import db
+    from tests.billing.conftest import ready_to_bill, settled_sheet, tariff
+    if not hasattr(world, "invoice"):
+        ready_to_bill(world)
+        tariff(world.service, date(2026, 1, 1))
+        settled_sheet(world, date(2026, 3, 3))
+        world.invoice = run.bill_month(world.dispatcher, world.service, date(2026, 3, 1),
+                                       today=date(2026, 4, 1)).invoices[0]
+        db.session.commit()
+    return world.invoice.id
+
+
 def api_key_id(world) -> int:
     from interpreter_register.api.keys import create_key
     from interpreter_register.extensions import db
@@ -473,6 +512,7 @@ def _values(app, rule, world) -> dict:
         "key_id": api_key_id(world) if "key_id" in rule.arguments else None,
         "subscription_id": subscription_id(world) if "subscription_id" in rule.arguments
         else None,
+        "invoice_id": invoice_id(world) if "invoice_id" in rule.arguments else None,
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
         else series_token(world) if rule.endpoint == "portal.answer_series_offer"
         else booking_token(sheet.booking) if sheet is not None
@@ -512,6 +552,8 @@ def test_route_answers_or_refuses_per_role(app, world, client_for, client, db_co
                                            endpoint, method, monkeypatch):
     # Who may have a sheet's PDF is what counts here; printing it is tested in tests/sheets.
     monkeypatch.setattr("interpreter_register.sheets.pdf.render_pdf", lambda html: b"%PDF-")
+    monkeypatch.setattr("interpreter_register.billing.invoicing.documents.invoice_pdf",
+                        lambda invoice: b"%PDF-")
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     url = _url(app, rule, world)
     seen = {}

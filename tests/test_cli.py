@@ -48,6 +48,15 @@ def test_seed_demo_builds_a_small_world_once(app):
     assert all(uploads.kind_of(uploads.path_of(d.upload).read_bytes()) == d.upload.kind
                for d in kept)
 
+    # Last month invoiced by the run the dispatchers use, and one credit note at TVGent.
+    from interpreter_register.billing.invoicing.documents import invoice_xml
+    from interpreter_register.billing.invoicing.models import Invoice, InvoiceKind
+    invoices = db.session.scalars(select(Invoice)).all()
+    assert any(i.kind == InvoiceKind.INVOICE for i in invoices)
+    [note] = [i for i in invoices if i.kind == InvoiceKind.CREDIT_NOTE]
+    assert note.service.name == "TVGent" and note.corrects.service == note.service
+    assert b"<CreditNote" in invoice_xml(note)
+
     again = runner.invoke(args=["seed-demo"])
     assert "not loaded" in again.output
     assert {m.__name__: count(m) for m in (InterpretingService, Organisation, Person, User,

@@ -66,6 +66,13 @@ NOT_CLIENT_DATA = {
     "complaints": {"note_for_person": "the register's words to the interpreter about their "
                                       "own work (the form says: no client data)"},
     "sheet_versions": {"answer": "confirmed or disputed"},
+    "invoice_lines": {
+        "kind": "a fixed code of billing.charges (interpreting, travel, ...)",
+        "language_code": "the language billed: what the invoice and the figures name",
+        "modality": "on_site, phone, video or written",
+        "unit": "a fixed unit code (minute, quarter, km, ...)",
+        "vat_category": "S or E",
+    },
     "revisions": {
         "translation": "a title or reference of the document, never client data (the form "
                        "says so); the register's evidence about the translator",

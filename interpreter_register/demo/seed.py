@@ -45,6 +45,8 @@ from ..register.services import credentials, people
 from . import world
 from .bookings import seed_bookings
 from .feedback import seed_feedback
+from .invoices import seed_billing_data, seed_invoices
+from .prices import seed_price_lists
 from .webhooks import seed_webhooks
 
 DEMO_LOGINS = {
@@ -90,6 +92,7 @@ def seed() -> bool:
     if not is_empty():
         return False
     services = _services()
+    seed_price_lists(services, today_in_brussels())
     organisations = _organisations()
     persons = _people(today_in_brussels())
     _revisions(persons, today_in_brussels())
@@ -98,6 +101,8 @@ def seed() -> bool:
     _sign_in_security()
     seed_bookings(persons, today_in_brussels())
     seed_feedback(today_in_brussels())
+    seed_billing_data()
+    seed_invoices(today_in_brussels())
     _api_key(organisations["OCMW Gent"])
     _fhir_request(today_in_brussels())
     seed_webhooks(utcnow())

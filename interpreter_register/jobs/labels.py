@@ -15,6 +15,7 @@ JOB_LABELS = {
     "retention": _l("Erasing old client data"),
     "revisions": _l("Revisions waiting"),
     "workload": _l("Workload counts for matching"),
+    "invoices": _l("Monthly invoices"),
 }
 
 COUNT_LABELS = {
@@ -39,6 +40,9 @@ COUNT_LABELS = {
     "asked": _l("interpreters asked for their completion sheet"),
     "deemed_confirmed": _l("sheets confirmed by silence"),
     "listed": _l("translations listed for staff"),
+    "invoices_issued": _l("invoices issued"),
+    "sheets_not_billed": _l("settled sheets not billed (see the invoices page)"),
+    "services_not_ready": _l("services without their billing data"),
     "failed": _l("failed"),
 }
 

@@ -31,6 +31,9 @@ JOBS = {
     "retention": (tasks.erase_old_client_data, {"trigger": "cron", "hour": 3, "minute": 0}),
     "revisions": (tasks.chase_revisions, {"trigger": "cron", "hour": 7, "minute": 0}),
     "workload": (tasks.recount_workload, {"trigger": "interval", "minutes": 60}),
+    # The first of the month, early: the month before is billed before anyone looks.
+    "invoices": (tasks.bill_previous_month, {"trigger": "cron", "day": 1, "hour": 4,
+                                             "minute": 0}),
 }
 
 

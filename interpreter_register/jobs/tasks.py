@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from ..auth.models import Role, User, recipient_of_user
+from ..billing.invoicing import run as invoicing
 from ..bookings import retention, workload
 from ..bookings.links import booking_link
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest, RequestStatus
@@ -245,3 +246,24 @@ def recount_workload(now, report: Report) -> None:
     recounted = workload.recount_stale(now)
     if recounted:
         report.count("recounted", recounted)
+
+
+# --- 9. the monthly invoices ---------------------------------------------------------------
+
+def bill_previous_month(now, report: Report) -> None:
+    """On the first of the month, each service's invoices of the month before, through the
+    dispatchers' own run (billing.invoicing.run): a second run bills nothing twice, and a
+    service without its billing data or tariff is counted, not stopped at."""
+    period = invoicing.previous_month(to_brussels(now).date())
+    today = to_brussels(now).date()
+
+    def bill(service):
+        if invoicing.seller_problem(service):
+            report.count("services_not_ready")
+            return False
+        plan = invoicing.bill_month(None, service, period, today=today)
+        for key, n in invoicing.monthly_counts(plan).items():
+            if n:
+                report.count(key, n)
+        return False
+    report.each("service", invoicing.services_to_bill(), bill, "billed")

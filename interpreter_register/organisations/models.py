@@ -43,6 +43,20 @@ ORGANISATION_TYPE_LABELS = {
 WORKING_LANGUAGES = ("nl", "fr", "de")
 
 
+class ReferenceRule(StrEnum):
+    """Whether an organisation needs its own purchase-order or reference number on each
+    invoice, and where the requester gives it."""
+
+    NONE = "none"        # no reference required
+    MONTH = "month"      # one reference per month, given by a contact person
+
+    @property
+    def label(self):
+        return {ReferenceRule.NONE: _l("No reference required"),
+                ReferenceRule.MONTH: _l("A reference per month, given by a contact person")
+                }[self]
+
+
 class CancellationRule(StrEnum):
     """When a cancellation stops being free, as the services' rules say it."""
 
@@ -64,6 +78,8 @@ class Organisation(db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
         CheckConstraint("working_language IN ('nl', 'fr', 'de')", name="working_language"),
+        CheckConstraint("invoice_language IS NULL OR invoice_language IN ('nl', 'fr', 'de')",
+                        name="invoice_language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,10 +96,43 @@ class Organisation(db.Model):
     # Calendar feeds show its name: a rename must change their version too.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # Billing data (issue 17), kept by administrators and the organisation's contact
+    # persons (billing/invoicing): where invoices go and how they must read.
+    billing_street: Mapped[str | None] = mapped_column(String(200))
+    billing_postcode: Mapped[str | None] = mapped_column(String(10))
+    billing_city: Mapped[str | None] = mapped_column(String(100))
+    # The ten digits of the KBO/BCE number, checked mod 97 before they are stored.
+    enterprise_number: Mapped[str | None] = mapped_column(String(10))
+    # "scheme:identifier"; None: 0208 and the enterprise number (the Belgian default).
+    peppol_id: Mapped[str | None] = mapped_column(String(100))
+    reference_rule: Mapped[ReferenceRule] = mapped_column(
+        enum_type(ReferenceRule, 10), default=ReferenceRule.NONE)
+    # None: the working language.
+    invoice_language: Mapped[str | None] = mapped_column(String(2))
+
     members = relationship("User", back_populates="organisation")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
+
+    @property
+    def invoice_locale(self) -> str:
+        """The language its invoices are written in."""
+        return self.invoice_language or self.working_language
+
+    @property
+    def peppol_endpoint(self) -> tuple[str, str] | None:
+        """Its Peppol participant (scheme, identifier), when it has one."""
+        if self.peppol_id:
+            scheme, _, identifier = self.peppol_id.partition(":")
+            return scheme, identifier
+        return ("0208", self.enterprise_number) if self.enterprise_number else None
+
+    @property
+    def has_billing_data(self) -> bool:
+        """Enough to issue an invoice that Peppol accepts: an address and an identifier."""
+        return bool(self.billing_street and self.billing_postcode and self.billing_city
+                    and self.peppol_endpoint)
 
 
 class InterpretingService(db.Model):
@@ -108,6 +157,14 @@ class InterpretingService(db.Model):
     # The time a late cancellation counts for on its completion sheet (the minimum the
     # service bills and pays for it).
     late_cancellation_minutes: Mapped[int] = mapped_column(default=60)
+    # The seller on its invoices (issue 17): address, KBO/BCE number (its VAT number is BE
+    # and these digits), the account organisations pay into, and the days they have.
+    billing_street: Mapped[str | None] = mapped_column(String(200))
+    billing_postcode: Mapped[str | None] = mapped_column(String(10))
+    billing_city: Mapped[str | None] = mapped_column(String(100))
+    enterprise_number: Mapped[str | None] = mapped_column(String(10))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    payment_days: Mapped[int] = mapped_column(default=30)
 
     areas = relationship("ServiceArea", back_populates="service", cascade="all, delete-orphan",
                          order_by="ServiceArea.first_postcode")

@@ -10,9 +10,11 @@ Scope: ``service_id`` limits to one interpreting service (a dispatcher's), and
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import and_, case, func, select
 
+from ..billing.invoicing.models import Invoice, InvoiceKind, InvoiceLine
 from ..bookings.models import (
     Booking,
     BookingStatus,
@@ -260,6 +262,50 @@ def service_figures(period: Period, service_id=None, organisation_id=None) -> Se
 
 def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+# --- revenue ------------------------------------------------------------------------------
+
+@dataclass
+class Revenue:
+    """What was invoiced for the months of the period (excluding VAT; credit notes
+    subtracted), per language, organisation and month."""
+
+    by_language: list       # (Language, amount)
+    by_organisation: list   # (name, amount)
+    by_month: list          # (first day of month, amount)
+
+    @property
+    def total(self):
+        return sum((amount for _m, amount in self.by_month), Decimal("0.00"))
+
+
+def revenue(period: Period, service_id=None, organisation_id=None) -> Revenue:
+    """Three grouped sums over the issued lines of the months the period touches."""
+    signed = case((Invoice.kind == InvoiceKind.CREDIT_NOTE.value, -InvoiceLine.amount),
+                  else_=InvoiceLine.amount)
+
+    def grouped(key):
+        statement = (select(key, func.sum(signed)).join(Invoice, Invoice.id ==
+                                                       InvoiceLine.invoice_id)
+                     .where(Invoice.period >= period.first.replace(day=1),
+                            Invoice.period <= period.last).group_by(key))
+        if service_id is not None:
+            statement = statement.where(Invoice.service_id == service_id)
+        if organisation_id is not None:
+            statement = statement.where(Invoice.organisation_id == organisation_id)
+        return [(k, Decimal(v or 0).quantize(Decimal("0.01")))
+                for k, v in source.session().execute(statement)]
+
+    languages = {lang.code: lang for lang in source.session().scalars(select(Language))}
+    names = dict(source.session().execute(select(Organisation.id, Organisation.name)).all())
+    months = dict(grouped(Invoice.period))
+    return Revenue(
+        sorted(((languages[k], v) for k, v in grouped(InvoiceLine.language_code)
+                if k in languages), key=lambda pair: -pair[1]),
+        sorted(((names[k], v) for k, v in grouped(Invoice.organisation_id)),
+               key=lambda pair: (-pair[1], pair[0])),
+        [(m, months.get(m, Decimal("0.00"))) for m in period.months()])
 
 
 # --- per organisation ---------------------------------------------------------------------

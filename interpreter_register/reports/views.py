@@ -146,7 +146,7 @@ def register():
 
 # --- service figures ----------------------------------------------------------------------
 
-def _service_table(result):
+def _service_table(result, money=None):
     ui = current_language()
     headers = [_("Figure"), _("Group"), _("Value")]
     rows = [[_("Requests"), "", result.requests], [_("Booked"), "", result.filled],
@@ -164,6 +164,13 @@ def _service_table(result):
         rows += [[label, name, getattr(h, value)] for name, h in groups]
     rows += [[_("Requests per month"), format_month(m), r]
              for m, r, _f in result.months]
+    if money is not None:
+        rows += [[_("Revenue per language"), lang.name(ui), amount]
+                 for lang, amount in money.by_language]
+        rows += [[_("Revenue per organisation"), name, amount]
+                 for name, amount in money.by_organisation]
+        rows += [[_("Revenue per month"), format_month(m), amount]
+                 for m, amount in money.by_month]
     return [str(h) for h in headers], [[str(a), str(b), c] for a, b, c in rows]
 
 
@@ -184,7 +191,14 @@ def service():
              (_("Hours interpreted per organisation"), result.hours_by_organisation),
              (_("Hours interpreted per way of working"),
               [(str(m.label), h) for m, h in result.hours_by_modality])]
-    return _page("reports/service.html", result=result, chart=chart, scope=scope, hours=hours)
+    money = figures.revenue(period_from(request.args), service_id, organisation_id)
+    ui_revenue = [(_("Revenue per language"),
+                   [(lang.name(ui), amount) for lang, amount in money.by_language]),
+                  (_("Revenue per organisation"), money.by_organisation),
+                  (_("Revenue per month"), [(format_month(m), amount)
+                                            for m, amount in money.by_month])]
+    return _page("reports/service.html", result=result, chart=chart, scope=scope, hours=hours,
+                 revenue=ui_revenue, revenue_total=money.total)
 
 
 # --- per organisation ---------------------------------------------------------------------
@@ -220,7 +234,8 @@ def _register_export(period):
 def _service_export(period):
     service_id, organisation_id, _name = _scope()
     result = figures.service_figures(period, service_id, organisation_id)
-    return _("Service figures"), *_service_table(result)
+    money = figures.revenue(period, service_id, organisation_id)
+    return _("Service figures"), *_service_table(result, money)
 
 
 def _organisations_export(period):
