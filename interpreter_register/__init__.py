@@ -139,6 +139,9 @@ def _register_blueprints(app: Flask) -> None:
                       calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp,
                       sheets_bp, api_keys_bp):
         app.register_blueprint(blueprint)
+    # Billing's pages for the services and the interpreters: prices and statements.
+    from .billing.pricing.views import bp as prices_bp
+    app.register_blueprint(prices_bp)
 
 
 def _take_write_lock_for_changes(app: Flask) -> None:
