@@ -141,7 +141,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     # Billing's pages for the services and the interpreters: prices and statements.
     from .billing.pricing.views import bp as prices_bp
+    from .billing.statements.views import bp as statements_bp
     app.register_blueprint(prices_bp)
+    app.register_blueprint(statements_bp)
 
 
 def _take_write_lock_for_changes(app: Flask) -> None:

@@ -35,6 +35,7 @@ SHEET_PARTIES = only("dispatcher", "requester", "contact_person", "interpreter")
 REPORT_READERS = only("admin", "register_staff", "dispatcher", "requester", "contact_person",
                       "other_contact_person")
 PRICE_KEEPERS = only("admin", "dispatcher")
+STATEMENT_READERS = only("dispatcher", "interpreter") | {"other_interpreter": MISSING}
 
 ACCESS = {
     ("home.index", "GET"): everyone(),
@@ -295,6 +296,13 @@ ACCESS = {
     ("prices.edit", "GET"): PRICE_KEEPERS,
     ("prices.edit", "POST"): PRICE_KEEPERS,
     ("prices.delete", "POST"): PRICE_KEEPERS,
+    # Statements: an interpreter reads their own, a service's dispatchers those of its
+    # interpreters (the one below is Fatima's with TVGent for March 2026); nobody else.
+    ("statements.index", "GET"): only("dispatcher", "interpreter", "other_interpreter"),
+    ("statements.show", "GET"): STATEMENT_READERS,
+    ("statements.pdf", "GET"): STATEMENT_READERS,
+    ("statements.csv", "GET"): STATEMENT_READERS,
+    ("statements.export", "GET"): only("dispatcher"),
     ("api-docs.openapi_json", "GET"): everyone(),
     ("api_v1.list_requests", "GET"): everyone(UNAUTHORISED),
     ("api_v1.create", "POST"): everyone(UNAUTHORISED),
@@ -470,6 +478,7 @@ def _values(app, rule, world) -> dict:
         "key_id": api_key_id(world) if "key_id" in rule.arguments else None,
         "price_list_id": price_list_id(world) if "price_list_id" in rule.arguments else None,
         "kind": "tariff",
+        "month": "2026-03",
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
         else series_token(world) if rule.endpoint == "portal.answer_series_offer"
         else booking_token(sheet.booking) if sheet is not None
