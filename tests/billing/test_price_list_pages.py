@@ -14,6 +14,14 @@ from interpreter_register.extensions import db
 from tests.fixtures.reading import load
 
 
+@pytest.fixture(autouse=True)
+def in_english(world):
+    """The messages below are asserted in the source's words: staff may choose English."""
+    for user in (world.dispatcher, world.admin, world.other_dispatcher):
+        user.locale = "en"
+    db.session.commit()
+
+
 def _stored(service, kind, valid_from, hour="60.00", vat_rate=None, reason="Art. 44"):
     price_list = PriceList(
         service_id=service.id, kind=kind, valid_from=valid_from, per_km=Decimal("0.4269"),
