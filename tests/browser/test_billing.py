@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from interpreter_register.billing.models import PriceListKind
 from interpreter_register.billing.statements.services import month_key, previous_month
 from interpreter_register.core.time import today_in_brussels
-from tests.billing.test_statements import pay_scale, settled
 from tests.billing.test_price_list_pages import _stored, next_month
+from tests.billing.test_statements import pay_scale, settled
 from tests.fixtures.world import build_world
 
 from .test_foundation import log_in, serious_violations, switch_to
