@@ -95,7 +95,8 @@ def test_every_line_and_total_with_a_pay_scale_change_in_the_month(world):
     # On the day of the change: the new pay scale, 70 minutes, 10 km, waiting not paid.
     after = settled(world, date(2026, 3, 15), minutes=70, km="10", waiting=20)
     # A late cancellation the service pays: the charge only (travel not paid by this scale).
-    late = settled(world, date(2026, 3, 20), km="30", late=True, worked=0)
+    # Its 60 minutes are the policy's, not hours worked.
+    late = settled(world, date(2026, 3, 20), km="30", late=True, worked=60)
     # Not in March: the last day of February and the first of April, by Brussels time.
     settled(world, date(2026, 2, 28), start=time(23, 30), minutes=20)
     settled(world, date(2026, 4, 1), start=time(0, 15), minutes=20)

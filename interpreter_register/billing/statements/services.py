@@ -89,12 +89,18 @@ class StatementLine:
         return sum((c.quantity for c in self.charges if c.kind == "travel"), Decimal(0))
 
     @property
+    def is_timed_work(self) -> bool:
+        """Hours that were worked: not a translation, nor a late cancellation (whose
+        minutes are the policy's, paid as one fixed charge)."""
+        return not (self.sheet.request.is_translation or self.sheet.late_cancellation)
+
+    @property
     def minutes(self) -> int:
-        return 0 if self.sheet.request.is_translation else self.version.worked_minutes
+        return self.version.worked_minutes if self.is_timed_work else 0
 
     @property
     def waiting_minutes(self) -> int:
-        return 0 if self.sheet.request.is_translation else self.version.waiting_minutes
+        return self.version.waiting_minutes if self.is_timed_work else 0
 
 
 @dataclass
