@@ -127,6 +127,8 @@ def _register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_keys_bp
     from .auth.views import bp as auth_bp
     from .billing.invoicing.views import bp as invoicing_bp
+    from .billing.pricing.views import bp as prices_bp
+    from .billing.statements.views import bp as statements_bp
     from .bookings.views import dispatch_bp, portal_bp, requests_bp, revisions_bp
     from .calendar.views import bp as calendar_bp
     from .collaboration.views import bp as collaboration_bp
@@ -145,7 +147,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, home_bp, auth_bp, users_bp, organisations_bp, register_bp,
                       public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
                       calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp,
-                      sheets_bp, api_keys_bp, webhooks_bp, invoicing_bp):
+                      sheets_bp, api_keys_bp, webhooks_bp, invoicing_bp, prices_bp,
+                      statements_bp):
         app.register_blueprint(blueprint)
 
 

@@ -34,6 +34,8 @@ SHEET_PARTIES = only("dispatcher", "requester", "contact_person", "interpreter")
     "other_contact_person": MISSING, "other_interpreter": MISSING}
 REPORT_READERS = only("admin", "register_staff", "dispatcher", "requester", "contact_person",
                       "other_contact_person")
+PRICE_KEEPERS = only("admin", "dispatcher")
+STATEMENT_READERS = only("dispatcher", "interpreter") | {"other_interpreter": MISSING}
 
 ACCESS = {
     ("home.index", "GET"): everyone(),
@@ -319,6 +321,23 @@ ACCESS = {
                             ("disable", "POST"), ("enable", "POST"), ("delete", "POST"))},
     # The API's description is public; the API itself answers only to a key, never to a
     # logged-in browser (no session, so no cross-site request can use one): 401 for all.
+    # A service's tariffs and pay scales: its dispatchers and administrators keep them
+    # (the price list below is a planned tariff of TVGent's); nobody else sees them.
+    ("prices.index", "GET"): PRICE_KEEPERS,
+    ("prices.of_service", "GET"): PRICE_KEEPERS,
+    ("prices.show", "GET"): PRICE_KEEPERS,
+    ("prices.create", "GET"): PRICE_KEEPERS,
+    ("prices.create", "POST"): PRICE_KEEPERS,
+    ("prices.edit", "GET"): PRICE_KEEPERS,
+    ("prices.edit", "POST"): PRICE_KEEPERS,
+    ("prices.delete", "POST"): PRICE_KEEPERS,
+    # Statements: an interpreter reads their own, a service's dispatchers those of its
+    # interpreters (the one below is Fatima's with TVGent for March 2026); nobody else.
+    ("statements.index", "GET"): only("dispatcher", "interpreter", "other_interpreter"),
+    ("statements.show", "GET"): STATEMENT_READERS,
+    ("statements.pdf", "GET"): STATEMENT_READERS,
+    ("statements.csv", "GET"): STATEMENT_READERS,
+    ("statements.export", "GET"): only("dispatcher"),
     ("api-docs.openapi_json", "GET"): everyone(),
     ("api_v1.list_requests", "GET"): everyone(UNAUTHORISED),
     ("api_v1.create", "POST"): everyone(UNAUTHORISED),
@@ -463,6 +482,22 @@ def settled_sheet(world):
     return world.sheet
 
 
+def price_list_id(world) -> int:
+    """A tariff of TVGent's that starts next month (made once per world)."""
+    from datetime import timedelta
+
+    from interpreter_register.billing.models import PriceList, PriceListKind
+    from interpreter_register.core.time import today_in_brussels
+    from interpreter_register.extensions import db
+    if not hasattr(world, "price_list"):
+        world.price_list = PriceList(service_id=world.service.id, kind=PriceListKind.TARIFF,
+                                     valid_from=today_in_brussels() + timedelta(days=40),
+                                     vat_rate=21)
+        db.session.add(world.price_list)
+        db.session.commit()
+    return world.price_list.id
+
+
 def offered_series(world):
     """A weekly series of OCMW Gent, its dates offered to Fatima (made once per world)."""
     from interpreter_register.bookings.services.series_booking import offer_series
@@ -513,6 +548,9 @@ def _values(app, rule, world) -> dict:
         "subscription_id": subscription_id(world) if "subscription_id" in rule.arguments
         else None,
         "invoice_id": invoice_id(world) if "invoice_id" in rule.arguments else None,
+        "price_list_id": price_list_id(world) if "price_list_id" in rule.arguments else None,
+        "kind": "tariff",
+        "month": "2026-03",
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
         else series_token(world) if rule.endpoint == "portal.answer_series_offer"
         else booking_token(sheet.booking) if sheet is not None

@@ -33,6 +33,12 @@ class PriceListKind(Labelled, StrEnum):
 PriceListKind.LABELS = {"tariff": _l("Tariff"), "pay_scale": _l("Pay scale")}
 
 
+def keeps_prices_of(user, service_id: int | None) -> bool:
+    """Who reads and keeps a service's tariffs and pay scales: its dispatchers (the staff of
+    the service) and administrators; nobody else sees them."""
+    return user.is_admin or user.dispatches_for(service_id)
+
+
 class PriceList(db.Model):
     """The prices of one service, of one kind, from `valid_from` until the next one."""
 
@@ -64,6 +70,18 @@ class PriceList(db.Model):
     rates: Mapped[list["PriceListRate"]] = relationship(
         back_populates="price_list", cascade="all, delete-orphan",
         order_by="PriceListRate.modality")
+
+    def can_be_kept_by(self, user) -> bool:
+        return keeps_prices_of(user, self.service_id)
+
+    def has_started(self, today: date) -> bool:
+        """In force already (or past): it may have priced an invoice or a statement, so it
+        is never changed again; a change is a new price list from a later date."""
+        return self.valid_from <= today
+
+    @property
+    def is_tariff(self) -> bool:
+        return self.kind == PriceListKind.TARIFF
 
     def rate(self, modality: str) -> "PriceListRate | None":
         return next((r for r in self.rates if r.modality == modality), None)

@@ -1,0 +1,1 @@
+"""Interpreters' statements: per month, what each interpreter is owed by a service."""
