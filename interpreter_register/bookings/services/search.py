@@ -108,7 +108,10 @@ class UpcomingThenPast(Pagination):
         loaded = {item.id: item for item in db.session.scalars(
             select(InterpretingRequest).where(request_id.in_(ids)).options(
                 joinedload(InterpretingRequest.organisation),
-                selectinload(InterpretingRequest.bookings).joinedload(Booking.person)))}
+                # The pages name the booked person: their other collections wait
+                # until asked for (three queries a page fewer).
+                selectinload(InterpretingRequest.bookings).joinedload(Booking.person)
+                .lazyload("*")))}
         return [loaded[n] for n in ids if n in loaded]
 
     def _query_count(self) -> int:
