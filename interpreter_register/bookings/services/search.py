@@ -1,10 +1,11 @@
 """Finding requests: a requester among their organisation's, a dispatcher among their
 service's, in every status, upcoming first (soonest first) then past (latest first).
 
-Each search narrows on an index of its own (docs/scaling.md): the request number is the
-primary key; a case reference, (organisation or service, case reference); an
-organisation, (organisation, date); an interpreter, their bookings (person, start); a
-date range alone, the service's (service, status, date) with every status named.
+Each filter is on an index that the walks by date read without the rows (docs/scaling.md):
+the request number is the primary key; a case reference, (organisation or service, case
+reference); an organisation's requests, (organisation, date, service, status, language);
+a service's, (service, date, status, language), (service, language, date) and (service,
+status, date); an interpreter, their bookings (person, start).
 """
 
 import re
