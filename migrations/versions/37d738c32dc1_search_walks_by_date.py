@@ -28,9 +28,13 @@ def upgrade():
                     ['service_id', 'due_at', 'status', 'language_code'], unique=False)
     op.create_index('ix_requests_service_language', 'requests',
                     ['service_id', 'language_code', 'due_at'], unique=False)
+    # The requests of an interpreter's bookings, from the index alone.
+    op.create_index('ix_bookings_person_request', 'bookings', ['person_id', 'request_id'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_bookings_person_request', table_name='bookings')
     op.drop_index('ix_requests_service_language', table_name='requests')
     op.drop_index('ix_requests_service_due', table_name='requests')
     op.drop_index('ix_requests_organisation_due', table_name='requests')
