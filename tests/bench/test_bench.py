@@ -96,9 +96,12 @@ def test_each_measurement_runs_and_counts_the_same_statements_at_both_sizes(gene
     assert feed["feed_1000_ms"] > 0 and feed["feed_304_ms"] > 0
 
     with app.app_context():
-        service_id, samples = measure.search_samples(generator.CENTRAL, 10, SEED)
+        service_id, samples = measure.search_samples(generator.CENTRAL, 10, SEED, others=2)
         searched = measure.search(service_id, samples, warm_up=1)
     assert searched["search_count"] == 10
+    for kind in measure.DISPATCHER_KINDS + measure.OTHER_KINDS:
+        assert searched[f"search_{kind}_p95_ms"] > 0, kind
+    assert searched["search_requester_list_found_median"] >= 1
     assert 0 < searched["search_p50_ms"] <= searched["search_p95_ms"]
     assert searched["search_found_median"] >= 1, "each search finds what it was made from"
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from interpreter_register.bookings.models import RequestStatus
-from interpreter_register.bookings.services import booking
+from interpreter_register.bookings.services import booking, search
 from interpreter_register.bookings.services.search import (
     PAGE_SIZE,
     RequestSearch,
@@ -83,6 +83,37 @@ def test_a_requesters_list_is_paginated(app_ctx, world):
     second = organisation_requests(world.organisation.id, RequestSearch(), utcnow(), page=2)
     assert len(first.items) == PAGE_SIZE and first.total == PAGE_SIZE + 4
     assert not set(ids(first)) & set(ids(second)) and len(second.items) == 4
+
+
+def test_pages_run_from_the_upcoming_into_the_past_without_a_gap(app_ctx, world, monkeypatch):
+    """The upcoming and the past are read apart (docs/scaling.md): a page that holds the
+    last upcoming requests goes on with the latest past ones, and the next page carries
+    on where it stopped; two requests at the same time keep one order."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 4)
+    now = utcnow()
+    who, service = world.other_contact_person, world.other_service
+
+    def at(days, status=RequestStatus.SUBMITTED):
+        return create_past_request(who, service, due=now + timedelta(days=days), status=status)
+    cancelled = RequestStatus.CANCELLED
+    in_9, in_2, in_5 = at(9), at(2), at(5, cancelled)
+    first_at_3, second_at_3 = at(3), at(3)
+    ago_1, ago_30, ago_8, ago_400, ago_2, ago_60 = (
+        at(-1, cancelled), at(-30), at(-8), at(-400), at(-2), at(-60, cancelled))
+    expected = [[in_2.id, second_at_3.id, first_at_3.id, in_5.id],
+                [in_9.id, ago_1.id, ago_2.id, ago_8.id],
+                [ago_30.id, ago_60.id, ago_400.id], []]
+    pages = [organisation_requests(who.organisation_id, RequestSearch(), now, page=n)
+             for n in (1, 2, 3, 4)]
+    assert [ids(page) for page in pages] == expected
+    assert [page.total for page in pages] == [11] * 4 and pages[0].pages == 3
+    # The same across a dispatcher's search by dates, and narrowed by a filter.
+    span = RequestSearch(first_day=(now - timedelta(days=500)).date(),
+                         last_day=(now + timedelta(days=30)).date())
+    assert [ids(service_requests(service.id, span, now, page=n)) for n in (1, 2, 3, 4)] == (
+        expected)
+    page = service_requests(service.id, RequestSearch(status="cancelled"), now)
+    assert ids(page) == [in_5.id, ago_1.id, ago_60.id] and page.total == 3
 
 
 def test_a_dispatcher_searches_every_status_of_their_service(app_ctx, world, history):

@@ -66,6 +66,9 @@ class Booking(db.Model):
         Index("ix_bookings_person_time", "person_id", "starts_at"),
         # Recent workload in matching counts a person's bookings confirmed lately.
         Index("ix_bookings_person_confirmed", "person_id", "confirmed_at", "status"),
+        # A dispatcher's search by interpreter: the requests of a person's bookings, read
+        # from the index alone (their bookings lie far apart in the table).
+        Index("ix_bookings_person_request", "person_id", "request_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -125,8 +125,16 @@ class InterpretingRequest(db.Model):
         Index("ix_requests_open_queue", "service_id", "due_at", "id",
               sqlite_where=text(OPEN_CONDITION), postgresql_where=text(OPEN_CONDITION)),
         Index("ix_requests_case", "organisation_id", "case_reference"),
-        # A requester's list and search: their organisation's requests by date.
-        Index("ix_requests_organisation_due", "organisation_id", "due_at"),
+        # A requester's list and search: their organisation's requests walked by date,
+        # the other filters (and a dispatcher's service) read from the index as it goes.
+        Index("ix_requests_organisation_due", "organisation_id", "due_at", "service_id",
+              "status", "language_code"),
+        # A dispatcher's search by dates, and by language: the service's requests walked
+        # by date from now (or from the range's end), stopping at the page. A plain
+        # (service, date) index: the queue's query still takes its partial index (a
+        # test holds it to that), which names the open statuses.
+        Index("ix_requests_service_due", "service_id", "due_at", "status", "language_code"),
+        Index("ix_requests_service_language", "service_id", "language_code", "due_at"),
         # A dispatcher's search by case reference (kept in capitals: found however typed).
         Index("ix_requests_service_case", "service_id", "case_reference"),
         # One request per occurrence of a series.

@@ -1,16 +1,18 @@
 """Finding requests: a requester among their organisation's, a dispatcher among their
 service's, in every status, upcoming first (soonest first) then past (latest first).
 
-Each search narrows on an index of its own (docs/scaling.md): the request number is the
-primary key; a case reference, (organisation or service, case reference); an
-organisation, (organisation, date); an interpreter, their bookings (person, start); a
-date range alone, the service's (service, status, date) with every status named.
+Each filter is on an index that the walks by date read without the rows (docs/scaling.md):
+the request number is the primary key; a case reference, (organisation or service, case
+reference); an organisation's requests, (organisation, date, service, status, language);
+a service's, (service, date, status, language), (service, language, date) and (service,
+status, date); an interpreter, their bookings (person, start).
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,7 +20,7 @@ from ...core.time import brussels_to_utc
 from ...extensions import db
 from ...organisations.models import Organisation
 from ...register.models import Person
-from ..models import Booking, InterpretingRequest, RequestStatus
+from ..models import Booking, InterpretingRequest
 from .requests import normalise_case_reference
 
 PAGE_SIZE = 30
@@ -52,44 +54,78 @@ def request_number(text: str) -> int | None:
     return int(found.group(2)) if found else None
 
 
-def _ordered(statement, now: datetime):
-    """Upcoming first, the soonest first; then the past, the latest first."""
-    upcoming = InterpretingRequest.due_at >= now
-    return statement.order_by(case((upcoming, 0), else_=1),
-                              case((upcoming, InterpretingRequest.due_at), else_=None),
-                              InterpretingRequest.due_at.desc(),
-                              InterpretingRequest.id.desc())
-
-
-def _common(statement, search: RequestSearch, all_statuses: bool):
+def _conditions(search: RequestSearch) -> list:
+    """What the fields of ``search`` ask of a request, as conditions."""
+    conditions = []
     if search.status:
-        statement = statement.where(InterpretingRequest.status == search.status)
-    elif all_statuses:
-        # Every status named: the service's (service, status, date) index then serves a
-        # date range in any status.
-        statement = statement.where(InterpretingRequest.status.in_(list(RequestStatus)))
+        conditions.append(InterpretingRequest.status == search.status)
     if search.language:
-        statement = statement.where(InterpretingRequest.language_code == search.language)
+        conditions.append(InterpretingRequest.language_code == search.language)
     if search.first_day:
-        statement = statement.where(
+        conditions.append(
             InterpretingRequest.due_at >= brussels_to_utc(search.first_day, time(0)))
     if search.last_day:
-        statement = statement.where(InterpretingRequest.due_at < brussels_to_utc(
+        conditions.append(InterpretingRequest.due_at < brussels_to_utc(
             search.last_day + timedelta(days=1), time(0)))
     reference = search.reference.strip()
     if reference:
         number = request_number(reference)
         by_case = InterpretingRequest.case_reference == normalise_case_reference(reference)
-        statement = statement.where(by_case if number is None else (
+        conditions.append(by_case if number is None else (
             (InterpretingRequest.id == number) | by_case))
-    return statement
+    return conditions
 
 
-def _page(statement, page: int):
-    return db.paginate(statement.options(
-        joinedload(InterpretingRequest.organisation),
-        selectinload(InterpretingRequest.bookings).joinedload(Booking.person)),
-        page=page, per_page=PAGE_SIZE, error_out=False)
+class UpcomingThenPast(Pagination):
+    """A page of the requests that meet ``conditions``: upcoming first, the soonest first;
+    then the past, the latest first.
+
+    Read as two walks by date, each on an index and stopping at the page: the upcoming
+    from now onwards, the past from now backwards (docs/scaling.md). One count tells how
+    many of each there are, and so where the page falls; the page's requests are then
+    loaded by id. A single query ordered by "upcoming or not" would make the database
+    sort every request that matches before it returns the first thirty.
+    """
+
+    def _query_items(self) -> list:
+        conditions, now = self._query_args["conditions"], self._query_args["now"]
+        due, request_id = InterpretingRequest.due_at, InterpretingRequest.id
+        coming = due >= now
+        self._total, upcoming = db.session.execute(
+            select(func.count(), func.count(case((coming, 1))))
+            .select_from(InterpretingRequest).where(*conditions)).one()
+        offset, size = self._query_offset, self.per_page
+        ids = []
+        if offset < upcoming:
+            ids += _ids(select(request_id).where(*conditions, coming)
+                        .order_by(due.asc(), request_id.desc()),
+                        offset, min(size, upcoming - offset))
+        if len(ids) < size and offset + len(ids) < self._total:
+            ids += _ids(select(request_id).where(*conditions, due < now)
+                        .order_by(due.desc(), request_id.desc()),
+                        max(0, offset - upcoming), size - len(ids))
+        if not ids:
+            return []
+        loaded = {item.id: item for item in db.session.scalars(
+            select(InterpretingRequest).where(request_id.in_(ids)).options(
+                joinedload(InterpretingRequest.organisation),
+                # The pages name the booked person: their other collections wait
+                # until asked for (three queries a page fewer).
+                selectinload(InterpretingRequest.bookings).joinedload(Booking.person)
+                .lazyload("*")))}
+        return [loaded[n] for n in ids if n in loaded]
+
+    def _query_count(self) -> int:
+        return self._total
+
+
+def _ids(statement, offset: int, limit: int) -> list[int]:
+    return list(db.session.scalars(statement.offset(offset).limit(limit)))
+
+
+def _page(conditions: list, now: datetime, page: int) -> UpcomingThenPast:
+    return UpcomingThenPast(page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
+                            error_out=False, conditions=conditions, now=now)
 
 
 def requests_of_organisation(organisation_id: int):
@@ -99,28 +135,28 @@ def requests_of_organisation(organisation_id: int):
 
 
 def organisation_requests(organisation_id: int, search: RequestSearch, now: datetime,
-                          page: int = 1):
+                          page: int = 1) -> UpcomingThenPast:
     """A page of the organisation's requests that match, upcoming first then past."""
-    statement = requests_of_organisation(organisation_id)
-    return _page(_ordered(_common(statement, search, all_statuses=False), now), page)
+    return _page([InterpretingRequest.organisation_id == organisation_id,
+                  *_conditions(search)], now, page)
 
 
-def service_requests(service_id: int, search: RequestSearch, now: datetime, page: int = 1):
+def service_requests(service_id: int, search: RequestSearch, now: datetime,
+                     page: int = 1) -> UpcomingThenPast | None:
     """A page of the service's requests that match, in every status; None when nothing
     narrows the search (the queue lists the service's open requests)."""
     if not search.narrowed:
         return None
-    statement = select(InterpretingRequest).where(InterpretingRequest.service_id == service_id)
-    statement = _common(statement, search, all_statuses=True)
+    conditions = [InterpretingRequest.service_id == service_id, *_conditions(search)]
     if search.organisation.strip():
-        statement = statement.where(InterpretingRequest.organisation_id.in_(
+        conditions.append(InterpretingRequest.organisation_id.in_(
             _ids_named(Organisation, Organisation.name, search.organisation)))
     if search.interpreter.strip():
         # Whoever was booked, even if they no longer are (withdrew, replaced).
-        statement = statement.where(InterpretingRequest.id.in_(
+        conditions.append(InterpretingRequest.id.in_(
             select(Booking.request_id).where(
                 Booking.person_id.in_(_people_named(search.interpreter)))))
-    return _page(_ordered(statement, now), page)
+    return _page(conditions, now, page)
 
 
 def _ids_named(model, column, text: str) -> list[int]:
