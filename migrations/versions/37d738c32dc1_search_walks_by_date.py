@@ -2,7 +2,7 @@
 order and stop at the page (docs/scaling.md, issue 18)
 
 Revision ID: 37d738c32dc1
-Revises: eaaee0156b49
+Revises: 2bc7b849aefd
 Create Date: 2026-11-30 03:19:12.273354
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '37d738c32dc1'
-down_revision = 'eaaee0156b49'
+down_revision = '2bc7b849aefd'
 branch_labels = None
 depends_on = None
 
