@@ -290,6 +290,10 @@ ACCESS = {
     ("api_v1.read", "GET"): everyone(UNAUTHORISED),
     ("api_v1.cancel", "POST"): everyone(UNAUTHORISED),
     ("api_v1.languages", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.change", "PATCH"): everyone(UNAUTHORISED),
+    ("api_v1.create_series", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.read_series", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.cancel_series", "POST"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.

@@ -24,6 +24,7 @@ TITLES = {
     412: _l("The request changed in the meantime"),
     415: _l("Unsupported media type"),
     422: _l("The request is not valid"),
+    428: _l("If-Match is required"),
     429: _l("Too many requests"),
 }
 DETAILS = {
@@ -32,9 +33,13 @@ DETAILS = {
     404: _l("There is nothing here, or this key may not see it."),
     412: _l("Read the request again and decide on its current version."),
     422: _l("Some fields are missing or wrong; “errors” names them."),
+    428: _l("Read the request first and send its ETag as If-Match with the change."),
 }
 
 NOT_ALLOWED = _l("This API key may not do this.")
+ORGANISATION_ONLY = _l("Only a key of an organisation may do this.")
+SERVICE_ONLY = _l("Only a key of an interpreting service may do this.")
+NOT_A_CURSOR = _l("Not a cursor this API gave.")
 
 
 def problem(status: int, detail=None, errors=None, headers=None):

@@ -52,7 +52,9 @@ PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
 # A request is a few hundred bytes; anything much larger is a mistake or an attack (413).
 MAX_BODY = 64 * 1024
 # The service's words for its fields, where the API names them otherwise.
-FIELD_NAMES = {"code": "language", "starts": "starts_at", "ends": "ends_at", "day": "starts_at"}
+FIELD_NAMES = {"code": "language", "starts": "starts_at", "ends": "ends_at", "day": "starts_at",
+               "repeat": "repeat.frequency", "repeat_until": "repeat.until",
+               "repeat_count": "repeat.count", "repeat_nth": "repeat.nth"}
 
 
 class ProblemFieldSchema(Schema):
@@ -168,18 +170,37 @@ def _etag(item: InterpretingRequest) -> str:
     return f'"{item.id}-{int(item.updated_at.timestamp() * 1_000_000)}"'
 
 
-def _check_if_match(item: InterpretingRequest) -> None:
+def _check_if_match(item: InterpretingRequest, required: bool = False) -> None:
     """A change sent with ``If-Match`` goes through only on the version the caller read
-    (412 otherwise); without the header it goes through, as on the web pages."""
+    (412 otherwise); without the header it goes through, as on the web pages, unless
+    ``required`` (a PATCH: 428, so that nobody overwrites a change they never read)."""
     wanted = request.headers.get("If-Match")
+    if required and not wanted:
+        abort(428)
     if wanted and wanted.strip() != "*" and _etag(item) not in [
             tag.strip() for tag in wanted.split(",")]:
         abort(412)
 
 
+def organisation_key() -> int:
+    """The calling key's organisation; a service's key is refused (403) what only an
+    organisation's system does."""
+    if g.api_key.organisation_id is None:
+        abort(403, detail=problems.ORGANISATION_ONLY)
+    return g.api_key.organisation_id
+
+
+def service_key() -> int:
+    """The calling key's interpreting service; an organisation's key is refused (403)."""
+    if g.api_key.service_id is None:
+        abort(403, detail=problems.SERVICE_ONLY)
+    return g.api_key.service_id
+
+
 def _own_request(request_id: int) -> InterpretingRequest:
+    organisation_id = organisation_key()
     item = db.session.get(InterpretingRequest, request_id)
-    if item is None or item.organisation_id != g.api_key.organisation_id:
+    if item is None or item.organisation_id != organisation_id:
         abort(404)
     return item
 
@@ -271,6 +292,10 @@ class RequestSchema(Schema):
     created_at = Utc()
     cancelled_at = Utc(allow_none=True)
     cancelled_late = fields.Boolean(allow_none=True)
+    series_id = fields.Integer(allow_none=True, metadata={
+        "description": "the series this request is a date of (null: a single request)"})
+    occurrence = fields.Integer(allow_none=True, metadata={
+        "description": "which date of its series, from 1"})
     booking = fields.Nested(BookingSchema, attribute="live_booking", allow_none=True,
                             metadata={"description": "the live booking, when someone is booked"})
 
@@ -284,6 +309,8 @@ class RequestListSchema(Schema):
 class ListArgsSchema(Schema):
     status = fields.List(_enum(RequestStatus), metadata={"description": "repeatable"})
     case_reference = fields.String()
+    series_id = fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "the dates of one series"})
     due_from = Utc(metadata={"description": "due at or after (the start, or the deadline)"})
     due_before = Utc()
     limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE))
@@ -308,7 +335,7 @@ def _after(cursor: str) -> int:
             raise ValueError
         return int(last_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        abort(422, messages={"query": {"cursor": ["Not a cursor this API gave."]}})
+        abort(422, messages={"query": {"cursor": [problems.NOT_A_CURSOR]}})
 
 
 # --- the requests -------------------------------------------------------------------
@@ -353,13 +380,15 @@ def _refused(error: RuleError):
 @_errors()
 def list_requests(args):
     """The organisation's requests, newest first, a page at a time."""
-    statement = requests_of_organisation(g.api_key.organisation_id).order_by(
+    statement = requests_of_organisation(organisation_key()).order_by(
         InterpretingRequest.id.desc())
     if args.get("status"):
         statement = statement.where(InterpretingRequest.status.in_(args["status"]))
     if args.get("case_reference"):
         statement = statement.where(
             InterpretingRequest.case_reference == args["case_reference"])
+    if args.get("series_id"):
+        statement = statement.where(InterpretingRequest.series_id == args["series_id"])
     if args.get("due_from"):
         statement = statement.where(InterpretingRequest.due_at >= args["due_from"])
     if args.get("due_before"):
@@ -387,6 +416,7 @@ def list_requests(args):
 def create(data):
     """Ask for an interpreter or a translation; routed as a request from the web form."""
     _write_access()
+    organisation_key()
     replayed = idempotency.replay(g.api_key)
     if replayed is not None:
         return replayed
@@ -465,6 +495,8 @@ def init_api(app) -> None:
     for name, value in API_CONFIG.items():
         app.config.setdefault(name, value)
     api.init_app(app)
+    # The views of every part of /api/v1, on the one blueprint, before it is registered.
+    from . import v1_changes  # noqa: F401
     api.register_blueprint(bp)
     limiter.init_app(app)
     from werkzeug.exceptions import HTTPException, InternalServerError
