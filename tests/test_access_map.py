@@ -294,6 +294,8 @@ ACCESS = {
     ("api_v1.create_series", "POST"): everyone(UNAUTHORISED),
     ("api_v1.read_series", "GET"): everyone(UNAUTHORISED),
     ("api_v1.cancel_series", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.list_bookings", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.read_booking", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.
