@@ -296,6 +296,10 @@ ACCESS = {
     ("api_v1.cancel_series", "POST"): everyone(UNAUTHORISED),
     ("api_v1.list_bookings", "GET"): everyone(UNAUTHORISED),
     ("api_v1.read_booking", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.list_sheets", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.read_sheet", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.confirm_sheet", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.dispute_sheet", "POST"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.
