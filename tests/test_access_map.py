@@ -282,6 +282,13 @@ ACCESS = {
     | {"requester": FORBIDDEN, "other_contact_person": MISSING},
     ("api_keys.revoke", "POST"): only("admin", "contact_person")
     | {"requester": FORBIDDEN, "other_contact_person": MISSING},
+    # A service's keys: administrators and the service's dispatchers (the map has no
+    # dispatcher of another service: tests/api/test_service_keys.py answers them 404).
+    ("api_keys.service_index", "GET"): only("admin", "dispatcher"),
+    ("api_keys.service_index", "POST"): only("admin", "dispatcher"),
+    ("api_keys.service_revoke", "POST"): only("admin", "dispatcher"),
+    # How to call the API: a public page, like the document it renders.
+    ("api_docs.page", "GET"): everyone(),
     # The API's description is public; the API itself answers only to a key, never to a
     # logged-in browser (no session, so no cross-site request can use one): 401 for all.
     ("api-docs.openapi_json", "GET"): everyone(),
@@ -300,6 +307,7 @@ ACCESS = {
     ("api_v1.read_sheet", "GET"): everyone(UNAUTHORISED),
     ("api_v1.confirm_sheet", "POST"): everyone(UNAUTHORISED),
     ("api_v1.dispute_sheet", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.service_queue", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.
@@ -376,6 +384,16 @@ def api_key_id(world) -> int:
     return world.api_key.id
 
 
+def service_api_key_id(world) -> int:
+    from interpreter_register.api.keys import create_service_key
+    from interpreter_register.extensions import db
+    if not hasattr(world, "service_api_key"):
+        world.service_api_key, _key = create_service_key(world.dispatcher, world.service,
+                                                         "Planning", "read", 365)
+        db.session.commit()
+    return world.service_api_key.id
+
+
 def settled_sheet(world):
     """Fatima's past booking for OCMW Gent, its sheet filed with a receipt and confirmed;
     made once per test, for the routes that need it."""
@@ -450,7 +468,8 @@ def _values(app, rule, world) -> dict:
         "sheet_id": sheet.id if sheet else None,
         "expense_id": sheet.current.expenses[0].id if sheet else None,
         "series_id": offered_series(world).id if "series_id" in rule.arguments else None,
-        "key_id": api_key_id(world) if "key_id" in rule.arguments else None,
+        "key_id": (service_api_key_id(world) if rule.endpoint == "api_keys.service_revoke"
+                   else api_key_id(world) if "key_id" in rule.arguments else None),
         "token": offer_token(world.offer) if rule.endpoint == "portal.answer_offer"
         else series_token(world) if rule.endpoint == "portal.answer_series_offer"
         else booking_token(sheet.booking) if sheet is not None
