@@ -308,6 +308,7 @@ ACCESS = {
     ("api_v1.confirm_sheet", "POST"): everyone(UNAUTHORISED),
     ("api_v1.dispute_sheet", "POST"): everyone(UNAUTHORISED),
     ("api_v1.service_queue", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.register_search", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.

@@ -496,7 +496,7 @@ def init_api(app) -> None:
         app.config.setdefault(name, value)
     api.init_app(app)
     # The views of every part of /api/v1, on the one blueprint, before it is registered.
-    from . import v1_bookings, v1_changes, v1_service, v1_sheets  # noqa: F401
+    from . import v1_bookings, v1_changes, v1_register, v1_service, v1_sheets  # noqa: F401
     api.register_blueprint(bp)
     from .docs import bp as docs_bp
     app.register_blueprint(docs_bp)
