@@ -18,6 +18,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
+from limits import parse as parse_limit
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -41,6 +42,9 @@ API_CONFIG = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_RATE_LIMIT": "300 per minute",
+    # Calls with an unknown, wrong, revoked or expired key, per address: guessing keys (a
+    # new prefix each time escapes the per-key limit) is slowed to this pace.
+    "API_FAILED_KEY_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "API_SPEC_OPTIONS": {
         "components": {"securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}}},
@@ -128,16 +132,35 @@ limiter = Limiter(key_func=_rate_key, default_limits=[], headers_enabled=False)
 limiter.limit(_rate, on_breach=_too_many)(bp)
 
 
+def _failed_key_limit():
+    return parse_limit(current_app.config["API_FAILED_KEY_LIMIT"])
+
+
+def _refuse_guessing() -> None:
+    """An address that sent too many keys that were not valid gets 429 until its window
+    ends, before any key it sends is looked at."""
+    limit, address = _failed_key_limit(), get_remote_address()
+    if not limiter.limiter.test(limit, "failed-key", address):
+        reset_at = limiter.limiter.get_window_stats(limit, "failed-key", address).reset_time
+        abort(429, headers={"Retry-After": str(max(1, math.ceil(reset_at - time.time())))})
+
+
+def _count_failed_key() -> None:
+    limiter.limiter.hit(_failed_key_limit(), "failed-key", get_remote_address())
+
+
 # --- authentication -----------------------------------------------------------------
 
 @bp.before_request
 def _authenticate():
     request.max_content_length = MAX_BODY
+    _refuse_guessing()
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     api_key = recognise(key.strip()) if scheme.lower() == "bearer" else None
     if api_key is None:
         db.session.rollback()
+        _count_failed_key()
         abort(401)
     if db.session.dirty:             # its time of last use: worth a try, never a failure
         try:
