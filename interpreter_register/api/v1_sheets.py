@@ -20,7 +20,8 @@ from .v1 import Utc, _enum, _errors, _write_access, bp, organisation_key
 
 class ExpenseSchema(Schema):
     kind = fields.String(attribute="kind.value")
-    amount = fields.Decimal(as_string=True, metadata={"description": "euro, to the cent"})
+    amount = fields.Decimal(as_string=True, metadata={
+        "type": "string", "format": "decimal", "description": "euro, to the cent"})
 
 
 class DisputedLineSchema(Schema):
@@ -40,7 +41,7 @@ class VersionSchema(Schema):
     booked_minutes = fields.Integer(allow_none=True)
     waiting_minutes = fields.Integer()
     no_show = fields.Boolean()
-    km = fields.Decimal(as_string=True)
+    km = fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"})
     expenses = fields.List(fields.Nested(ExpenseSchema))
     words = fields.Integer(allow_none=True)
     pages = fields.Integer(allow_none=True)
