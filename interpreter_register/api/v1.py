@@ -53,6 +53,9 @@ API_CONFIG = {
 }
 log = logging.getLogger(__name__)
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
+# The largest id a row may have (a 32-bit integer column): a larger one names nothing, and
+# the database driver would refuse to send it.
+MAX_ID = 2**31 - 1
 # A request is a few hundred bytes; anything much larger is a mistake or an attack (413).
 MAX_BODY = 64 * 1024
 # The service's words for its fields, where the API names them otherwise.
@@ -220,9 +223,19 @@ def service_key() -> int:
     return g.api_key.service_id
 
 
+def get_row(model, row_id: int):
+    """The row of that id, or None (also for an id no row can have)."""
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
+def an_id(**kwargs):
+    """A field that names a row by its id."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 def _own_request(request_id: int) -> InterpretingRequest:
     organisation_id = organisation_key()
-    item = db.session.get(InterpretingRequest, request_id)
+    item = get_row(InterpretingRequest, request_id)
     if item is None or item.organisation_id != organisation_id:
         abort(404)
     return item
@@ -332,8 +345,7 @@ class RequestListSchema(Schema):
 class ListArgsSchema(Schema):
     status = fields.List(_enum(RequestStatus), metadata={"description": "repeatable"})
     case_reference = fields.String()
-    series_id = fields.Integer(validate=validate.Range(min=1), metadata={
-        "description": "the dates of one series"})
+    series_id = an_id(metadata={"description": "the dates of one series"})
     due_from = Utc(metadata={"description": "due at or after (the start, or the deadline)"})
     due_before = Utc()
     limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from ..bookings.models import Booking, BookingStatus, InterpretingRequest
 from ..extensions import db
 from .v1 import (
+    MAX_ID,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
     BookingSchema,
@@ -18,6 +19,7 @@ from .v1 import (
     _cursor,
     _enum,
     _errors,
+    an_id,
     bp,
 )
 
@@ -41,7 +43,7 @@ class BookingListSchema(Schema):
 
 class BookingArgsSchema(Schema):
     status = fields.List(_enum(BookingStatus), metadata={"description": "repeatable"})
-    request_id = fields.Integer(validate=validate.Range(min=1))
+    request_id = an_id()
     due_from = Utc(metadata={"description": "due at or after (the start, or the deadline)"})
     due_before = Utc()
     limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE))
@@ -91,7 +93,8 @@ def list_bookings(args):
 @bp.response(200, BookingItemSchema)
 @_errors(404)
 def read_booking(booking_id):
-    found = db.session.scalar(_bookings().where(Booking.id == booking_id))
+    found = (db.session.scalar(_bookings().where(Booking.id == booking_id))
+             if booking_id <= MAX_ID else None)
     if found is None:
         abort(404)
     return found

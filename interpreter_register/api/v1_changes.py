@@ -36,6 +36,7 @@ from .v1 import (
     _refused,
     _write_access,
     bp,
+    get_row,
     organisation_key,
 )
 
@@ -166,7 +167,7 @@ class SeriesCancelledSchema(Schema):
 
 def _own_series(series_id: int) -> RequestSeries:
     organisation_id = organisation_key()
-    found = db.session.get(RequestSeries, series_id)
+    found = get_row(RequestSeries, series_id)
     if found is None or found.organisation_id != organisation_id:
         abort(404)
     return found

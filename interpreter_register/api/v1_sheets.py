@@ -15,7 +15,7 @@ from ..sheets.models import CompletionSheet, SheetLine
 from ..sheets.services import answers, lists
 from ..sheets.services.content import lines_of
 from . import problems
-from .v1 import Utc, _enum, _errors, _write_access, bp, organisation_key
+from .v1 import Utc, _enum, _errors, _write_access, bp, get_row, organisation_key
 
 
 class ExpenseSchema(Schema):
@@ -82,7 +82,7 @@ class DisputeSchema(Schema):
 
 def _own_sheet(sheet_id: int) -> CompletionSheet:
     organisation_id = organisation_key()
-    sheet = db.session.get(CompletionSheet, sheet_id)
+    sheet = get_row(CompletionSheet, sheet_id)
     if sheet is None or sheet.request.organisation_id != organisation_id or sheet.is_awaited:
         abort(404)
     return sheet

@@ -45,24 +45,38 @@ def own_objects(world):
                     "series_id": series.id, "sheet_id": _filed(world).id}}
 
 
+def _explore(operation, mode, path_parameters, key) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+
+    @given(case=operation.as_strategy(mode, path_parameters=path_parameters or None))
+    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    def check(case):
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    check()
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_the_api_answers_as_its_document_says(api_schema, own_objects, mode):
     """Valid calls (the rules of the services may still refuse them: 422, never 500) and
     calls that break the document (400 or 422), for every operation."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 17
-
     for operation in operations:
         ids = {parameter.name: own_objects["ids"][parameter.name]
                for parameter in operation.path_parameters
                if parameter.name in own_objects["ids"]}
         key = own_objects["service" if operation.path == "/api/v1/queue" else "organisation"]
+        _explore(operation, mode, ids, key)
 
-        @given(case=operation.as_strategy(mode, path_parameters=ids or None))
-        @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                  phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
-        def check(case):
-            case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
 
-        check()
+def test_an_id_no_row_can_have_is_a_404_or_a_422_not_a_500(world, make_key, make_service_key,
+                                                            call):
+    _, key = make_key()
+    huge = 10**24
+    for path in (f"/api/v1/requests/{huge}", f"/api/v1/series/{huge}",
+                 f"/api/v1/bookings/{huge}", f"/api/v1/sheets/{huge}"):
+        assert call(key, "GET", path).status_code == 404, path
+    for path in (f"/api/v1/requests?series_id={huge}", f"/api/v1/bookings?request_id={huge}"):
+        assert call(key, "GET", path).status_code == 422, path
