@@ -428,12 +428,18 @@ def list_requests(args):
         statement = statement.where(InterpretingRequest.due_at >= args["due_from"])
     if args.get("due_before"):
         statement = statement.where(InterpretingRequest.due_at < args["due_before"])
-    if args.get("cursor"):
-        statement = statement.where(InterpretingRequest.id < _after(args["cursor"]))
-    limit = args["limit"]
     # Each item names its booked interpreter: load them with the page, not one by one.
-    statement = statement.options(
-        selectinload(InterpretingRequest.bookings).joinedload(Booking.person))
+    return cursor_page(statement.options(
+        selectinload(InterpretingRequest.bookings).joinedload(Booking.person)),
+        InterpretingRequest.id, args)
+
+
+def cursor_page(statement, id_column, args) -> dict:
+    """A page of ``statement`` (ordered newest first by ``id_column``) after the cursor of
+    ``args``, ``limit`` long, with the cursor of the next page (None on the last)."""
+    if args.get("cursor"):
+        statement = statement.where(id_column < _after(args["cursor"]))
+    limit = args["limit"]
     items = list(db.session.scalars(statement.limit(limit + 1)))
     more = len(items) > limit
     items = items[:limit]

@@ -15,12 +15,11 @@ from .v1 import (
     PAGE_SIZE,
     BookingSchema,
     Utc,
-    _after,
-    _cursor,
     _enum,
     _errors,
     an_id,
     bp,
+    cursor_page,
 )
 
 
@@ -80,13 +79,7 @@ def list_bookings(args):
         statement = statement.where(InterpretingRequest.due_at >= args["due_from"])
     if args.get("due_before"):
         statement = statement.where(InterpretingRequest.due_at < args["due_before"])
-    if args.get("cursor"):
-        statement = statement.where(Booking.id < _after(args["cursor"]))
-    limit = args["limit"]
-    items = list(db.session.scalars(statement.limit(limit + 1)))
-    more = len(items) > limit
-    items = items[:limit]
-    return {"items": items, "next_cursor": _cursor(items[-1].id) if more else None}
+    return cursor_page(statement, Booking.id, args)
 
 
 @bp.route("/bookings/<int:booking_id>")

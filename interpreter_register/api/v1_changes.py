@@ -50,28 +50,13 @@ IF_MATCH_PARAMETER = {
                    "read answers 412; without it, 428"}
 
 
-class ChangeSchema(Schema):
+class ChangeSchema(NewRequestSchema):
     """What may change: any field of a new request (those left out stay as they are)."""
 
     language = fields.String(validate=validate.Length(min=2, max=12))
-    working_language = NewRequestSchema._declared_fields["working_language"]
     modality = _enum(Modality)
     domain = _enum(Domain)
-    starts_at = Utc()
-    ends_at = Utc()
-    deadline_on = fields.Date()
-    words = fields.Integer(validate=validate.Range(min=1, max=10_000_000))
-    direction = _enum(Direction)
-    address = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(validate=validate.Length(max=4))
-    municipality = fields.String(validate=validate.Length(max=100))
-    phone_number = fields.String(validate=validate.Length(max=40))
-    video_link = fields.String(validate=validate.Length(max=500))
-    case_reference = fields.String(validate=validate.Length(max=60))
-    notes = fields.String(validate=validate.Length(max=5000))
     preferred_gender = _enum(Gender, allow_none=True)
-    prefer_same_interpreter = fields.Boolean()
-    urgent = fields.Boolean()
     scope = _enum(series_service.Scope, load_default=series_service.Scope.ONE.value,
                   metadata={"description": "for a date of a series: this date only (one), "
                                            "this one and the following (following), or all "
