@@ -465,15 +465,22 @@ def create(data):
         item = create_request(g.api_key.user, _details(data))
     except RuleError as error:
         return _refused(error)
-    location = url_for("api_v1.read", request_id=item.id)
-    body = idempotency.remember(g.api_key, 201, RequestSchema().dump(item), location)
+    response = created(RequestSchema().dump(item), url_for("api_v1.read", request_id=item.id))
+    response.headers["ETag"] = _etag(item)
+    return response
+
+
+def created(body: dict, location: str):
+    """The 201 answer to a POST, kept with the work for its Idempotency-Key and committed
+    with it (409 when the same key was sent twice at once: one wins)."""
+    text = idempotency.remember(g.api_key, 201, body, location)
     try:
         db.session.commit()
-    except IntegrityError:          # the same key, sent twice at once: one wins
+    except IntegrityError:
         db.session.rollback()
         abort(409)
-    response = current_app.response_class(body, status=201, mimetype="application/json")
-    response.headers.update({"Location": location, "ETag": _etag(item)})
+    response = current_app.response_class(text, status=201, mimetype="application/json")
+    response.headers["Location"] = location
     return response
 
 

@@ -7,11 +7,10 @@ flagged, the booked interpreter asked to look again, the calendars moved. A seri
 by ``series.create_series`` and cancelled from a date by ``series.cancel_from``.
 """
 
-from flask import current_app, g, url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy.exc import IntegrityError
 
 from ..bookings.models import RequestSeries
 from ..bookings.recurrence import NTH_CHOICES, Frequency, Recurrence
@@ -36,6 +35,7 @@ from .v1 import (
     _refused,
     _write_access,
     bp,
+    created,
     get_row,
     organisation_key,
 )
@@ -189,16 +189,7 @@ def create_series(data):
             language=current_language())
     except RuleError as error:
         return _refused(error)
-    location = url_for("api_v1.read_series", series_id=made.id)
-    body = idempotency.remember(g.api_key, 201, SeriesSchema().dump(made), location)
-    try:
-        db.session.commit()
-    except IntegrityError:          # the same key, sent twice at once: one wins
-        db.session.rollback()
-        abort(409)
-    response = current_app.response_class(body, status=201, mimetype="application/json")
-    response.headers["Location"] = location
-    return response
+    return created(SeriesSchema().dump(made), url_for("api_v1.read_series", series_id=made.id))
 
 
 @bp.route("/series/<int:series_id>")
