@@ -63,10 +63,10 @@ def gunicorn(application: str, workers: int, environment: dict | None = None):
 
 
 def _request(base: str, method: str, path: str, body: str | None = None,
-             cookie: str | None = None) -> http.client.HTTPResponse:
+             cookie: str | None = None, headers: dict | None = None) -> http.client.HTTPResponse:
     host = base.removeprefix("http://")
     connection = http.client.HTTPConnection(host, timeout=30)
-    headers = {"Cookie": cookie} if cookie else {}
+    headers = {**({"Cookie": cookie} if cookie else {}), **(headers or {})}
     if body is not None:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     connection.request(method, path, body=body, headers=headers)
@@ -100,7 +100,7 @@ def log_in(base: str, email: str, password: str) -> str:
 
 
 def wrk(url: str, seconds: int, cookie: str | None = None, connections: int = 16,
-        patience: int = 64) -> float:
+        patience: int = 64, headers: dict | None = None) -> float:
     """Requests per second under wrk; any answer that is not 200 fails the measurement.
 
     A slow or loaded machine is measured, never failed: a run in which no request was
@@ -113,6 +113,8 @@ def wrk(url: str, seconds: int, cookie: str | None = None, connections: int = 16
                    "-s", str(FAILURES), url]
         if cookie:
             command[1:1] = ["-H", f"Cookie: {cookie}"]
+        for name, value in (headers or {}).items():
+            command[1:1] = ["-H", f"{name}: {value}"]
         output = subprocess.run(  # noqa: S603 - our own command line
             command, capture_output=True, text=True, check=True).stdout
         answered = re.search(r"(\d+) requests in", output)
@@ -128,16 +130,34 @@ def wrk(url: str, seconds: int, cookie: str | None = None, connections: int = 16
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
-def _warm_up(base: str, path: str, workers: int, cookie: str | None = None) -> None:
+def _warm_up(base: str, path: str, workers: int, cookie: str | None = None,
+             headers: dict | None = None) -> None:
     """One answer per worker, one request at a time and however long each takes: every
     worker has loaded the app and warmed its caches before anything is timed."""
     for _ in range(workers * 2):
-        _request(base, "GET", path, cookie=cookie)
+        _request(base, "GET", path, cookie=cookie, headers=headers)
+
+
+# The list an organisation's system reads most: its newest requests, a page of 50.
+API_LIST = "/api/v1/requests?limit=50"
+
+
+def api_list_rps(base: str, api_key: str, seconds: int) -> float:
+    """GET /api/v1/requests under wrk with an organisation's key (2 workers)."""
+    headers = {"Authorization": f"Bearer {api_key}"}
+    check = _request(base, "GET", API_LIST, headers=headers)
+    if check.status != 200:
+        raise LoadError(f"the API's list answered {check.status}")
+    _warm_up(base, API_LIST, 2, headers=headers)
+    wrk(base + API_LIST, 1, headers=headers)                          # warm up
+    return round(wrk(base + API_LIST, seconds, headers=headers), 1)
 
 
 def throughput(database_url: str, email: str, password: str, seconds: int,
-               workers_to_try=(2, 1)) -> dict:
-    """hello_rps and queue_rps with 2 workers (and the queue with 1, for the scaling note)."""
+               workers_to_try=(2, 1), api_key: str | None = None) -> dict:
+    """hello_rps and queue_rps with 2 workers (and the queue with 1, for the scaling note);
+    with ``api_key``, the API's list of an organisation's requests too (api_list_rps), by
+    the same servers, against the same bare route."""
     found = {}
     with gunicorn("bench.hello:app", 2) as base:
         _warm_up(base, "/", 2)
@@ -154,6 +174,10 @@ def throughput(database_url: str, email: str, password: str, seconds: int,
             wrk(base + "/dispatch", 1, cookie)                        # warm up
             # One decimal: on a loaded machine one worker may answer under one page a second.
             rps = round(wrk(base + "/dispatch", seconds, cookie), 1)
+            if workers == 2 and api_key:
+                found["api_list_rps"] = api_list_rps(base, api_key, seconds)
         found["queue_rps" if workers == 2 else f"queue_rps_{workers}_worker"] = rps
     found["queue_vs_hello_ratio"] = round(found["queue_rps"] / found["hello_rps"], 3)
+    if "api_list_rps" in found:
+        found["api_vs_hello_ratio"] = round(found["api_list_rps"] / found["hello_rps"], 3)
     return found

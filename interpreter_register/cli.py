@@ -79,6 +79,9 @@ def seed_demo():
     if created and CREATED_API_KEY:
         click.echo("API key of OCMW Gent's planning system (shown only now; docs/api.md):"
                    f"\n  {CREATED_API_KEY.pop('key')}")
+        if "service_key" in CREATED_API_KEY:
+            click.echo("API key of TVGent's software (its queue and bookings; shown only now):"
+                       f"\n  {CREATED_API_KEY.pop('service_key')}")
 
 
 def demo_feed_url() -> str | None:

@@ -319,6 +319,13 @@ ACCESS = {
        | {"requester": FORBIDDEN, "other_contact_person": MISSING, "dispatcher": MISSING}
        for name, method in (("show", "GET"), ("send_test", "POST"), ("rotate", "POST"),
                             ("disable", "POST"), ("enable", "POST"), ("delete", "POST"))},
+    # A service's keys: administrators and the service's dispatchers (the map has no
+    # dispatcher of another service: tests/api/test_service_keys.py answers them 404).
+    ("api_keys.service_index", "GET"): only("admin", "dispatcher"),
+    ("api_keys.service_index", "POST"): only("admin", "dispatcher"),
+    ("api_keys.service_revoke", "POST"): only("admin", "dispatcher"),
+    # How to call the API: a public page, like the document it renders.
+    ("api_docs.page", "GET"): everyone(),
     # The API's description is public; the API itself answers only to a key, never to a
     # logged-in browser (no session, so no cross-site request can use one): 401 for all.
     # A service's tariffs and pay scales: its dispatchers and administrators keep them
@@ -350,6 +357,18 @@ ACCESS = {
     ("api_v1.fhir.appointment", "GET"): everyone(UNAUTHORISED),
     ("api_v1.fhir.service_request", "GET"): everyone(UNAUTHORISED),
     ("api_v1.fhir.metadata", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.change", "PATCH"): everyone(UNAUTHORISED),
+    ("api_v1.create_series", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.read_series", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.cancel_series", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.list_bookings", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.read_booking", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.list_sheets", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.read_sheet", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.confirm_sheet", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.dispute_sheet", "POST"): everyone(UNAUTHORISED),
+    ("api_v1.service_queue", "GET"): everyone(UNAUTHORISED),
+    ("api_v1.register_search", "GET"): everyone(UNAUTHORISED),
 }
 
 # Files, not pages: served to everyone.
@@ -452,6 +471,14 @@ def subscription_id(world) -> int:
             organisation=world.organisation)
         db.session.commit()
     return world.subscription.id
+def service_api_key_id(world) -> int:
+    from interpreter_register.api.keys import create_service_key
+    from interpreter_register.extensions import db
+    if not hasattr(world, "service_api_key"):
+        world.service_api_key, _key = create_service_key(world.dispatcher, world.service,
+                                                         "Planning", "read", 365)
+        db.session.commit()
+    return world.service_api_key.id
 
 
 def settled_sheet(world):
@@ -544,7 +571,8 @@ def _values(app, rule, world) -> dict:
         "sheet_id": sheet.id if sheet else None,
         "expense_id": sheet.current.expenses[0].id if sheet else None,
         "series_id": offered_series(world).id if "series_id" in rule.arguments else None,
-        "key_id": api_key_id(world) if "key_id" in rule.arguments else None,
+        "key_id": (service_api_key_id(world) if rule.endpoint == "api_keys.service_revoke"
+                   else api_key_id(world) if "key_id" in rule.arguments else None),
         "subscription_id": subscription_id(world) if "subscription_id" in rule.arguments
         else None,
         "invoice_id": invoice_id(world) if "invoice_id" in rule.arguments else None,

@@ -182,3 +182,22 @@ def test_the_demo_holds_a_series_partly_booked_a_monthly_one_offered_and_search(
     assert offered[0].person.account.email == "interpreter@example.org"
     page = client.get("/portal")
     assert monthly.number.encode() in page.data and b'name="accept"' in page.data
+
+
+def test_the_demo_prints_an_organisations_and_a_services_api_key_that_work(app, client,
+                                                                          client_for):
+    import re
+    printed = app.test_cli_runner().invoke(args=["seed-demo"]).output
+    organisation_key, service_key = re.findall(r"^\s+(irk_\S+)$", printed, re.MULTILINE)
+    mine = client.get("/api/v1/requests", headers={"Authorization": f"Bearer {organisation_key}"})
+    assert mine.status_code == 200 and mine.get_json()["items"]
+    queue = client.get("/api/v1/queue", headers={"Authorization": f"Bearer {service_key}"})
+    assert queue.status_code == 200 and queue.get_json()["items"]
+    assert client.get("/api/v1/queue", headers={
+        "Authorization": f"Bearer {organisation_key}"}).status_code == 403
+    # Pieter Claes sees his service's key and when it was last used (not "never").
+    dispatcher = load(User, email="dispatcher@example.org")
+    page = client_for(dispatcher).get(f"/services/{dispatcher.service_id}/api-keys")
+    text = page.get_data(as_text=True)
+    row = text.split("Roostersoftware TVGent", 1)[1].split("</tr>", 1)[0]
+    assert "<td>nooit</td>" not in row and "Actief" in row

@@ -101,9 +101,12 @@ class ApiKey(db.Model):
         self.revoked_by_id = by.id
 
     def can_be_managed_by(self, user) -> bool:
-        """Administrators, and the contact persons of the key's organisation."""
+        """Administrators, the contact persons of the key's organisation, and the
+        dispatchers of the key's service."""
         if user.is_admin:
             return True
+        if self.service_id is not None:
+            return user.active and user.dispatches_for(self.service_id)
         return user.can_manage_colleagues() and user.organisation_id == self.organisation_id
 
 

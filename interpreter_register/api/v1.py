@@ -18,6 +18,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api, Blueprint, abort
 from flask_smorest.utils import prepare_response
+from limits import parse as parse_limit
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -41,6 +42,9 @@ API_CONFIG = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_RATE_LIMIT": "300 per minute",
+    # Calls with an unknown, wrong, revoked or expired key, per address: guessing keys (a
+    # new prefix each time escapes the per-key limit) is slowed to this pace.
+    "API_FAILED_KEY_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "API_SPEC_OPTIONS": {
         "components": {"securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}}},
@@ -49,10 +53,15 @@ API_CONFIG = {
 }
 log = logging.getLogger(__name__)
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 100
+# The largest id a row may have (a 32-bit integer column): a larger one names nothing, and
+# the database driver would refuse to send it.
+MAX_ID = 2**31 - 1
 # A request is a few hundred bytes; anything much larger is a mistake or an attack (413).
 MAX_BODY = 64 * 1024
 # The service's words for its fields, where the API names them otherwise.
-FIELD_NAMES = {"code": "language", "starts": "starts_at", "ends": "ends_at", "day": "starts_at"}
+FIELD_NAMES = {"code": "language", "starts": "starts_at", "ends": "ends_at", "day": "starts_at",
+               "repeat": "repeat.frequency", "repeat_until": "repeat.until",
+               "repeat_count": "repeat.count", "repeat_nth": "repeat.nth"}
 
 
 class ProblemFieldSchema(Schema):
@@ -128,16 +137,35 @@ limiter = Limiter(key_func=_rate_key, default_limits=[], headers_enabled=False)
 limiter.limit(_rate, on_breach=_too_many)(bp)
 
 
+def _failed_key_limit():
+    return parse_limit(current_app.config["API_FAILED_KEY_LIMIT"])
+
+
+def _refuse_guessing() -> None:
+    """An address that sent too many keys that were not valid gets 429 until its window
+    ends, before any key it sends is looked at."""
+    limit, address = _failed_key_limit(), get_remote_address()
+    if not limiter.limiter.test(limit, "failed-key", address):
+        reset_at = limiter.limiter.get_window_stats(limit, "failed-key", address).reset_time
+        abort(429, headers={"Retry-After": str(max(1, math.ceil(reset_at - time.time())))})
+
+
+def _count_failed_key() -> None:
+    limiter.limiter.hit(_failed_key_limit(), "failed-key", get_remote_address())
+
+
 # --- authentication -----------------------------------------------------------------
 
 @bp.before_request
 def _authenticate():
     request.max_content_length = MAX_BODY
+    _refuse_guessing()
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     api_key = recognise(key.strip()) if scheme.lower() == "bearer" else None
     if api_key is None:
         db.session.rollback()
+        _count_failed_key()
         abort(401)
     if db.session.dirty:             # its time of last use: worth a try, never a failure
         try:
@@ -170,18 +198,47 @@ def _etag(item: InterpretingRequest) -> str:
     return f'"{item.id}-{int(item.updated_at.timestamp() * 1_000_000)}"'
 
 
-def _check_if_match(item: InterpretingRequest) -> None:
+def _check_if_match(item: InterpretingRequest, required: bool = False) -> None:
     """A change sent with ``If-Match`` goes through only on the version the caller read
-    (412 otherwise); without the header it goes through, as on the web pages."""
+    (412 otherwise); without the header it goes through, as on the web pages, unless
+    ``required`` (a PATCH: 428, so that nobody overwrites a change they never read)."""
     wanted = request.headers.get("If-Match")
+    if required and not wanted:
+        abort(428)
     if wanted and wanted.strip() != "*" and _etag(item) not in [
             tag.strip() for tag in wanted.split(",")]:
         abort(412)
 
 
+def organisation_key() -> int:
+    """The calling key's organisation; a service's key is refused (403) what only an
+    organisation's system does."""
+    if g.api_key.organisation_id is None:
+        abort(403, detail=problems.ORGANISATION_ONLY)
+    return g.api_key.organisation_id
+
+
+def service_key() -> int:
+    """The calling key's interpreting service; an organisation's key is refused (403)."""
+    if g.api_key.service_id is None:
+        abort(403, detail=problems.SERVICE_ONLY)
+    return g.api_key.service_id
+
+
+def get_row(model, row_id: int):
+    """The row of that id, or None (also for an id no row can have)."""
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
+def an_id(**kwargs):
+    """A field that names a row by its id."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 def _own_request(request_id: int) -> InterpretingRequest:
-    item = db.session.get(InterpretingRequest, request_id)
-    if item is None or item.organisation_id != g.api_key.organisation_id:
+    organisation_id = organisation_key()
+    item = get_row(InterpretingRequest, request_id)
+    if item is None or item.organisation_id != organisation_id:
         abort(404)
     return item
 
@@ -273,6 +330,10 @@ class RequestSchema(Schema):
     created_at = Utc()
     cancelled_at = Utc(allow_none=True)
     cancelled_late = fields.Boolean(allow_none=True)
+    series_id = fields.Integer(allow_none=True, metadata={
+        "description": "the series this request is a date of (null: a single request)"})
+    occurrence = fields.Integer(allow_none=True, metadata={
+        "description": "which date of its series, from 1"})
     booking = fields.Nested(BookingSchema, attribute="live_booking", allow_none=True,
                             metadata={"description": "the live booking, when someone is booked"})
 
@@ -286,6 +347,7 @@ class RequestListSchema(Schema):
 class ListArgsSchema(Schema):
     status = fields.List(_enum(RequestStatus), metadata={"description": "repeatable"})
     case_reference = fields.String()
+    series_id = an_id(metadata={"description": "the dates of one series"})
     due_from = Utc(metadata={"description": "due at or after (the start, or the deadline)"})
     due_before = Utc()
     limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, MAX_PAGE_SIZE))
@@ -310,7 +372,7 @@ def _after(cursor: str) -> int:
             raise ValueError
         return int(last_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        abort(422, messages={"query": {"cursor": ["Not a cursor this API gave."]}})
+        abort(422, messages={"query": {"cursor": [problems.NOT_A_CURSOR]}})
 
 
 # --- the requests -------------------------------------------------------------------
@@ -355,23 +417,31 @@ def _refused(error: RuleError):
 @_errors()
 def list_requests(args):
     """The organisation's requests, newest first, a page at a time."""
-    statement = requests_of_organisation(g.api_key.organisation_id).order_by(
+    statement = requests_of_organisation(organisation_key()).order_by(
         InterpretingRequest.id.desc())
     if args.get("status"):
         statement = statement.where(InterpretingRequest.status.in_(args["status"]))
     if args.get("case_reference"):
         statement = statement.where(
             InterpretingRequest.case_reference == args["case_reference"])
+    if args.get("series_id"):
+        statement = statement.where(InterpretingRequest.series_id == args["series_id"])
     if args.get("due_from"):
         statement = statement.where(InterpretingRequest.due_at >= args["due_from"])
     if args.get("due_before"):
         statement = statement.where(InterpretingRequest.due_at < args["due_before"])
-    if args.get("cursor"):
-        statement = statement.where(InterpretingRequest.id < _after(args["cursor"]))
-    limit = args["limit"]
     # Each item names its booked interpreter: load them with the page, not one by one.
-    statement = statement.options(
-        selectinload(InterpretingRequest.bookings).joinedload(Booking.person))
+    return cursor_page(statement.options(
+        selectinload(InterpretingRequest.bookings).joinedload(Booking.person)),
+        InterpretingRequest.id, args)
+
+
+def cursor_page(statement, id_column, args) -> dict:
+    """A page of ``statement`` (ordered newest first by ``id_column``) after the cursor of
+    ``args``, ``limit`` long, with the cursor of the next page (None on the last)."""
+    if args.get("cursor"):
+        statement = statement.where(id_column < _after(args["cursor"]))
+    limit = args["limit"]
     items = list(db.session.scalars(statement.limit(limit + 1)))
     more = len(items) > limit
     items = items[:limit]
@@ -389,6 +459,7 @@ def list_requests(args):
 def create(data):
     """Ask for an interpreter or a translation; routed as a request from the web form."""
     _write_access()
+    organisation_key()
     replayed = idempotency.replay(g.api_key)
     if replayed is not None:
         return replayed
@@ -396,15 +467,22 @@ def create(data):
         item = create_request(g.api_key.user, _details(data))
     except RuleError as error:
         return _refused(error)
-    location = url_for("api_v1.read", request_id=item.id)
-    body = idempotency.remember(g.api_key, 201, RequestSchema().dump(item), location)
+    response = created(RequestSchema().dump(item), url_for("api_v1.read", request_id=item.id))
+    response.headers["ETag"] = _etag(item)
+    return response
+
+
+def created(body: dict, location: str):
+    """The 201 answer to a POST, kept with the work for its Idempotency-Key and committed
+    with it (409 when the same key was sent twice at once: one wins)."""
+    text = idempotency.remember(g.api_key, 201, body, location)
     try:
         db.session.commit()
-    except IntegrityError:          # the same key, sent twice at once: one wins
+    except IntegrityError:
         db.session.rollback()
         abort(409)
-    response = current_app.response_class(body, status=201, mimetype="application/json")
-    response.headers.update({"Location": location, "ETag": _etag(item)})
+    response = current_app.response_class(text, status=201, mimetype="application/json")
+    response.headers["Location"] = location
     return response
 
 
@@ -467,7 +545,11 @@ def init_api(app) -> None:
     for name, value in API_CONFIG.items():
         app.config.setdefault(name, value)
     api.init_app(app)
+    # The views of every part of /api/v1, on the one blueprint, before it is registered.
+    from . import v1_bookings, v1_changes, v1_register, v1_service, v1_sheets  # noqa: F401
     api.register_blueprint(bp)
+    from .docs import bp as docs_bp
+    app.register_blueprint(docs_bp)
     limiter.init_app(app)
     from werkzeug.exceptions import HTTPException, InternalServerError
 

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..api import fhir_mapping
-from ..api.keys import create_key
+from ..api.keys import create_key, create_service_key
 from ..api.models import Scope
 from ..auth import two_factor
 from ..auth.models import Role, User
@@ -106,6 +106,7 @@ def seed() -> bool:
     _api_key(organisations["OCMW Gent"])
     _fhir_request(today_in_brussels())
     seed_webhooks(utcnow())
+    _service_api_key(services["TVGent"])
     db.session.flush()
     _mail_trouble()
     return True
@@ -143,8 +144,9 @@ def _api_key(organisation) -> None:
     """OCMW Gent's planning system has a key (its contact person made it: see the page
     Organisation → API keys), so that a newcomer can call /api/v1 at once."""
     contact = db.session.scalar(db.select(User).where(User.email == "requester@example.org"))
-    _api_key_row, key = create_key(contact, organisation, "Planning OCMW Gent", Scope.WRITE,
-                                   365)
+    api_key, key = create_key(contact, organisation, "Planning OCMW Gent", Scope.WRITE, 365)
+    # Its system called this morning: the key page shows when a key was last used.
+    api_key.last_used_at = utcnow() - timedelta(hours=2)
     CREATED_API_KEY["key"] = key
 
 
@@ -170,6 +172,14 @@ def _fhir_request(today: date) -> None:
                         {"actor": {"reference": "#mat"}, "status": "accepted"}]}
     create_request(requester, fhir_mapping.read("Appointment", appointment,
                                                 requester.organisation.working_language))
+def _service_api_key(service) -> None:
+    """TVGent's own software reads its queue and bookings with a read key its dispatcher
+    made (Pieter Claes: API keys in his menu); it was last used an hour ago."""
+    dispatcher = db.session.scalar(db.select(User).where(User.email == "dispatcher@example.org"))
+    api_key, key = create_service_key(dispatcher, service, "Roostersoftware TVGent",
+                                      Scope.READ, 90)
+    api_key.last_used_at = utcnow() - timedelta(hours=1)
+    CREATED_API_KEY["service_key"] = key
 
 
 def _services() -> dict[str, InterpretingService]:

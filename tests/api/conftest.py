@@ -30,3 +30,18 @@ def call(client):
             headers["Authorization"] = f"Bearer {key}"
         return client.open(path, method=method, json=json, headers=headers, **kwargs)
     return send
+
+
+@pytest.fixture
+def make_service_key(world):
+    """``make_service_key(scope, service=None)``: (ApiKey, key in clear) of an interpreting
+    service, committed; created by its dispatcher."""
+    from interpreter_register.api.keys import create_service_key
+
+    def make(scope=Scope.READ, service=None, days=365):
+        service = service or world.service
+        creator = world.dispatcher if service is world.service else world.other_dispatcher
+        created = create_service_key(creator, service, "Service planning", scope, days)
+        db.session.commit()
+        return created
+    return make

@@ -23,7 +23,7 @@ ISSUE_KEYS = {"matching_p50_ms", "matching_p95_ms", "matching_floor_ratio", "que
               "hello_rps", "queue_vs_hello_ratio", "queries_queue_100", "queries_queue_5000",
               "queries_matching_10", "queries_matching_200", "queries_feed_1000",
               "feed_1000_ms", "feed_vs_raw_ratio", "feed_304_ms", "search_p95_ms",
-              "import_rows", "import_rows_per_s"}
+              "import_rows", "import_rows_per_s", "api_list_rps", "api_vs_hello_ratio"}
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,9 @@ def test_the_run_prints_a_table_and_writes_every_key_of_the_issue(
     assert results.keys() >= ISSUE_KEYS
     assert results["hello_rps"] > results["queue_rps"] > 0
     assert results["queue_rps_1_worker"] > 0
+    assert results["hello_rps"] > results["api_list_rps"] > 0
+    assert results["api_vs_hello_ratio"] == round(results["api_list_rps"]
+                                                  / results["hello_rps"], 3)
     assert results["generate_seconds"] == round(made.seconds, 1)
     assert results["import_rows"] == 40 and results["import_rows_per_s"] > 0
     table = capsys.readouterr().out
