@@ -104,7 +104,7 @@ def defaults(instance_path: str) -> dict:
         "WEBHOOKS_MAX_ATTEMPTS": _env_int("WEBHOOKS_MAX_ATTEMPTS", 8),
         # Delivered or given-up messages (and their attempts) are forgotten after this long.
         "WEBHOOKS_KEEP_DAYS": _env_int("WEBHOOKS_KEEP_DAYS", 30),
-        "WEBHOOKS_ALLOW_LOOPBACK": False,
+        "WEBHOOKS_ALLOW_LOOPBACK": _env_bool("WEBHOOKS_ALLOW_LOOPBACK", False),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
         "INVITATION_MAX_AGE": timedelta(days=7),

@@ -10,9 +10,12 @@ error), every delivery the worker makes reaches its receiver exactly once, and e
 process stops cleanly when told to.
 
 What the worker delivers is checked per kind of delivery (``Delivery``): mail, to an SMTP
-server of the test's own. A new kind (webhooks) is one more ``Delivery`` in the
+server of the test's own, and webhooks, to an HTTP receiver of the test's own that the
+organisation subscribed to every event (each must arrive once by its ``webhook-id``,
+signed with the subscription's secret). A new kind is one more ``Delivery`` in the
 ``deliveries`` fixture: its receiver, the environment that points the processes at it,
-and how to count what the database says must go out and what arrived.
+what to set up once the world exists, and how to count what the database says must go out
+and what arrived.
 """
 
 import copy
@@ -37,17 +40,24 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opene
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from interpreter_register import create_app
+from interpreter_register.auth.models import User
 from interpreter_register.bookings.models import Booking, BookingStatus
 from interpreter_register.core.outbox import OutboxMessage
 from interpreter_register.extensions import db
+from interpreter_register.organisations.models import Organisation
+from interpreter_register.webhooks import services as webhooks
+from interpreter_register.webhooks.models import EventType, WebhookDelivery
 from tests.conftest import app_config, staff_sign_in_with_password_alone
 from tests.fixtures.database import scratch_database
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.mail import Mailbox, free_port
+from tests.fixtures.webhooks import Receiver
 
 from .test_concurrency import overlapping_requests
 
@@ -77,6 +87,8 @@ class Delivery:
     failed: Callable[[], int]                # how many the worker gave up on
     expected: Callable[[], Counter]          # one entry per item the database says goes out
     received: Callable[[], Counter]          # one entry per item the receiver got
+    # Once the world is committed, before anything happens (in an application context).
+    prepare: Callable[[object], None] = lambda world: None
 
 
 def _mail_key(recipient: str, subject: str, body: str) -> tuple[str, str, str]:
@@ -112,6 +124,51 @@ def mail_delivery(mailbox: Mailbox, port: int) -> Delivery:
         expected=expected, received=received)
 
 
+def webhook_delivery(receiver: Receiver) -> Delivery:
+    """The organisation's system subscribed to every event; each delivery the database
+    holds arrives once (by its webhook-id), signed with the subscription's secret."""
+    secrets: list[str] = []
+
+    def prepare(world) -> None:
+        current_app.config["WEBHOOKS_ALLOW_LOOPBACK"] = True  # the processes: environment
+        contact_person = db.session.get(User, world.contact_person.id)
+        _subscription, secret = webhooks.subscribe(
+            contact_person, receiver.url("/planning"), [event.value for event in EventType],
+            "Planning", organisation=db.session.get(Organisation, world.organisation.id))
+        db.session.commit()
+        secrets.append(secret)
+
+    def expected() -> Counter:
+        return Counter((message_id, "signed") for message_id in db.session.scalars(
+            select(WebhookDelivery.message_id)))
+
+    def received() -> Counter:
+        [secret] = secrets
+        with receiver.lock:
+            got = list(receiver.received)
+        keys = Counter()
+        for item in got:
+            try:
+                Webhook(secret).verify(item.body, item.headers)
+                signed = "signed"
+            except WebhookVerificationError:
+                signed = "badly signed"
+            keys[item.headers.get("webhook-id"), signed] += 1
+        return keys
+
+    def count(condition) -> int:
+        return db.session.scalar(select(func.count()).select_from(WebhookDelivery)
+                                 .where(condition))
+
+    return Delivery(
+        name="webhooks",
+        environment={"WEBHOOKS_ALLOW_LOOPBACK": "1"},
+        waiting=lambda: count(WebhookDelivery.delivered_at.is_(None)
+                              & WebhookDelivery.failed_at.is_(None)),
+        failed=lambda: count(WebhookDelivery.failed_at.is_not(None)),
+        expected=expected, received=received, prepare=prepare)
+
+
 @pytest.fixture
 def deliveries():
     """Every kind of delivery, each with its receiver running (stopped at teardown)."""
@@ -120,7 +177,9 @@ def deliveries():
         smtp = Controller(mailbox, hostname="127.0.0.1", port=port)
         smtp.start()
         stack.callback(smtp.stop)
-        yield [mail_delivery(mailbox, port)]
+        receiver = Receiver().start()
+        stack.callback(receiver.stop)
+        yield [mail_delivery(mailbox, port), webhook_delivery(receiver)]
 
 
 # --- a browser over HTTP ------------------------------------------------------------------
@@ -262,6 +321,10 @@ def test_two_servers_and_one_worker_book_once_and_deliver_once(database_kind, de
                                 "run"], environment, worker_log)
         # The data while the processes start (they need only the tables to answer /healthz).
         world, request_ids, offer_ids = overlapping_requests(app, ATTEMPTS)
+        with app.app_context():
+            for delivery in deliveries:
+                delivery.prepare(world)
+            db.session.remove()
         for server in servers:
             _wait_until(lambda s=server: _healthy(s), f"{server}/healthz",
                         [*processes, (worker, worker_log)])

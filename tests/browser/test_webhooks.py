@@ -8,8 +8,8 @@ import time as clock
 from playwright.sync_api import expect
 from standardwebhooks.webhooks import Webhook
 
+from tests.fixtures.webhooks import Receiver
 from tests.fixtures.world import build_world
-from tests.webhooks.conftest import Receiver
 
 from .test_foundation import log_in, serious_violations, switch_to
 
@@ -26,8 +26,7 @@ def _wait_for(condition, seconds=60):
 def test_a_contact_person_subscribes_and_a_test_event_arrives_signed(browser, live_server):
     live_server.app.config["WEBHOOKS_ALLOW_LOOPBACK"] = True
     world = live_server.seed(build_world)
-    receiver = Receiver()
-    receiver.thread.start()
+    receiver = Receiver().start()
     try:
         page = browser.new_page()
         log_in(page, live_server, world.contact_person.email)
@@ -62,5 +61,4 @@ def test_a_contact_person_subscribes_and_a_test_event_arrives_signed(browser, li
         expect(dispatcher.locator("main")).to_contain_text("Pas encore de webhooks.")
         dispatcher.close()
     finally:
-        receiver.server.shutdown()
-        receiver.server.server_close()
+        receiver.stop()
