@@ -7,10 +7,11 @@ from flask_login import current_user
 from ..auth.models import Role
 from ..core.edge import one_click
 from ..core.forms import ConfirmForm
-from ..core.permissions import require, roles_required
+from ..core.permissions import roles_required
 from ..core.rules import RuleError, show_on_form
 from ..extensions import db
-from ..organisations.models import InterpretingService, Organisation
+from ..organisations.access import dispatched_service, managed_organisation
+from ..organisations.models import Organisation
 from . import keys
 from .forms import ApiKeyForm
 from .models import ApiKey, Scope
@@ -19,22 +20,8 @@ bp = Blueprint("api_keys", __name__)
 
 
 def _organisation(organisation_id: int) -> Organisation:
-    """Administrators see any; a contact person their own; another organisation's is 404."""
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
-    if current_user.is_admin:
-        return organisation
-    if not current_user.requests_for(organisation.id):
-        abort(404)
-    require(current_user.can_manage_colleagues(), "only contact persons manage keys")
-    return organisation
+    return managed_organisation(organisation_id, "only contact persons manage keys")
 
-
-def _service(service_id: int) -> InterpretingService:
-    """Administrators see any; a dispatcher their own service; another service's is 404."""
-    service = db.session.get(InterpretingService, service_id) or abort(404)
-    if not (current_user.is_admin or current_user.dispatches_for(service.id)):
-        abort(404)
-    return service
 
 
 def _page(organisation, form, created=None, service=None):
@@ -98,7 +85,7 @@ def revoke(organisation_id, key_id):
 @roles_required(Role.ADMIN, Role.DISPATCHER)
 def service_index(service_id):
     """A service's keys: its own system reads its queue and its bookings."""
-    service = _service(service_id)
+    service = dispatched_service(service_id)
     return _manage(lambda name, scope, days: keys.create_service_key(
         current_user, service, name, scope, days),
         lambda form, created: _page(None, form, created, service=service))
@@ -107,7 +94,7 @@ def service_index(service_id):
 @bp.route("/services/<int:service_id>/api-keys/<int:key_id>/revoke", methods=["POST"])
 @roles_required(Role.ADMIN, Role.DISPATCHER)
 def service_revoke(service_id, key_id):
-    service = _service(service_id)
+    service = dispatched_service(service_id)
     api_key = db.session.get(ApiKey, key_id)
     if api_key is None or api_key.service_id != service.id:
         abort(404)

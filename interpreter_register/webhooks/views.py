@@ -11,7 +11,8 @@ from ..core.forms import ConfirmForm
 from ..core.permissions import require, roles_required
 from ..core.rules import RuleError, show_on_form
 from ..extensions import db
-from ..organisations.models import InterpretingService, Organisation
+from ..organisations.access import dispatched_service, managed_organisation
+from ..organisations.models import Organisation
 from . import services
 from .forms import SubscriptionForm
 from .models import WebhookSubscription
@@ -20,22 +21,8 @@ bp = Blueprint("webhooks", __name__)
 
 
 def _organisation(organisation_id: int) -> Organisation:
-    """Administrators see any; a contact person their own; another organisation's is 404."""
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
-    if current_user.is_admin:
-        return organisation
-    if not current_user.requests_for(organisation.id):
-        abort(404)
-    require(current_user.can_manage_colleagues(), "only contact persons manage webhooks")
-    return organisation
+    return managed_organisation(organisation_id, "only contact persons manage webhooks")
 
-
-def _service(service_id: int) -> InterpretingService:
-    """Administrators see any; a dispatcher their own service; another's is 404."""
-    service = db.session.get(InterpretingService, service_id) or abort(404)
-    if not (current_user.is_admin or current_user.dispatches_for(service.id)):
-        abort(404)
-    return service
 
 
 def _subscription(subscription_id: int) -> WebhookSubscription:
@@ -80,7 +67,7 @@ def organisation_index(organisation_id):
 @bp.route("/services/<int:service_id>/webhooks", methods=["GET", "POST"])
 @roles_required(Role.ADMIN, Role.DISPATCHER)
 def service_index(service_id):
-    service = _service(service_id)
+    service = dispatched_service(service_id)
     return _index(service, {"service": service})
 
 
