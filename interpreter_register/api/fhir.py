@@ -73,11 +73,15 @@ def _resource(status: int, resource: dict, headers=None):
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    """Every error under /api/v1/fhir (the key's 401, the rate limit's 429 included)."""
+def http_error(error: HTTPException):
+    """Every error under /api/v1/fhir (the key's 401, the rate limit's 429 included; an
+    unknown path's 404 and a wrong method's 405 through ``v1.init_api``, since routing
+    fails before any blueprint is chosen)."""
     db.session.rollback()
     code = error.code or 500
     headers = {}
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
     if code == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
     if code == 429 and error.response is not None and "Retry-After" in error.response.headers:

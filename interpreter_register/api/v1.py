@@ -108,6 +108,12 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1",
 csrf.exempt(bp)
 # FHIR R4 (``fhir``): nested, so that its calls pass the same key, limit and log hooks.
 bp.register_blueprint(fhir.bp, url_prefix="/fhir")
+FHIR_PREFIX = f"{bp.url_prefix}/fhir"
+
+
+def is_fhir_request() -> bool:
+    """Under /api/v1/fhir: its errors are OperationOutcomes, even those of routing."""
+    return request.path == FHIR_PREFIX or request.path.startswith(FHIR_PREFIX + "/")
 
 
 # --- rate limits --------------------------------------------------------------------
@@ -556,6 +562,10 @@ def init_api(app) -> None:
     from ..core.errors import handle_http_error, handle_server_error
 
     def http_error(error):
+        # An unknown path or a wrong method fails in routing, before the FHIR blueprint's
+        # own handler could answer: its OperationOutcome is chosen here by the path.
+        if is_fhir_request():
+            return fhir.http_error(error)
         if problems.is_api_request():
             return problems.handle_http_exception(error)
         return handle_http_error(error)

@@ -267,6 +267,26 @@ def test_no_key_gets_an_operation_outcome_401(world, call):
     assert OperationOutcome.model_validate(response.json).issue[0].code == "login"
 
 
+def test_an_unknown_path_or_a_wrong_method_answers_an_operation_outcome(world, make_key,
+                                                                       call):
+    """Routing's own 404 and 405 under /api/v1/fhir speak FHIR too, in the caller's
+    language; the rest of /api keeps its problem documents."""
+    _, key = make_key()
+    missing = call(key, "GET", "/api/v1/fhir/Patient/1", language="fr")
+    assert missing.status_code == 404 and missing.mimetype == FHIR
+    assert missing.headers["Content-Language"] == "fr"
+    assert OperationOutcome.model_validate(missing.json).issue[0].code == "not-found"
+
+    wrong = call(key, "DELETE", "/api/v1/fhir/Appointment/1", language="de")
+    assert wrong.status_code == 405 and wrong.mimetype == FHIR
+    assert "GET" in wrong.headers["Allow"]
+    issue = OperationOutcome.model_validate(wrong.json).issue[0]
+    assert issue.code == "not-supported" and wrong.headers["Content-Language"] == "de"
+
+    elsewhere = call(key, "GET", "/api/v1/fhirish")
+    assert elsewhere.status_code == 404 and elsewhere.mimetype == "application/problem+json"
+
+
 def test_the_rate_limit_answers_an_operation_outcome(app, world, make_key, call, monkeypatch):
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "2 per minute")
     _, key = make_key(Scope.READ)
