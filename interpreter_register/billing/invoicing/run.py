@@ -7,20 +7,20 @@ Also credit notes: the reversal of an invoice's sheets, with the reason.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, select
 
-from ...bookings.models import InterpretingRequest
+from ...bookings.models import Booking, InterpretingRequest
 from ...core.permissions import require
 from ...core.rules import RuleError
-from ...core.time import brussels_to_utc, today_in_brussels, utcnow
+from ...core.time import today_in_brussels, utcnow
 from ...extensions import db
 from ...organisations.models import InterpretingService, Organisation, ReferenceRule
-from ...sheets.models import CompletionSheet, SheetStatus
+from ...sheets.models import CompletionSheet, SheetStatus, SheetVersion
 from ..charges import (
     ChargeLine,
     Tariff,
@@ -34,6 +34,7 @@ from ..charges import (
 )
 from ..identifiers import IdentifierError, enterprise_number, iban, structured_reference
 from ..models import PriceListKind, price_list_on
+from ..work_days import BOOKING, CURRENT_VERSION, in_month, work_day
 from .models import BilledSheet, Invoice, InvoiceKind, InvoiceLine, MonthReference
 from .numbering import invoice_number, lock_counter, next_sequence, reference_base
 
@@ -109,21 +110,17 @@ def previous_month(today: date) -> date:
 
 
 def _month_sheets(service_id: int, period: date):
-    """The settled billable sheets of the service's work in the month, not billed yet."""
-    after = period + relativedelta(months=1)
-    start, end = brussels_to_utc(period, time(0)), brussels_to_utc(after, time(0))
-    in_month = or_(and_(InterpretingRequest.starts_at >= start,
-                        InterpretingRequest.starts_at < end),
-                   and_(InterpretingRequest.deadline_on >= period,
-                        InterpretingRequest.deadline_on < after))
+    """The settled billable sheets of the service's work in the month (``work_days``: the
+    statements' month too), not billed yet."""
     billed = exists().where(BilledSheet.sheet_id == CompletionSheet.id,
                             BilledSheet.credit_note_id.is_(None))
     return db.session.scalars(
-        select(CompletionSheet).join(InterpretingRequest,
-                                     InterpretingRequest.id == CompletionSheet.request_id)
+        select(CompletionSheet)
+        .join(InterpretingRequest, InterpretingRequest.id == CompletionSheet.request_id)
+        .join(Booking, BOOKING).join(SheetVersion, CURRENT_VERSION)
         .where(CompletionSheet.service_id == service_id,
                CompletionSheet.status == SheetStatus.SETTLED,
-               CompletionSheet.billable.is_(True), in_month, ~billed)
+               CompletionSheet.billable.is_(True), in_month(period), ~billed)
         .order_by(InterpretingRequest.due_at, CompletionSheet.id)).all()
 
 
@@ -149,7 +146,7 @@ def plan_month(service: InterpretingService, period: date) -> MonthPlan:
             if not reference:
                 plan.not_billed.append(NotBilled(sheet, str(NO_REFERENCE)))
                 continue
-        day = request.day
+        day = work_day(sheet, sheet.settled_version)
         if day not in tariffs:
             tariffs[day] = price_list_on(service.id, PriceListKind.TARIFF, day)
         price_list = tariffs[day]

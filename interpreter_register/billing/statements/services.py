@@ -9,22 +9,23 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...bookings.models import Booking, InterpretingRequest
 from ...core.i18n import format_day
 from ...core.permissions import require
-from ...core.time import FIRST_DAY, LAST_DAY, brussels_to_utc, to_brussels
+from ...core.time import FIRST_DAY, LAST_DAY
 from ...extensions import db
 from ...register.models.enums import Modality
 from ...sheets.models import CompletionSheet, SheetStatus, SheetVersion
 from ..charges import TIMED_MODALITIES, ChargeLine, TariffError, Work, WorkError, charge_lines
 from ..models import PriceList, PriceListKind
+from ..work_days import BOOKING, CURRENT_VERSION, in_month, work_day
 
 ZERO = Decimal("0.00")
 WORK_KINDS = ("interpreting", "translation", "late_cancellation")
@@ -161,15 +162,6 @@ class Statement:
         return f"statement-{self.key}-{slug}-{self.person.id}.{extension}"
 
 
-def work_day(sheet: CompletionSheet, version: SheetVersion) -> date:
-    """The day of the work: interpreting's start in Brussels, a translation's delivery (its
-    deadline while the sheet gives none). It decides the month and the pay scale."""
-    booking = sheet.booking
-    if booking.starts_at is not None:
-        return to_brussels(booking.starts_at).date()
-    return version.delivered_on or booking.delivered_on or booking.deadline_on
-
-
 def _reason(error: Exception, pay_scale: PriceList) -> str:
     since = format_day(pay_scale.valid_from)
     if isinstance(error, TariffError) and error.code == "price_missing":
@@ -210,20 +202,11 @@ def _in_force(pay_scales: list[PriceList], day: date) -> PriceList | None:
 def _sheets(month: date, service_id: int | None, person_id: int | None):
     """The settled, payable sheets whose work falls in the month, with their current
     version, in a fixed number of queries."""
-    start = brussels_to_utc(month, time(0))
-    end = brussels_to_utc(next_month(month), time(0))
-    translated_on = func.coalesce(SheetVersion.delivered_on, Booking.delivered_on,
-                                  Booking.deadline_on)
     statement = (
         select(CompletionSheet, SheetVersion)
-        .join(Booking, CompletionSheet.booking_id == Booking.id)
-        .join(SheetVersion, and_(SheetVersion.sheet_id == CompletionSheet.id,
-                                 SheetVersion.number == CompletionSheet.version))
+        .join(Booking, BOOKING).join(SheetVersion, CURRENT_VERSION)
         .where(CompletionSheet.status == SheetStatus.SETTLED,
-               CompletionSheet.payable.is_(True),
-               (Booking.starts_at >= start) & (Booking.starts_at < end)
-               | Booking.starts_at.is_(None) & (translated_on >= month)
-               & (translated_on < next_month(month)))
+               CompletionSheet.payable.is_(True), in_month(month))
         .options(joinedload(CompletionSheet.booking).joinedload(Booking.person),
                  joinedload(CompletionSheet.request)
                  .joinedload(InterpretingRequest.organisation),

@@ -1,0 +1,43 @@
+"""The day of a sheet's work: one rule for the invoice (invoicing.run) and the statement
+(statements.services), so that both put a sheet in the same month and price it by the
+list in force on the same day.
+
+Interpreting: the booking's start in Brussels (where a moved booking really took place,
+not the time first asked for). A translation: the delivery date the sheet gives, else the
+booking's delivery, else its deadline.
+"""
+
+from datetime import date, time
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, func
+
+from ..bookings.models import Booking
+from ..core.time import brussels_to_utc, to_brussels
+from ..sheets.models import CompletionSheet, SheetVersion
+
+# Join a query of sheets to these two for ``in_month``: the sheet's booking, its current
+# version.
+BOOKING = Booking.id == CompletionSheet.booking_id
+CURRENT_VERSION = and_(SheetVersion.sheet_id == CompletionSheet.id,
+                       SheetVersion.number == CompletionSheet.version)
+
+
+def work_day(sheet: CompletionSheet, version: SheetVersion | None = None) -> date:
+    """The day of the work of ``sheet`` as ``version`` (its current one by default) says."""
+    booking = sheet.booking
+    if booking.starts_at is not None:
+        return to_brussels(booking.starts_at).date()
+    version = version or sheet.current
+    return version.delivered_on or booking.delivered_on or booking.deadline_on
+
+
+def in_month(month: date):
+    """``work_day`` in the month starting on ``month``, as SQL over Booking and the
+    current SheetVersion (joined by ``BOOKING`` and ``CURRENT_VERSION``)."""
+    after = month + relativedelta(months=1)
+    start, end = brussels_to_utc(month, time(0)), brussels_to_utc(after, time(0))
+    delivered = func.coalesce(SheetVersion.delivered_on, Booking.delivered_on,
+                              Booking.deadline_on)
+    return (and_(Booking.starts_at >= start, Booking.starts_at < end)
+            | and_(Booking.starts_at.is_(None), delivered >= month, delivered < after))
