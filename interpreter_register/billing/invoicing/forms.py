@@ -55,7 +55,7 @@ class SellerForm(Form):
 
 
 class MonthReferenceForm(Form):
-    month = StringField(_l("Month"), validators=[DataRequired(), MONTH])
+    month = StringField(_l("Month"), validators=[DataRequired(), Length(max=7), MONTH])
     reference = StringField(_l("Reference number"), validators=[
         DataRequired(), fits(MonthReference.reference)])
 

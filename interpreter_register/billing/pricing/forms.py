@@ -3,7 +3,7 @@ service says what is wrong with each, in the words of billing.charges' checks)."
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, StringField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from ...core.forms import Form, SelectField, choices, fits
 from ...register.models.enums import Modality
@@ -72,7 +72,9 @@ class PayScaleForm(Form):
 
 
 def _price(label):
-    return StringField(label, validators=[Optional()], filters=[
+    # 20 characters hold any price the column can (10 digits, 4 decimals) with room for
+    # spaces and a currency sign; a longer text is not a price.
+    return StringField(label, validators=[Optional(), Length(max=20)], filters=[
         lambda v: v.strip() if isinstance(v, str) else v], render_kw={"inputmode": "decimal"})
 
 
