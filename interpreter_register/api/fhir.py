@@ -140,7 +140,7 @@ def _create(kind: str):
         item = create_request(g.api_key.user, details)
     except Invalid as invalid:
         db.session.rollback()
-        return outcome(invalid.status, invalid.issues)
+        return outcome(invalid.http_status, invalid.issues)
     except RuleError as error:
         db.session.rollback()
         return outcome(422, [Issue("business-rule" if field in (None, "day") else "invalid",

@@ -66,7 +66,7 @@ class Invalid(Exception):
     def __init__(self, *issues: Issue, status: int | None = None):
         super().__init__(issues)
         self.issues = issues
-        self.status = status or (400 if all(issue.code == "structure" for issue in issues)
+        self.http_status = status or (400 if all(issue.code == "structure" for issue in issues)
                                  else 422)
 
 
