@@ -40,6 +40,7 @@ COUNT_LABELS = {
     "asked": _l("interpreters asked for their completion sheet"),
     "deemed_confirmed": _l("sheets confirmed by silence"),
     "listed": _l("translations listed for staff"),
+    "services_billed": _l("services that issued invoices"),
     "invoices_issued": _l("invoices issued"),
     "sheets_not_billed": _l("settled sheets not billed (see the invoices page)"),
     "services_not_ready": _l("services without their billing data"),

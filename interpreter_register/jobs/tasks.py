@@ -262,8 +262,9 @@ def bill_previous_month(now, report: Report) -> None:
             report.count("services_not_ready")
             return False
         plan = invoicing.bill_month(None, service, period, today=today)
-        for key, n in invoicing.monthly_counts(plan).items():
+        counts = invoicing.monthly_counts(plan)
+        for key, n in counts.items():
             if n:
                 report.count(key, n)
-        return False
-    report.each("service", invoicing.services_to_bill(), bill, "billed")
+        return bool(counts.get("invoices_issued"))  # counted as billed when it issued one
+    report.each("service", invoicing.services_to_bill(), bill, "services_billed")
