@@ -43,7 +43,8 @@ run: translations
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Installs what the tests need (Chromium and PostgreSQL included, when run as root),
-# lints, then runs the whole suite on SQLite and the database tests again on PostgreSQL
+# lints, then runs the whole suite on SQLite and the database tests again on PostgreSQL,
+# side by side, then the browser tests alone on each (tests/tools/run_suites.sh)
 # (that run also makes a streaming replica of the cluster for the report tests and starts
 # two gunicorn servers and a worker: tests/fixtures/replica.py, tests/bookings/test_two_servers.py).
 test: install-test
