@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from ..core.database import UTCDateTime, enum_type
 from ..core.time import utcnow
@@ -139,3 +139,21 @@ def price_list_on(service_id: int, kind: PriceListKind, day: date) -> PriceList 
         .where(PriceList.service_id == service_id, PriceList.kind == kind,
                PriceList.valid_from <= day)
         .order_by(PriceList.valid_from.desc()).limit(1))
+
+
+def price_lists_of(kind: PriceListKind, service_ids) -> dict[int, list[PriceList]]:
+    """Every price list of this kind of these services with its rates, newest first, in two
+    queries: a month's run or statements then pick per day with `in_force`, whatever the
+    number of days (a month may straddle a change)."""
+    found: dict[int, list[PriceList]] = {service_id: [] for service_id in service_ids}
+    for price_list in db.session.scalars(
+            select(PriceList).where(PriceList.service_id.in_(found), PriceList.kind == kind)
+            .options(selectinload(PriceList.rates))
+            .order_by(PriceList.valid_from.desc())):
+        found[price_list.service_id].append(price_list)
+    return found
+
+
+def in_force(price_lists: list[PriceList], day: date) -> PriceList | None:
+    """Of one service's price lists, newest first, the one in force on `day`."""
+    return next((p for p in price_lists if p.valid_from <= day), None)

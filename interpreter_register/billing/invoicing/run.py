@@ -33,7 +33,7 @@ from ..charges import (
     vat_subtotals,
 )
 from ..identifiers import IdentifierError, enterprise_number, iban, structured_reference
-from ..models import PriceListKind, price_list_on
+from ..models import PriceListKind, in_force, price_lists_of
 from ..work_days import BOOKING, CURRENT_VERSION, in_month, work_day
 from .models import BilledSheet, Invoice, InvoiceKind, InvoiceLine, MonthReference
 from .numbering import invoice_number, lock_counter, next_sequence, reference_base
@@ -132,7 +132,7 @@ def month_reference(organisation_id: int, period: date) -> str | None:
 def plan_month(service: InterpretingService, period: date) -> MonthPlan:
     """What billing the month would issue now (the preview, and the run's first step)."""
     plan = MonthPlan(service, month_start(period))
-    tariffs: dict[date, object] = {}
+    tariffs = price_lists_of(PriceListKind.TARIFF, [service.id])[service.id]
     drafts: dict[int, Draft] = {}
     for sheet in _month_sheets(service.id, plan.period):
         request = sheet.request
@@ -147,9 +147,7 @@ def plan_month(service: InterpretingService, period: date) -> MonthPlan:
                 plan.not_billed.append(NotBilled(sheet, str(NO_REFERENCE)))
                 continue
         day = work_day(sheet, sheet.settled_version)
-        if day not in tariffs:
-            tariffs[day] = price_list_on(service.id, PriceListKind.TARIFF, day)
-        price_list = tariffs[day]
+        price_list = in_force(tariffs, day)
         if price_list is None:
             plan.not_billed.append(NotBilled(sheet, str(NO_TARIFF)))
             continue

@@ -7,7 +7,6 @@ Statements are worked out when they are read, not stored: see docs/statements.md
 
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,7 +23,7 @@ from ...extensions import db
 from ...register.models.enums import Modality
 from ...sheets.models import CompletionSheet, SheetStatus, SheetVersion
 from ..charges import TIMED_MODALITIES, ChargeLine, TariffError, Work, WorkError, charge_lines
-from ..models import PriceList, PriceListKind
+from ..models import PriceList, PriceListKind, in_force, price_lists_of
 from ..work_days import BOOKING, CURRENT_VERSION, in_month, work_day
 
 ZERO = Decimal("0.00")
@@ -183,22 +182,6 @@ def _reason(error: Exception, pay_scale: PriceList) -> str:
              field=error.field)
 
 
-def _pay_scales(service_ids) -> dict[int, list[PriceList]]:
-    """Every pay scale of these services, newest first (a month may straddle a change)."""
-    found = defaultdict(list)
-    for price_list in db.session.scalars(
-            select(PriceList).where(PriceList.service_id.in_(service_ids),
-                                    PriceList.kind == PriceListKind.PAY_SCALE)
-            .options(selectinload(PriceList.rates))
-            .order_by(PriceList.valid_from.desc())):
-        found[price_list.service_id].append(price_list)
-    return found
-
-
-def _in_force(pay_scales: list[PriceList], day: date) -> PriceList | None:
-    return next((p for p in pay_scales if p.valid_from <= day), None)
-
-
 def _sheets(month: date, service_id: int | None, person_id: int | None):
     """The settled, payable sheets whose work falls in the month, with their current
     version, in a fixed number of queries."""
@@ -223,14 +206,15 @@ def _sheets(month: date, service_id: int | None, person_id: int | None):
 def _statements(month: date, service_id: int | None = None,
                 person_id: int | None = None) -> list[Statement]:
     rows = _sheets(month, service_id, person_id)
-    pay_scales = _pay_scales({sheet.service_id for sheet, _version in rows})
+    pay_scales = price_lists_of(PriceListKind.PAY_SCALE,
+                                {sheet.service_id for sheet, _version in rows})
     statements: dict[tuple[int, int], Statement] = {}
     for sheet, version in rows:
         person = sheet.booking.person
         statement = statements.setdefault(
             (sheet.service_id, person.id), Statement(sheet.service, person, month))
         day = work_day(sheet, version)
-        pay_scale = _in_force(pay_scales[sheet.service_id], day)
+        pay_scale = in_force(pay_scales[sheet.service_id], day)
         if pay_scale is None:
             statement.unpriced.append(Unpriced(sheet, version, day, _(
                 "No pay scale was in force on %(day)s.", day=format_day(day))))
