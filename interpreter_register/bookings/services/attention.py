@@ -20,7 +20,6 @@ from ...register.models import (
     CertificateStatus,
     CertificateStatusChange,
     Person,
-    Qualification,
     QualificationTier,
     Tier,
 )
@@ -32,6 +31,7 @@ from ..models import (
     BookingStatus,
     FlagReason,
     InterpretingRequest,
+    RequestStatus,
 )
 
 # Decisions that keep a person from the pair's work altogether.
@@ -55,6 +55,9 @@ def _flagged(service_id: int) -> list[Attention]:
     requests = db.session.scalars(
         select(InterpretingRequest)
         .where(InterpretingRequest.service_id == service_id,
+               # Said again as the open requests' partial index says it, so that the
+               # database walks the open requests alone and not the service's history.
+               text(f"requests.{OPEN_CONDITION}"),
                InterpretingRequest.status.in_(AWAITING_STATUSES),
                InterpretingRequest.flag.is_not(None))
         .options(joinedload(InterpretingRequest.organisation))
@@ -88,8 +91,9 @@ def _at_risk_statement():
     lost = and_(Booking.qualification_id.is_not(None), tier_then > Booking.tier)
 
     def decided(status):
-        return select(Certificate.id).where(Certificate.qualification_id == Qualification.id,
-                                            certificate_status_is(status, day)).exists()
+        return select(Certificate.id).where(
+            Certificate.qualification_id == Booking.qualification_id,
+            certificate_status_is(status, day)).exists()
 
     what = case((Person.active.is_(False), literal("person_inactive")),
                 (and_(lost, decided(CertificateStatus.SUSPENDED)),
@@ -99,7 +103,7 @@ def _at_risk_statement():
                 (lost, literal("tier_lost")), else_=None)
     decision = (select(func.max(CertificateStatusChange.effective_on))
                 .join(Certificate, CertificateStatusChange.certificate_id == Certificate.id)
-                .where(Certificate.qualification_id == Qualification.id,
+                .where(Certificate.qualification_id == Booking.qualification_id,
                        CertificateStatusChange.effective_on <= day,
                        CertificateStatusChange.status.in_(WITHDRAWN_STATUSES))
                 .scalar_subquery())
@@ -107,7 +111,6 @@ def _at_risk_statement():
         select(Booking, what, tier_then, decision)
         .join(InterpretingRequest, Booking.request_id == InterpretingRequest.id)
         .join(Person, Booking.person_id == Person.id)
-        .outerjoin(Qualification, Booking.qualification_id == Qualification.id)
         .outerjoin(QualificationTier, and_(
             QualificationTier.qualification_id == Booking.qualification_id,
             QualificationTier.starts_on <= day, QualificationTier.ends_on >= day))
@@ -115,6 +118,9 @@ def _at_risk_statement():
                # A confirmed booking's request is open: read through the open requests'
                # partial index, not through the service's whole history.
                text(f"requests.{OPEN_CONDITION}"),
+               # Said too so that only the booked ones (status read from that index) are
+               # looked up in the bookings, not every open request.
+               InterpretingRequest.status == RequestStatus.BOOKED,
                Booking.status == BookingStatus.CONFIRMED,
                InterpretingRequest.due_at > bindparam("now", type_=UTCDateTime()),
                what.is_not(None))
