@@ -142,6 +142,12 @@ class PageFormats:
             found = self._times[value] = format_clock(value, self.locale)
         return found
 
+    def moment(self, value, weekday: bool = False) -> str:
+        """As ``format_moment`` (shown to the minute, so kept by the minute)."""
+        local = to_brussels(value)
+        return (f"{self.day(local.date(), weekday)}, "
+                f"{self.time(local.time().replace(second=0, microsecond=0))}")
+
     def timeslot(self, start, end=None) -> str:
         start = to_brussels(start)
         text = f"{self.day(start.date())}, {self.time(start.time())}"

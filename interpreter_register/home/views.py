@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from ..auth.models import Role, User
 from ..bookings.services.revisions import awaiting_revision, translation_pair
+from ..bookings.views.rows import attention_rows
 from ..core.time import today_in_brussels, utcnow
 from ..extensions import db
 from ..organisations.models import InterpretingService, Organisation
@@ -51,8 +52,9 @@ def _register_staff_home():
 def _dispatcher_home():
     service = current_user.service
     dispatchers = [u for u in service.dispatchers if u.active]
+    found = work.dispatcher_work(service.id, utcnow())
     return render_template("home/dispatcher.html", service=service, dispatchers=dispatchers,
-                           work=work.dispatcher_work(service.id, utcnow()),
+                           work=found, attention=attention_rows(found.attention),
                            sheets=sheet_lists.service_counts(service.id, utcnow()))
 
 

@@ -3,6 +3,7 @@
 import re
 from datetime import time, timedelta
 
+import pytest
 from sqlalchemy import event as sql_event
 from sqlalchemy import select
 
@@ -301,3 +302,45 @@ def test_leave_over_a_booking_lists_it_and_asks_to_confirm(world, client_for):
                                  follow_redirects=True)
     assert "Uw afwezigheid is opgeslagen" in confirmed.get_data(as_text=True)
     assert load(made).status.value == "cancelled"
+
+
+@pytest.mark.parametrize("locale, withdrew, suspended, reassign", [
+    ("nl", "De tolk heeft zich teruggetrokken: boek iemand anders",
+     "Het certificaat van Omar Mansour voor deze talencombinatie is geschorst sinds",
+     "Iemand anders boeken"),
+    ("fr", "L’interprète s’est retiré : réservez quelqu’un d’autre",
+     "Le certificat de Omar Mansour pour cette combinaison est suspendu depuis le",
+     "Réattribuer")])
+def test_the_attention_list_says_what_happened_on_the_queue_and_the_home_page(
+        world, client_for, locale, withdrew, suspended, reassign):
+    from interpreter_register.bookings.models import WithdrawalReason
+    from interpreter_register.bookings.services import booking, withdrawals
+    from interpreter_register.core.i18n import format_day
+    from interpreter_register.register.models import CertificateStatus
+    from interpreter_register.register.services import credentials
+
+    left = create_request(world.contact_person)
+    withdrawals.withdraw(world.interpreter, booking.book(world.dispatcher, left,
+                                                         world.fatima.id),
+                         WithdrawalReason.ILLNESS, "")
+    at_risk = create_request(world.contact_person, day=future_day(weeks=3), start=time(14),
+                             end=time(15))
+    booking.book(world.dispatcher, at_risk, world.omar.id)
+    [certificate] = world.omar.qualifications[0].certificates
+    credentials.change_certificate_status(world.register_staff, certificate,
+                                          CertificateStatus.SUSPENDED, future_day(),
+                                          "Complaint under review")
+    world.dispatcher.locale = locale
+    db.session.commit()
+    client = client_for(world.dispatcher)
+    for url in ("/dispatch", "/"):
+        page = client.get(url).get_data(as_text=True)
+        items = page.split('class="list-group-item')[1:]
+        assert any(withdrew in item and f"/dispatch/requests/{left.id}\"" in item
+                   and left.number in item for item in items), url
+        [risk] = [item for item in items if f"/dispatch/requests/{at_risk.id}\"" in item]
+        with client.application.test_request_context(headers={"Accept-Language": locale}):
+            from flask_babel import force_locale
+            with force_locale(locale):
+                since = format_day(future_day())
+        assert f"{suspended} {since}" in risk and reassign in risk, url

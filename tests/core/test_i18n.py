@@ -115,3 +115,23 @@ def test_interpreter_home_page_in_each_language(world, client_for, language, hea
     expected_pair = {"nl": "Arabisch ↔ Nederlands", "fr": "Arabe ↔ Néerlandais",
                      "de": "Arabisch ↔ Niederländisch"}[language]
     assert expected_pair in body
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de"])
+def test_a_page_formats_a_moment_as_format_moment_does_across_the_clock_change(
+        app_ctx, language):
+    """The attention list words its moments through the page's kept formats: the same text
+    as ``format_moment``, in Brussels time on both sides of the change to summer time."""
+    from interpreter_register.core.i18n import PageFormats, format_moment, locale_for
+
+    moments = [datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC),
+               datetime(2026, 3, 29, 1, 0, 1, tzinfo=UTC),
+               datetime(2026, 3, 29, 1, 0, 59, tzinfo=UTC),
+               datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 1, 30,
+                                                                 tzinfo=UTC)]
+    with force_locale(locale_for(language)):
+        formats = PageFormats(locale_for(language))
+        for moment in moments:
+            assert formats.moment(moment) == format_moment(moment)
+            assert formats.moment(moment, weekday=True) == format_moment(moment, weekday=True)
+    assert PageFormats(locale_for("nl")).moment(moments[1]).endswith("03:00")

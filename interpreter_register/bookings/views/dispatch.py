@@ -39,7 +39,7 @@ from ..services.attention import attention_list
 from ..services.queue import QueueFilter
 from . import dispatch_bp as bp
 from .common import cancelled_message
-from .rows import queue_rows
+from .rows import attention_rows, queue_rows
 
 SOON = timedelta(hours=48)
 
@@ -64,7 +64,7 @@ def queue():
     found = queue_service.queue(current_user.service_id, filters, page_arg())
     arguments = list_arguments()
     # The attention list heads the queue's first page, unfiltered.
-    attention = (attention_list(current_user.service_id, utcnow())
+    attention = (attention_rows(attention_list(current_user.service_id, utcnow()))
                  if not filters.narrowed and found.page.page == 1 else None)
     return render_template("dispatch/queue.html", form=form, page=found.page,
                            rows=queue_rows(found.page.items, utcnow() + SOON),

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 
+from ...core.i18n import format_day
 from ..models import InterpretingRequest
 from ..wording import page_wording
 
@@ -65,3 +66,50 @@ def queue_rows(items: list[InterpretingRequest], soon: datetime) -> list[QueueRo
             series_label=series_label % {"n": item.occurrence} if item.series_id
             else None))
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionRow:
+    """One item of the attention list (bookings/services/attention.py) as printed."""
+
+    what_happened: str
+    since: str | None
+    when: str
+    what: str
+    organisation: str
+    number: str
+    link: str
+    action: str
+
+
+def _what_happened(item, label) -> str:
+    """The item's headline: who or what is at risk, in the reader's language."""
+    details = dict(item.details)
+    name = item.booking.person.full_name if item.booking is not None else None
+    if item.what == "person_inactive":
+        return _("%(name)s is no longer active in the register", name=name)
+    if item.what == "certificate_suspended":
+        return _("The certificate of %(name)s for this pair is suspended since %(date)s",
+                 name=name, date=format_day(details["since"]))
+    if item.what == "certificate_revoked":
+        return _("The certificate of %(name)s for this pair is revoked since %(date)s",
+                 name=name, date=format_day(details["since"]))
+    if item.what == "tier_lost":
+        return _("%(name)s no longer holds the tier booked (%(booked)s, now %(now)s)",
+                 name=name, booked=label(details["booked"]), now=label(details["now"]))
+    return label(item.request.flag)
+
+
+def attention_rows(items) -> list[AttentionRow]:
+    """The attention list's items, worded once per page like the queue's rows."""
+    wording = page_wording()
+    label = wording.words
+    link = url_for("dispatch.show", request_id=1).removesuffix("1")
+    actions = {"book": _("Book someone"), "reassign": _("Reassign")}
+    return [AttentionRow(
+        what_happened=_what_happened(item, label),
+        since=wording.formats.moment(item.since) if item.since else None,
+        when=wording.when(item.request), what=wording.what(item.request),
+        organisation=item.request.organisation.name, number=item.request.number,
+        link=f"{link}{item.request.id}", action=actions[item.action])
+        for item in items]
