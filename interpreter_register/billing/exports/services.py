@@ -185,22 +185,7 @@ def _claim(export_id: int | None):
 def _build(export_id: int, token: str) -> None:
     """Make the zip outside any write lock (it takes a while), then store it and record
     the outcome, if this worker still holds the export."""
-    export = db.session.get(MonthExport, export_id)
-    acting = export.requested_by
-    failure, data, entries = None, None, 0
-    try:
-        if acting is None or not acting.active:
-            raise Forbidden("the dispatcher who asked is gone")
-        with force_locale(locale_for(export.locale)):
-            data, entries = BUILDERS[export.kind](acting, export.service_id, export.month,
-                                                  export.locale or "nl")
-    except NothingToExport:
-        failure = ("empty", None)
-    except Forbidden:
-        failure = ("forbidden", None)
-    except Exception as error:  # noqa: BLE001 - recorded on the export; the worker goes on
-        log.exception("export %s could not be built", export_id)
-        failure = ("documents", type(error).__name__)
+    outcome = _make(db.session.get(MonthExport, export_id))
     db.session.rollback()
     with writes_first():
         export = db.session.get(MonthExport, export_id)
@@ -208,22 +193,47 @@ def _build(export_id: int, token: str) -> None:
                 or export.stage != ExportStage.BUILDING):
             db.session.rollback()
             return
-        now = utcnow()
-        if failure is None:
-            try:
-                upload = uploads.store(export.requested_by, AREA, data, "zip",
-                                       export.file_name)
-            except OSError as error:
-                log.exception("export %s could not be stored", export_id)
-                failure = ("storage", type(error).__name__)
-        if failure is not None:
-            export.fail(*failure, now)
-        else:
-            for older in _ready(export.service_id, export.kind, export.month):
-                uploads.erase(older.let_go_of_file(ExportStage.REPLACED, now))
-            export.finish(upload, entries, now)
-        _tell(export)
+        _record(export, *outcome)
         db.session.commit()
+
+
+def _make(export: MonthExport) -> tuple[tuple | None, bytes | None, int]:
+    """(failure, data, entries): the zip and how many documents it holds, or why not."""
+    acting = export.requested_by
+    try:
+        if acting is None or not acting.active:
+            raise Forbidden("the dispatcher who asked is gone")
+        with force_locale(locale_for(export.locale)):
+            data, entries = BUILDERS[export.kind](acting, export.service_id, export.month,
+                                                  export.locale or "nl")
+    except NothingToExport:
+        return ("empty", None), None, 0
+    except Forbidden:
+        return ("forbidden", None), None, 0
+    except Exception as error:  # noqa: BLE001 - recorded on the export; the worker goes on
+        log.exception("export %s could not be built", export.id)
+        return ("documents", type(error).__name__), None, 0
+    return None, data, entries
+
+
+def _record(export: MonthExport, failure: tuple | None, data: bytes | None,
+            entries: int) -> None:
+    """Store the zip and mark the export ready (the older ready ones of its month are
+    replaced, their files erased), or mark it failed; mail whoever asked."""
+    now = utcnow()
+    if failure is None:
+        try:
+            upload = uploads.store(export.requested_by, AREA, data, "zip", export.file_name)
+        except OSError as error:
+            log.exception("export %s could not be stored", export.id)
+            failure = ("storage", type(error).__name__)
+    if failure is not None:
+        export.fail(*failure, now)
+    else:
+        for older in _ready(export.service_id, export.kind, export.month):
+            uploads.erase(older.let_go_of_file(ExportStage.REPLACED, now))
+        export.finish(upload, entries, now)
+    _tell(export)
 
 
 def _ready(service_id: int, kind: ExportKind, month: date) -> list[MonthExport]:
@@ -246,12 +256,14 @@ def _tell(export: MonthExport) -> None:
               "emails/export.txt", export=export, link=page_of(export, external=True))
 
 
-def build_now(export_id: int) -> MonthExport:
-    """Build a queued export at once (the demo, the command line); the export, once done."""
-    db.session.commit()
-    advance(export_id)
-    db.session.expire_all()
-    return db.session.get(MonthExport, export_id)
+def build_here(export: MonthExport) -> MonthExport:
+    """Build a queued export in the current transaction, without the worker (the demo,
+    whose world is not committed yet)."""
+    export.start(secrets.token_hex(8), utcnow())
+    db.session.flush()
+    _record(export, *_make(export))
+    db.session.flush()
+    return export
 
 
 # --- downloading and retention ---------------------------------------------------------
