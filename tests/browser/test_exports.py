@@ -2,7 +2,6 @@
 the invoices page, the background worker beside the server builds it, the page shows it
 ready, and the dispatcher downloads it."""
 
-import io
 import zipfile
 from datetime import timedelta
 
@@ -55,6 +54,7 @@ def test_the_dispatcher_asks_for_the_month_s_zip_and_downloads_it(browser, live_
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == f"invoices-{month}.zip"
-    names = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())).namelist()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        names = archive.namelist()
     assert sorted(names)[-1] == f"journal-{month}.csv"
     assert sum(name.endswith(".pdf") for name in names) == 1
