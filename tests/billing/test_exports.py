@@ -255,3 +255,19 @@ def test_a_worker_that_died_leaves_it_to_the_next_then_it_fails(march, client_fo
     export = load(export)
     assert export.stage == ExportStage.FAILED and export.failure == "interrupted"
     assert "stopped 3 times" in export.failure_message
+
+
+def test_two_asks_racing_still_make_one_export(march, app_ctx, monkeypatch):
+    """Two clicks that both found nothing on its way (PostgreSQL lets them read at once):
+    the database's unique index refuses the second, said as the same message."""
+    from interpreter_register.billing.exports.models import ExportKind
+    from interpreter_register.core.rules import RuleError
+    world = march
+    exports.ask(world.dispatcher, world.service.id, ExportKind.STATEMENTS, date(2026, 3, 1),
+                "en")
+    monkeypatch.setattr(exports, "_pending", lambda *args: None)
+    with pytest.raises(RuleError, match="already on its way"):
+        exports.ask(world.dispatcher, world.service.id, ExportKind.STATEMENTS,
+                    date(2026, 3, 1), "en")
+    # The first one is untouched by the refusal of the second.
+    assert [e.stage for e in _exports(world)] == [ExportStage.QUEUED]
