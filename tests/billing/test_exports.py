@@ -271,3 +271,19 @@ def test_two_asks_racing_still_make_one_export(march, app_ctx, monkeypatch):
                     date(2026, 3, 1), "en")
     # The first one is untouched by the refusal of the second.
     assert [e.stage for e in _exports(world)] == [ExportStage.QUEUED]
+
+
+def test_a_french_dispatcher_gets_the_mail_and_the_csv_in_french(march, client_for,
+                                                                  fast_pdfs):
+    world = march
+    world.dispatcher.locale = "fr"
+    db.session.commit()
+    _ask(client_for(world.dispatcher), world)
+    assert exports.advance() == 1
+    mail, = mails(kind="export_ready")
+    assert mail.subject == "Votre export est prêt : Décomptes (PDF, zip), mars 2026"
+    assert "Le zip que vous avez demandé est prêt" in mail.body
+    export = _exports(world)[0]
+    archive = _zip(client_for(world.dispatcher).get(f"/exports/{export.id}/download"))
+    assert archive.read("statements-2026-03.csv").decode("utf-8-sig").startswith(
+        "Interprète / traducteur")
