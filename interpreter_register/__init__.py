@@ -64,6 +64,7 @@ def _load_models() -> None:
     from .api import models as _api  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .billing import models as _billing  # noqa: F401
+    from .billing.exports import models as _exports  # noqa: F401
     from .billing.invoicing import models as _invoicing  # noqa: F401
     from .bookings import models as _bookings  # noqa: F401
     from .bookings import workload as _workload  # noqa: F401 - kept in every flush
@@ -126,6 +127,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_keys_bp
     from .auth.views import bp as auth_bp
+    from .billing.exports.views import bp as exports_bp
     from .billing.invoicing.views import bp as invoicing_bp
     from .billing.pricing.views import bp as prices_bp
     from .billing.statements.views import bp as statements_bp
@@ -148,7 +150,7 @@ def _register_blueprints(app: Flask) -> None:
                       public_bp, requests_bp, dispatch_bp, portal_bp, revisions_bp,
                       calendar_bp, collaboration_bp, quality_bp, jobs_bp, reports_bp,
                       sheets_bp, api_keys_bp, webhooks_bp, invoicing_bp, prices_bp,
-                      statements_bp):
+                      statements_bp, exports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -84,6 +84,8 @@ def defaults(instance_path: str) -> dict:
         "IMPORT_CHUNK_ROWS": _env_int("IMPORT_CHUNK_ROWS", 200),
         "IMPORT_CLAIM_SECONDS": _env_int("IMPORT_CLAIM_SECONDS", 900),
         "IMPORT_PAUSE_SECONDS": 0.1,
+        # Month exports (billing/exports): how long a worker building one holds it.
+        "EXPORT_CLAIM_SECONDS": _env_int("EXPORT_CLAIM_SECONDS", 1800),
         # One exchange with the mail server may take this long before it counts as failed.
         "MAIL_TIMEOUT": _env_int("MAIL_TIMEOUT", 20),
         # The background worker: how often it looks for work when it found none.

@@ -94,6 +94,16 @@ def test_the_demo_jobs_page_shows_a_mail_the_server_refused(app, client_for):
     assert staff.get("/healthz").get_json()["mail"]["failed"] == 1
 
 
+def test_the_demo_dispatcher_finds_last_month_s_zip_ready(app, client_for):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    dispatcher = client_for(load(User, email="dispatcher@example.org"))
+    page = dispatcher.get("/invoices").get_data(as_text=True)   # last month
+    assert 'class="export export-ready' in page
+    link = page.split('href="/exports/', 1)[1].split('"', 1)[0]
+    download = dispatcher.get(f"/exports/{link}")
+    assert download.status_code == 200 and download.data.startswith(b"PK")
+
+
 def test_demo_names_languages_cldr_does_not_know(app):
     app.test_cli_runner().invoke(args=["seed-demo"])
     dari, kurmanji = load(Language, "prs"), load(Language, "kmr")

@@ -1,4 +1,5 @@
-"""The upload store every area shares: files people send (receipts now, documents later).
+"""The upload store every area shares: files people send (receipts, documents), and the
+files the application makes for later download (a month's export, a zip).
 
 - Kept **outside the web root**, in ``UPLOAD_FOLDER`` (default ``instance/uploads``), under
   a random name; the original name is kept only as a label for the download.
@@ -44,6 +45,8 @@ KINDS = {
     "docx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument"
              ".wordprocessingml.document", ".docx"),
     "odt": (b"PK\x03\x04", "application/vnd.oasis.opendocument.text", ".odt"),
+    # Only what the application made itself (a month's export): never accepted from anyone.
+    "zip": (b"PK\x03\x04", "application/zip", ".zip"),
 }
 IMAGES_AND_PDF = ("jpeg", "png", "pdf")
 DOCUMENTS = ("pdf", "docx", "odt", "jpeg", "png")
@@ -149,7 +152,8 @@ def store(acting, area: str, data: bytes, kind: str,
 
     The file is written before the transaction commits: if it is rolled back, the file is
     an orphan that ``sweep_orphans`` removes later; never a row without its file."""
-    if kind not in KINDS or kind_of(data) != kind:
+    if kind not in KINDS or (kind_of(data) != kind and not (
+            kind == "zip" and zipfile.is_zipfile(io.BytesIO(data)))):
         raise ValueError("store only what read_checked accepted")
     target = folder()
     target.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -1,5 +1,5 @@
 """The background worker: the work no web request may wait for (delivering mail, large
-imports), done by a loop outside the request.
+imports, month exports), done by a loop outside the request.
 
 Areas declare their background tasks with ``task(name)``: a function that does one
 bounded portion of work (a batch of mails, a chunk of an import) and returns how much it

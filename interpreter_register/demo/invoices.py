@@ -1,7 +1,8 @@
 """The demo's invoices: every service and organisation has its billing data, and last
 month's settled sheets are invoiced by the same run the dispatchers' button and the
 monthly job use; TVGent's dispatcher credited one sheet (a credit note), so that a
-newcomer sees an issued month, its documents and a correction."""
+newcomer sees an issued month, its documents and a correction, and asked for the month's
+zip (ready to download on the invoices page)."""
 
 from datetime import date
 
@@ -9,6 +10,8 @@ from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 
 from ..auth.models import Role, User
+from ..billing.exports import services as exports
+from ..billing.exports.models import ExportKind
 from ..billing.invoicing import run
 from ..extensions import db
 from ..organisations.models import InterpretingService, Organisation, ReferenceRule
@@ -66,3 +69,6 @@ def seed_invoices(today: date) -> None:
         invoice = issued[0]
         run.credit(dispatcher, invoice, "Wachttijd dubbel aangerekend; zie de gecorrigeerde "
                    "fiche.", sheet_ids=invoice.sheet_ids[:1], today=today)
+        # The month's zip, made as the worker makes it: ready on the invoices page.
+        exports.build_here(exports.ask(dispatcher, dispatcher.service_id, ExportKind.INVOICES,
+                                       period, dispatcher.locale or "nl"))

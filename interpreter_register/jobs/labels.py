@@ -32,6 +32,7 @@ COUNT_LABELS = {
     "comments_erased": _l("rating comments erased"),
     "complaints_erased": _l("complaint texts erased"),
     "documents_erased": _l("documents erased"),
+    "exports_erased": _l("month exports erased"),
     "mails_erased": _l("old mails erased"),
     "recounted": _l("workload counts brought up to date"),
     "sheets_erased": _l("completion sheets' remarks and reasons erased"),

@@ -23,6 +23,10 @@ RETENTION_MONTHS = settings.define(
     _l("Months after which what is said about clients (case references, notes, addresses, "
        "numbers, links, reasons), messages, complaint texts and the mails are erased"),
     minimum=1, maximum=120)
+EXPORT_RETENTION_DAYS = settings.define(
+    "jobs.export_retention_days", 14,
+    _l("Days after it was made that a month's export (a zip of statements or invoices) is "
+       "erased"), minimum=1, maximum=365)
 REVISION_FOLLOWUP_DAYS = settings.define(
     "jobs.revision_followup_days", 14,
     _l("Days a delivered translation may wait for its revision before staff are reminded"),

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from ..auth.models import Role, User, recipient_of_user
+from ..billing.exports import services as exports
 from ..billing.invoicing import run as invoicing
 from ..bookings import retention, workload
 from ..bookings.links import booking_link
@@ -167,8 +168,9 @@ def erase_old_client_data(now, report: Report) -> None:
     references, notes, addresses, numbers to call, video links, reasons) of requests older
     than the setting, the mails of that age, the words of completion sheets (remarks,
     reasons) and their receipts, messages, rating comments and decided complaints' texts;
-    documents after their own setting's days. The figures (language, dates, durations,
-    kilometres, amounts, outcome) stay for the reports and billing. Upload files whose
+    documents after their own setting's days, month exports after theirs. The figures
+    (language, dates, durations, kilometres, amounts, outcome) stay for the reports and
+    billing. Upload files whose
     transaction never committed are swept. The audit trail gets the counts, never the
     content."""
     months = settings.value(job_settings.RETENTION_MONTHS.key)
@@ -200,6 +202,11 @@ def erase_old_client_data(now, report: Report) -> None:
     days = settings.value(document_settings.DOCUMENT_RETENTION_DAYS.key)
     report.each("document", documents.added_before(now - timedelta(days=days)),
                 lambda d: documents.erase(d, now), "documents_erased")
+    # A month's export repeats the statements and invoices: gone after a few days (the
+    # row stays listed on the month's page, saying when its file was erased).
+    days = settings.value(job_settings.EXPORT_RETENTION_DAYS.key)
+    report.each("export", exports.ready_before(now - timedelta(days=days)),
+                lambda e: exports.erase(e, now), "exports_erased")
     for what, n in (("receipts_erased", sheet_retention.erase_receipts(before)),
                     ("orphan_files", uploads.sweep_orphans(now))):
         if n:
@@ -208,7 +215,8 @@ def erase_old_client_data(now, report: Report) -> None:
         ("requests", "erased"), ("messages", "messages_erased"),
         ("rating_comments", "comments_erased"), ("complaint_texts", "complaints_erased"),
         ("sheets", "sheets_erased"), ("receipts", "receipts_erased"),
-        ("documents", "documents_erased"), ("mails", "mails_erased"))}
+        ("documents", "documents_erased"), ("exports", "exports_erased"),
+        ("mails", "mails_erased"))}
     if any(erased.values()):
         audit.record_event(None, "retention", to_brussels(now).date().isoformat(), "erased",
                            {**{key: [0, n] for key, n in erased.items() if n},

@@ -9,6 +9,8 @@ from decimal import Decimal as D
 
 from peppol import check_rules, validate_xsd
 
+from interpreter_register.billing.exports import services as exports
+from interpreter_register.billing.exports.models import MonthExport
 from interpreter_register.billing.invoicing import documents, run
 from interpreter_register.billing.invoicing.models import Invoice
 from interpreter_register.billing.invoicing.peppol import LocalAccessPoint
@@ -69,7 +71,12 @@ def test_a_dispatcher_previews_runs_and_downloads_the_month(billing, client_for)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     xml = browser.get(f"/invoices/{invoice.id}/xml")
     assert_valid_peppol(xml.data)
-    archive = zipfile.ZipFile(io.BytesIO(browser.get("/invoices/month.zip?month=2026-03").data))
+    browser.post("/invoices/export?month=2026-03", data={})
+    db.session.commit()
+    assert exports.advance() == 1
+    export = db.session.scalar(db.select(MonthExport))
+    db.session.commit()
+    archive = zipfile.ZipFile(io.BytesIO(browser.get(f"/exports/{export.id}/download").data))
     name = invoice.number.replace("/", "-")
     assert sorted(archive.namelist()) == sorted([f"invoice-{name}.pdf", f"invoice-{name}.xml",
                                                  "journal-2026-03.csv"])

@@ -11,11 +11,14 @@ from flask_login import current_user
 from ...auth.models import Role
 from ...core.edge import one_click, save_form
 from ...core.forms import ConfirmForm
+from ...core.i18n import current_language
 from ...core.permissions import require, roles_required
 from ...core.rules import RuleError, show_on_form
 from ...core.time import today_in_brussels, utcnow
 from ...extensions import db
 from ...organisations.models import InterpretingService, Organisation, ReferenceRule
+from ..exports import services as exports
+from ..exports.models import ExportKind
 from . import costs, customers, documents, run
 from .forms import BillingForm, CreditForm, MonthReferenceForm, SellerForm
 from .models import Invoice
@@ -61,8 +64,10 @@ def index():
     invoices = run.issued_invoices(service.id, period)
     plan = run.plan_month(service, period) if period < today_in_brussels().replace(day=1) \
         else None
+    made = exports.of_month(current_user, service.id, ExportKind.INVOICES, period)
     return render_template("invoicing/index.html", service=service, period=period,
                            invoices=invoices, plan=plan, problem=run.seller_problem(service),
+                           exports=made,
                            months=costs.recent_months(), confirm=ConfirmForm(),
                            can_send=access_point() is not None)
 
@@ -116,17 +121,17 @@ def invoice_xml(invoice_id):
     return _document(invoice_id, "xml")
 
 
-@bp.route("/invoices/month.zip")
+@bp.route("/invoices/export", methods=["POST"])
 @roles_required(Role.DISPATCHER)
-def month_zip():
+def ask_export():
+    """Queue the month's zip (PDF, XML and journal) for the background worker."""
     service = _service()
     period = _month_arg(run.previous_month(today_in_brussels()))
-    invoices = run.issued_invoices(service.id, period)
-    if not invoices:
-        flash(_("No invoices for this month yet."), "warning")
-        return redirect(url_for("invoicing.index", month=f"{period:%Y-%m}"))
-    return _download(documents.month_zip(invoices, period), f"invoices-{period:%Y-%m}.zip",
-                     "application/zip")
+    return one_click(
+        lambda: exports.ask(current_user, service.id, ExportKind.INVOICES, period,
+                            current_language()),
+        _("The export is queued. This page shows when it is ready, and you get a mail."),
+        url_for("invoicing.index", month=f"{period:%Y-%m}"))
 
 
 @bp.route("/invoices/<int:invoice_id>/credit", methods=["GET", "POST"])

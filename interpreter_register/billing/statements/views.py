@@ -3,16 +3,21 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.models import Role
+from ...core.edge import one_click
+from ...core.forms import ConfirmForm
 from ...core.i18n import current_language
 from ...core.permissions import roles_required
 from ...core.time import today_in_brussels
 from ...extensions import db
 from ...organisations.models import InterpretingService
 from ...register.models import Person
+from ..exports import services as exports
+from ..exports.models import ExportKind
 from . import documents, services
 from .services import month_key, parse_month, previous_month
 
@@ -47,11 +52,15 @@ def _file(data: bytes, mimetype: str, name: str, inline: bool = False) -> Respon
 @roles_required(*READERS)
 def index():
     month = _month(request.args.get("month"))
+    made = []
     if current_user.is_dispatcher:
         found = services.of_service(current_user, current_user.service_id, month)
+        made = exports.of_month(current_user, current_user.service_id,
+                                ExportKind.STATEMENTS, month)
     else:
         found = services.of_person(current_user, current_user.person_id, month)
     return render_template("statements/index.html", statements=found, month=month,
+                           exports=made, confirm=ConfirmForm(),
                            key=month_key(month), previous=month_key(previous_month(month)),
                            next=month_key(services.next_month(month)))
 
@@ -86,13 +95,30 @@ def csv(service_id, person_id, month):
 @bp.route("/statements/<int:service_id>/<month>/all.<fmt>")
 @roles_required(Role.DISPATCHER)
 def export(service_id, month, fmt):
-    """The month of every interpreter of the service: one CSV, or a zip of their PDFs."""
+    """The month of every interpreter of the service as one CSV, at once (it is cheap).
+    The zip of their PDFs is made by the background worker (``ask_export``): an old link
+    to it leads to the month's page, where it is asked for."""
     if not current_user.dispatches_for(service_id) or fmt not in ("csv", "zip"):
         abort(404)
     month = _month(month)
+    if fmt == "zip":
+        flash(_("The PDFs of the month are now made in the background: ask for them "
+                "below, and you get a mail when the zip is ready."), "info")
+        return redirect(url_for("statements.index", month=month_key(month)))
     found = services.of_service(current_user, service_id, month)
-    csv_name = f"statements-{month_key(month)}.csv"
-    if fmt == "csv":
-        return _file(documents.statements_csv(found), "text/csv; charset=utf-8", csv_name)
-    return _file(documents.month_zip(found, current_language(), csv_name),
-                 "application/zip", f"statements-{month_key(month)}.zip")
+    return _file(documents.statements_csv(found), "text/csv; charset=utf-8",
+                 f"statements-{month_key(month)}.csv")
+
+
+@bp.route("/statements/<int:service_id>/<month>/export", methods=["POST"])
+@roles_required(Role.DISPATCHER)
+def ask_export(service_id, month):
+    """Queue the zip of the month's PDFs for the background worker."""
+    if not current_user.dispatches_for(service_id):
+        abort(404)
+    month = _month(month)
+    return one_click(
+        lambda: exports.ask(current_user, service_id, ExportKind.STATEMENTS, month,
+                            current_language()),
+        _("The export is queued. This page shows when it is ready, and you get a mail."),
+        url_for("statements.index", month=month_key(month)))
