@@ -1,7 +1,7 @@
 """month exports built in the background
 
 Revision ID: 6b20fc800a13
-Revises: 37d738c32dc1
+Revises: 8c1f0e2a7b55
 Create Date: 2026-11-30 05:53:52.467947
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6b20fc800a13'
-down_revision = '37d738c32dc1'
+down_revision = '8c1f0e2a7b55'
 branch_labels = None
 depends_on = None
 
