@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, literal, null, select, union_all
+from sqlalchemy import func, literal, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from ...core.time import brussels_to_utc
@@ -210,7 +210,8 @@ def _ids_named(model, column, text: str) -> list[int]:
 def _people_named(text: str) -> list[int]:
     words = text.strip().lower().split()
     statement = select(Person.id)
-    full = func.lower(Person.first_name + " " + Person.last_name)
+    # Spelled as the trigram index is on PostgreSQL (migrations/versions/f462f9c63ced_*).
+    full = func.lower(Person.first_name + literal_column("' '") + Person.last_name)
     for word in words:
         statement = statement.where(full.like(f"%{_escaped(word)}%", escape="\\"))
     return list(db.session.scalars(statement.limit(NAMES_AT_MOST)))

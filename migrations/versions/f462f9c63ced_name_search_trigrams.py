@@ -1,0 +1,43 @@
+"""Names found by any part on PostgreSQL: trigram indexes on people's and organisations'
+names, which a search by interpreter or organisation reads instead of every row
+(docs/scaling.md, issue 18)
+
+Revision ID: f462f9c63ced
+Revises: 37d738c32dc1
+Create Date: 2026-11-30 06:30:00.000000
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = 'f462f9c63ced'
+down_revision = '37d738c32dc1'
+branch_labels = None
+depends_on = None
+
+
+# PostgreSQL only, as raw SQL: SQLite has no trigram index (it reads the few thousand
+# names in the process), and Alembic leaves expression indexes out of the model
+# comparison. The expressions are those of bookings/services/search.py, so that
+# "lower(...) LIKE '%word%'" is answered from the index.
+INDEXES = {
+    "ix_people_name_trigrams":
+        "people USING gin (lower((first_name || ' ' || last_name)) gin_trgm_ops)",
+    "ix_organisations_name_trigrams": "organisations USING gin (lower(name) gin_trgm_ops)",
+}
+
+
+def upgrade():
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    for name, definition in INDEXES.items():
+        op.execute(f'CREATE INDEX {name} ON {definition}')
+
+
+def downgrade():
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    for name in INDEXES:
+        op.execute(f'DROP INDEX {name}')
