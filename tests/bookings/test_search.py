@@ -188,3 +188,36 @@ def test_a_count_stops_at_its_reach_and_says_more_than(app_ctx, world, monkeypat
     listed = client.get("/requests?page=3").get_data(as_text=True)
     assert "11 demandes" in listed and "Plus de" not in listed
     assert "Plus de 5 demandes" in client.get("/requests").get_data(as_text=True)
+
+
+def test_a_search_sends_two_statements_and_one_more_for_a_name(app_ctx, world, history):
+    """The count and both walks in one statement, the page with its joins in another
+    (docs/scaling.md); a name is matched first. Only a page deep in the past needs more."""
+    from sqlalchemy import event
+
+    from interpreter_register.extensions import db
+
+    def statements(search_for, **wanted) -> int:
+        db.session.expunge_all()
+        seen = []
+
+        def keep(_connection, _cursor, statement, *_rest):
+            if statement.startswith("SELECT"):      # not the tests' savepoints
+                seen.append(statement)
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            page = search_for(RequestSearch(**wanted))
+            assert page.items and page.total
+            for item in page.items:     # what the lists show: no statement per row
+                _ = item.organisation.name, [b.person.full_name for b in item.bookings]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        return len(seen)
+    service, organisation = world.service.id, world.organisation.id
+    assert statements(lambda s: organisation_requests(organisation, s, utcnow())) == 2
+    assert statements(lambda s: service_requests(service, s, utcnow()),
+                      status="completed") == 2
+    assert statements(lambda s: service_requests(service, s, utcnow()),
+                      interpreter="omar") == 3
+    assert statements(lambda s: service_requests(service, s, utcnow()),
+                      organisation="ocmw gent") == 3
