@@ -1,6 +1,7 @@
 """The plans the databases choose for each kind of search on the benchmark's data: every
-statement a search sends (the count, the walks of the upcoming and the past, the page's
-rows by id), with SQLite's `EXPLAIN QUERY PLAN` or PostgreSQL's `EXPLAIN (ANALYZE)`.
+statement a search sends (the names matched, if any; the capped count with both walks by
+date; the page's rows by id with their joins), with SQLite's `EXPLAIN QUERY PLAN` or
+PostgreSQL's `EXPLAIN (ANALYZE)`.
 
     python -m bench.search_plans                          # bench/data/bench.sqlite
     python -m bench.search_plans --database-url postgresql+psycopg://.../db

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from interpreter_register.core.database import compared_with_models
+
 config = context.config
 # Keep the application's loggers (tests run migrations in-process).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -25,7 +27,7 @@ def render_item(type_, obj, autogen_context):
 def run_migrations_offline():
     url = str(migrate_ext.db.engine.url)
     context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_item=render_item)
+                      render_item=render_item, include_object=compared_with_models)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -39,6 +41,7 @@ def run_migrations_online():
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", skip_empty)
     options.setdefault("render_item", render_item)
+    options.setdefault("include_object", compared_with_models)
     with migrate_ext.db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():

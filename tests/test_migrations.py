@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from interpreter_register import create_app
+from interpreter_register.core.database import compared_with_models
 from interpreter_register.extensions import db
 from tests.conftest import app_config
 from tests.fixtures.database import scratch_database
@@ -12,7 +13,8 @@ from tests.fixtures.database import scratch_database
 
 def _diff(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": compared_with_models})
         return compare_metadata(context, db.metadata)
 
 

@@ -161,3 +161,63 @@ def test_the_pages_search(app_ctx, world, history, client_for):
     assert cancelled.number.encode() not in page.data
     empty = client_for(world.dispatcher).get("/dispatch/search")
     assert empty.status_code == 200 and completed.number.encode() not in empty.data
+
+
+def test_a_count_stops_at_its_reach_and_says_more_than(app_ctx, world, monkeypatch, client_for):
+    """Beyond COUNT_AT_MOST a search counts no further (docs/scaling.md): the page says
+    "more than", the pages go on one at a time, and the last pages count exactly again."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 4)
+    monkeypatch.setattr(search, "COUNT_AT_MOST", 5)
+    who = world.other_contact_person
+    made = [create_past_request(who, world.other_service, due=PAST - timedelta(days=n))
+            for n in range(11)]
+
+    def page(n):
+        return organisation_requests(who.organisation_id, RequestSearch(), utcnow(), page=n)
+    first = page(1)
+    assert ids(first) == [r.id for r in made[:4]]
+    assert first.more and first.total == 5 and first.pages == 2 and first.has_next
+    second = page(2)
+    assert ids(second) == [r.id for r in made[4:8]] and second.more and second.pages == 3
+    last = page(3)
+    assert ids(last) == [r.id for r in made[8:]]
+    assert not last.more and last.total == 11 and not last.has_next
+    client = client_for(who)
+    assert "Meer dan 5 aanvragen" in client.get("/requests").get_data(as_text=True)
+    client.post("/language", data={"language": "fr"})
+    listed = client.get("/requests?page=3").get_data(as_text=True)
+    assert "11 demandes" in listed and "Plus de" not in listed
+    assert "Plus de 5 demandes" in client.get("/requests").get_data(as_text=True)
+
+
+def test_a_search_sends_two_statements_and_one_more_for_a_name(app_ctx, world, history):
+    """The count and both walks in one statement, the page with its joins in another
+    (docs/scaling.md); a name is matched first. Only a page deep in the past needs more."""
+    from sqlalchemy import event
+
+    from interpreter_register.extensions import db
+
+    def statements(search_for, **wanted) -> int:
+        db.session.expunge_all()
+        seen = []
+
+        def keep(_connection, _cursor, statement, *_rest):
+            if statement.startswith("SELECT"):      # not the tests' savepoints
+                seen.append(statement)
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            page = search_for(RequestSearch(**wanted))
+            assert page.items and page.total
+            for item in page.items:     # what the lists show: no statement per row
+                _ = item.organisation.name, [b.person.full_name for b in item.bookings]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        return len(seen)
+    service, organisation = world.service.id, world.organisation.id
+    assert statements(lambda s: organisation_requests(organisation, s, utcnow())) == 2
+    assert statements(lambda s: service_requests(service, s, utcnow()),
+                      status="completed") == 2
+    assert statements(lambda s: service_requests(service, s, utcnow()),
+                      interpreter="omar") == 3
+    assert statements(lambda s: service_requests(service, s, utcnow()),
+                      organisation="ocmw gent") == 3

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, literal, literal_column, null, select, union_all
+from sqlalchemy.orm import joinedload
 
 from ...core.time import brussels_to_utc
 from ...extensions import db
@@ -28,6 +28,8 @@ PAGE_SIZE = 30
 NUMBER = re.compile(r"^\s*(?:(\d{4})-)?0*(\d{1,9})\s*$")
 # How many organisations or people a name may stand for in one search.
 NAMES_AT_MOST = 200
+# Counted exactly up to this many; beyond, a search finds "more than" (docs/scaling.md).
+COUNT_AT_MOST = 1000
 
 
 @dataclass(frozen=True)
@@ -80,47 +82,85 @@ class UpcomingThenPast(Pagination):
     """A page of the requests that meet ``conditions``: upcoming first, the soonest first;
     then the past, the latest first.
 
-    Read as two walks by date, each on an index and stopping at the page: the upcoming
-    from now onwards, the past from now backwards (docs/scaling.md). One count tells how
-    many of each there are, and so where the page falls; the page's requests are then
-    loaded by id. A single query ordered by "upcoming or not" would make the database
-    sort every request that matches before it returns the first thirty.
+    Two statements, most of the time (docs/scaling.md). The first reads, on indexes, how
+    many requests match (up to ``COUNT_AT_MOST``, or to the end of the page if it lies
+    further; beyond that only "more than") and the ids of two walks by date that stop
+    at the page: the upcoming from the page's place onwards, and the latest past ones.
+    The second loads the page's requests by id with what the lists show of them. Only a
+    page deep in the past needs to know how many are upcoming, and two statements more.
+    A single query ordered by "upcoming or not" would make the database sort every
+    request that matches before it returns the first thirty; an exact count would read
+    every match (tens of thousands for a common name or a status).
     """
 
     def _query_items(self) -> list:
         conditions, now = self._query_args["conditions"], self._query_args["now"]
         due, request_id = InterpretingRequest.due_at, InterpretingRequest.id
-        coming = due >= now
-        self._total, upcoming = db.session.execute(
-            select(func.count(), func.count(case((coming, 1))))
-            .select_from(InterpretingRequest).where(*conditions)).one()
         offset, size = self._query_offset, self.per_page
-        ids = []
-        if offset < upcoming:
-            ids += _ids(select(request_id).where(*conditions, coming)
-                        .order_by(due.asc(), request_id.desc()),
-                        offset, min(size, upcoming - offset))
-        if len(ids) < size and offset + len(ids) < self._total:
-            ids += _ids(select(request_id).where(*conditions, due < now)
-                        .order_by(due.desc(), request_id.desc()),
-                        max(0, offset - upcoming), size - len(ids))
+        reach = max(COUNT_AT_MOST, offset + size)
+        upcoming_walk = (select(request_id, due).where(*conditions, due >= now)
+                         .order_by(due.asc(), request_id.desc()).offset(offset).limit(size))
+        past_walk = (select(request_id, due).where(*conditions, due < now)
+                     .order_by(due.desc(), request_id.desc()))
+        rows = db.session.execute(union_all(
+            _part(UPCOMING, upcoming_walk), _part(PAST, past_walk.limit(size)),
+            select(literal(COUNT), _count_of(select(request_id).where(*conditions),
+                                             reach + 1), null()))).all()
+        total = next(number for part, number, _due in rows if part == COUNT)
+        self.more, self._total = total > reach, min(total, reach)
+        upcoming = sorted((row for row in rows if row[0] == UPCOMING),
+                          key=lambda row: (row[2], -row[1]))
+        past = sorted((row for row in rows if row[0] == PAST),
+                      key=lambda row: (row[2], row[1]), reverse=True)
+        if upcoming or offset == 0:
+            # The page starts among the upcoming; the past, if any, goes on from its
+            # latest.
+            ids = [row[1] for row in upcoming + past][:size]
+        elif offset < total:
+            # Past the upcoming: how many there are tells where in the past.
+            before = db.session.scalar(select(_count_of(
+                select(request_id).where(*conditions, due >= now).order_by(due.asc()),
+                offset)))
+            ids = list(db.session.scalars(select(past_walk.subquery().c.id).offset(
+                offset - before).limit(size)))
+        else:
+            ids = []
         if not ids:
             return []
         loaded = {item.id: item for item in db.session.scalars(
             select(InterpretingRequest).where(request_id.in_(ids)).options(
                 joinedload(InterpretingRequest.organisation),
                 # The pages name the booked person: their other collections wait
-                # until asked for (three queries a page fewer).
-                selectinload(InterpretingRequest.bookings).joinedload(Booking.person)
-                .lazyload("*")))}
+                # until asked for.
+                joinedload(InterpretingRequest.bookings).joinedload(Booking.person)
+                .lazyload("*"))).unique()}
         return [loaded[n] for n in ids if n in loaded]
 
     def _query_count(self) -> int:
         return self._total
 
+    @property
+    def pages(self) -> int:
+        """Beyond the count, one page more while there are more."""
+        counted = super().pages
+        return max(counted, self.page + 1) if self.more else counted
 
-def _ids(statement, offset: int, limit: int) -> list[int]:
-    return list(db.session.scalars(statement.offset(offset).limit(limit)))
+
+# The parts of the first statement of a search.
+UPCOMING, PAST, COUNT = 1, 2, 3
+
+
+def _part(part: int, walk):
+    """The rows of ``walk`` (id, date), marked as ``part`` (SQLite takes no ORDER BY
+    inside a UNION, hence the subquery)."""
+    inner = walk.subquery()
+    return select(literal(part), inner.c.id, inner.c.due_at)
+
+
+def _count_of(statement, at_most: int):
+    """How many rows ``statement`` gives, counted up to ``at_most``."""
+    return select(func.count()).select_from(
+        statement.limit(at_most).subquery()).scalar_subquery()
 
 
 def _page(conditions: list, now: datetime, page: int) -> UpcomingThenPast:
@@ -170,7 +210,8 @@ def _ids_named(model, column, text: str) -> list[int]:
 def _people_named(text: str) -> list[int]:
     words = text.strip().lower().split()
     statement = select(Person.id)
-    full = func.lower(Person.first_name + " " + Person.last_name)
+    # Spelled as the trigram index is on PostgreSQL (migrations/versions/f462f9c63ced_*).
+    full = func.lower(Person.first_name + literal_column("' '") + Person.last_name)
     for word in words:
         statement = statement.where(full.like(f"%{_escaped(word)}%", escape="\\"))
     return list(db.session.scalars(statement.limit(NAMES_AT_MOST)))
