@@ -40,6 +40,20 @@ def next_sequence(service_id: int, year: int) -> int:
         .execution_options(synchronize_session=False)).scalar_one()
 
 
+def reserve(service_id: int, year: int, count: int) -> int:
+    """The first of ``count`` numbers that follow each other, taken at once (call
+    lock_counter first, in the same transaction); nothing is taken for ``count`` 0."""
+    if count == 0:
+        return 0
+    last = db.session.execute(
+        update(InvoiceCounter)
+        .where(InvoiceCounter.service_id == service_id, InvoiceCounter.year == year)
+        .values(last=InvoiceCounter.last + count)
+        .returning(InvoiceCounter.last)
+        .execution_options(synchronize_session=False)).scalar_one()
+    return last - count + 1
+
+
 def invoice_number(year: int, sequence: int) -> str:
     return f"{year}/{sequence:05d}"
 
