@@ -695,9 +695,9 @@ class Generator:
                 confirm_by=confirm_by, reminded_at=None, reminders=0, created_at=ends,
                 updated_at=settled))
             self.month_sheets[names[request["service_id"]]] += 1
-        w.insert(CompletionSheet, sheets)
+        w.insert(CompletionSheet, sheets, f"settled sheets of {self.period:%Y-%m}")
         w.insert(SheetVersion, versions)
-        w.insert(SheetExpense, expenses, f"settled sheets of {self.period:%Y-%m}")
+        w.insert(SheetExpense, expenses, "their versions and expenses")
         references = [dict(organisation_id=o["id"], period=self.period,
                            reference=f"PO-{self.period:%Y%m}-{o['id']}",
                            given_by_id=(self.requesters[o["id"]] or [self.admin])[0],

@@ -197,7 +197,10 @@ def _sheets(month: date, service_id: int | None, person_id: int | None):
 
     rows = db.session.execute(
         of_month(select(CompletionSheet, SheetVersion))
-        .options(contains_eager(CompletionSheet.booking).joinedload(Booking.person),
+        # The people without what they always bring along (regions, ways of working,
+        # domains: a query per 500 people), which a statement never shows.
+        .options(contains_eager(CompletionSheet.booking).joinedload(Booking.person)
+                 .lazyload("*"),
                  joinedload(CompletionSheet.request)
                  .joinedload(InterpretingRequest.organisation),
                  joinedload(CompletionSheet.service))
