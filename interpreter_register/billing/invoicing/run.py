@@ -161,6 +161,7 @@ def plan_month(service: InterpretingService, period: date) -> MonthPlan:
     tariffs = price_lists_of(PriceListKind.TARIFF, [service.id])[service.id]
     drafts: dict[int, Draft] = {}
     sheets = _month_sheets(service.id, plan.period)
+    as_tariff = {}     # price list id → its Tariff, once its VAT is checked
     references = month_references(
         (sheet.request.organisation_id for sheet in sheets
          if sheet.request.organisation.reference_rule == ReferenceRule.MONTH), plan.period)
@@ -182,8 +183,11 @@ def plan_month(service: InterpretingService, period: date) -> MonthPlan:
             plan.not_billed.append(NotBilled(sheet, str(NO_TARIFF)))
             continue
         try:
-            tariff = price_list.as_tariff()
-            vat_category(tariff)  # a tariff without its VAT cannot be on an invoice
+            tariff = as_tariff.get(price_list.id)
+            if tariff is None:
+                tariff = price_list.as_tariff()
+                vat_category(tariff)  # a tariff without its VAT cannot be on an invoice
+                as_tariff[price_list.id] = tariff
             charges = charge_lines(Work(**sheet.settled_version.work_fields()), tariff)
         except (TariffError, WorkError) as error:
             plan.not_billed.append(NotBilled(sheet, pricing_error(error.code)))
@@ -307,13 +311,12 @@ def bill_month(acting, service: InterpretingService, period: date,
         return plan
     # However many organisations and sheets, a fixed number of statements: the month's
     # numbers taken at once, in the drafts' order (by organisation name); the invoices,
-    # then their lines and the ledger, each inserted in one go (NULLs written as such, or
-    # the rows with and without a value would go in separate statements).
+    # then their lines and the ledger, each inserted in one go (plain INSERTs: nothing is
+    # read back but the invoices' ids).
     year, count = today.year, len(plan.drafts)
-    bulk = {"render_nulls": True}
     first = reserve(service.id, year, count)
     seller = seller_of(service)
-    db.session.execute(insert(Invoice), [_document(
+    db.session.execute(insert(Invoice.__table__), [_document(
         acting, service, draft.organisation.id, InvoiceKind.INVOICE, period, today, sequence,
         due_date=today + timedelta(days=service.payment_days or 30),
         language=draft.organisation.invoice_locale, order_reference=draft.reference,
@@ -321,19 +324,17 @@ def bill_month(acting, service: InterpretingService, period: date,
         vat_exemption_reason=_exemption(line.tariff for line in draft.lines),
         seller=seller, buyer=buyer_of(draft.organisation), status=InvoiceStatus.ISSUED)
         for sequence, draft, sums in ((sequence, draft, draft.totals)
-                                      for sequence, draft in enumerate(plan.drafts, first))],
-        execution_options=bulk)
+                                      for sequence, draft in enumerate(plan.drafts, first))])
     ids = dict(db.session.execute(select(Invoice.sequence, Invoice.id).where(
         Invoice.service_id == service.id, Invoice.year == year, Invoice.sequence >= first,
         Invoice.sequence < first + count)).all())
-    db.session.execute(insert(InvoiceLine), [
+    db.session.execute(insert(InvoiceLine.__table__), [
         _line(ids[sequence], n, line.sheet, line.day, line.charge, line.tariff)
         for sequence, draft in enumerate(plan.drafts, first)
-        for n, line in enumerate(draft.lines, start=1)], execution_options=bulk)
-    db.session.execute(insert(BilledSheet), [
+        for n, line in enumerate(draft.lines, start=1)])
+    db.session.execute(insert(BilledSheet.__table__), [
         dict(sheet_id=sheet.id, invoice_id=ids[sequence], credit_note_id=None)
-        for sequence, draft in enumerate(plan.drafts, first) for sheet in draft.sheets],
-        execution_options=bulk)
+        for sequence, draft in enumerate(plan.drafts, first) for sheet in draft.sheets])
     plan.invoices = _issued(service.id, year, first, count)
     return plan
 
