@@ -57,54 +57,49 @@ def dispatcher_of(service_id: int) -> User:
         .limit(1)).one()
 
 
-def _bill(service_id: int, period: date, seen=None) -> tuple[run.MonthPlan, float, dict]:
-    """One run from an empty session, timed, then rolled back; with what it issued."""
+def _fresh(prepare, work, summary=len):
+    """``work(prepare())`` from an empty session, timed and its SQL statements counted
+    (not ``prepare``'s), then rolled back: (``summary`` of its result, seconds,
+    statements)."""
     db.session.rollback()
     db.session.expunge_all()
-    service = db.session.get(InterpretingService, service_id)
+    given = prepare()
     started = clock.perf_counter()
-    if seen is None:
-        plan = run.bill_month(None, service, period)
-    else:
-        with counting_statements() as seen_now:
-            plan = run.bill_month(None, service, period)
-        seen.extend(seen_now)
+    with counting_statements() as seen:
+        result = work(given)
     seconds = clock.perf_counter() - started
-    issued = {"invoices": len(plan.invoices),
-              "sheets": sum(len(set(line.sheet_id for line in invoice.lines))
-                            for invoice in plan.invoices),
-              "lines": sum(len(invoice.lines) for invoice in plan.invoices),
-              "not_billed": len(plan.not_billed)}
+    summarised = summary(result)          # read before the rollback expires it all
     db.session.rollback()
-    return plan, seconds, issued
+    return summarised, seconds, len(seen)
 
 
-def _preview(service_id: int, period: date) -> tuple[run.MonthPlan, float]:
+def _issued(plan: run.MonthPlan) -> dict:
+    return {"invoices": len(plan.invoices),
+            "sheets": sum(len(set(line.sheet_id for line in invoice.lines))
+                          for invoice in plan.invoices),
+            "lines": sum(len(invoice.lines) for invoice in plan.invoices),
+            "not_billed": len(plan.not_billed)}
+
+
+def _bill(service_id: int, period: date) -> tuple[dict, float, int]:
+    """The month billed: what it issued, seconds, SQL statements."""
+    return _fresh(lambda: db.session.get(InterpretingService, service_id),
+                  lambda service: run.bill_month(None, service, period), _issued)
+
+
+def _preview(service_id: int, period: date) -> tuple[int, float, int]:
     """What the dispatchers' invoicing page works out on each visit (``plan_month``)."""
-    db.session.rollback()
-    db.session.expunge_all()
-    service = db.session.get(InterpretingService, service_id)
-    started = clock.perf_counter()
-    plan = run.plan_month(service, period)
-    seconds = clock.perf_counter() - started
-    db.session.rollback()
-    return plan, seconds
+    return _fresh(lambda: db.session.get(InterpretingService, service_id),
+                  lambda service: run.plan_month(service, period),
+                  lambda plan: len(plan.drafts))
 
 
-def _statements(service_id: int, period: date, seen=None) -> tuple[list, float]:
-    db.session.rollback()
-    db.session.expunge_all()
-    acting = dispatcher_of(service_id)
-    started = clock.perf_counter()
-    if seen is None:
-        found = statements.of_service(acting, service_id, period)
-    else:
-        with counting_statements() as seen_now:
-            found = statements.of_service(acting, service_id, period)
-        seen.extend(seen_now)
-    seconds = clock.perf_counter() - started
-    db.session.rollback()
-    return found, seconds
+def _statements(service_id: int, period: date) -> tuple[tuple[int, int], float, int]:
+    """Every statement of the month: (people, sheets), seconds, SQL statements."""
+    return _fresh(lambda: dispatcher_of(service_id),
+                  lambda acting: statements.of_service(acting, service_id, period),
+                  lambda found: (len(found), sum(len(s.lines) + len(s.unpriced)
+                                                 for s in found)))
 
 
 def invoicing(central: str, month_sheets: dict, period: date, repeat: int = 1) -> dict:
@@ -115,34 +110,24 @@ def invoicing(central: str, month_sheets: dict, period: date, repeat: int = 1) -
     small = service_named(small_service(month_sheets, central)).id
     found = {}
     for size, service_id in (("small", small), ("large", large)):
-        seen = []
-        _plan, _seconds, issued = _bill(service_id, period, seen)
-        found[f"queries_invoicing_{size}"] = len(seen)
+        issued, _seconds, found[f"queries_invoicing_{size}"] = _bill(service_id, period)
         found[f"invoicing_{size}_sheets"] = issued["sheets"]
-        seen = []
-        _statements(service_id, period, seen)
-        found[f"queries_statements_{size}"] = len(seen)
-    seconds = []
-    for _ in range(repeat):
-        _plan, elapsed, issued = _bill(large, period)
-        seconds.append(elapsed)
-    best = min(seconds)
+        _found, _seconds, found[f"queries_statements_{size}"] = _statements(service_id,
+                                                                            period)
+    runs = [_bill(large, period) for _ in range(repeat)]
+    issued, best = runs[0][0], min(seconds for _issued, seconds, _n in runs)
     found.update({
         "invoicing_month_s": round(best, 2), "invoicing_sheets": issued["sheets"],
         "invoicing_invoices": issued["invoices"], "invoicing_lines": issued["lines"],
         "invoicing_not_billed": issued["not_billed"],
         "invoicing_sheets_per_s": round(issued["sheets"] / best, 1) if best else None,
-        "invoicing_settled_sheets": settled_sheets(large, period)})
-    found["invoicing_preview_s"] = round(min(_preview(large, period)[1]
-                                             for _ in range(repeat)), 2)
-    seconds = []
-    for _ in range(repeat):
-        found_statements, elapsed = _statements(large, period)
-        seconds.append(elapsed)
-    found.update({"statements_month_s": round(min(seconds), 2),
-                  "statements_people": len(found_statements),
-                  "statements_sheets": sum(len(s.lines) + len(s.unpriced)
-                                           for s in found_statements)})
+        "invoicing_settled_sheets": settled_sheets(large, period),
+        "invoicing_preview_s": round(min(_preview(large, period)[1]
+                                         for _ in range(repeat)), 2)})
+    runs = [_statements(large, period) for _ in range(repeat)]
+    (people, sheets), best = runs[0][0], min(seconds for _found, seconds, _n in runs)
+    found.update({"statements_month_s": round(best, 2), "statements_people": people,
+                  "statements_sheets": sheets})
     return found
 
 
