@@ -143,10 +143,6 @@ def _month_sheets(service_id: int, period: date) -> list[CompletionSheet]:
     return sheets
 
 
-def month_reference(organisation_id: int, period: date) -> str | None:
-    return month_references([organisation_id], period).get(organisation_id)
-
-
 def month_references(organisation_ids, period: date) -> dict[int, str]:
     """The references these organisations gave for the month, in one query."""
     return dict(db.session.execute(select(
@@ -265,13 +261,8 @@ def _line(invoice_id: int, position: int, sheet: CompletionSheet, day: date,
         vat_category=category, vat_rate=rate)
 
 
-def _issued(service_id: int, year: int, first: int, count: int) -> list[Invoice]:
-    """The invoices numbered ``first`` to ``first + count - 1`` with their lines, in two
-    queries."""
-    numbered = (Invoice.service_id == service_id, Invoice.year == year,
-                Invoice.sequence >= first, Invoice.sequence < first + count)
-    invoices = db.session.scalars(select(Invoice).where(*numbered)
-                                  .order_by(Invoice.sequence)).all()
+def _with_lines(invoices: list[Invoice], numbered) -> list[Invoice]:
+    """``invoices`` (those ``numbered`` selects) with their lines, read in one query."""
     lines: dict[int, list[InvoiceLine]] = {invoice.id: [] for invoice in invoices}
     for line in db.session.scalars(select(InvoiceLine).join(Invoice).where(*numbered)
                                    .order_by(InvoiceLine.invoice_id, InvoiceLine.position)):
@@ -310,9 +301,9 @@ def bill_month(acting, service: InterpretingService, period: date,
     if not plan.drafts:
         return plan
     # However many organisations and sheets, a fixed number of statements: the month's
-    # numbers taken at once, in the drafts' order (by organisation name); the invoices,
-    # then their lines and the ledger, each inserted in one go (plain INSERTs: nothing is
-    # read back but the invoices' ids).
+    # numbers taken at once, in the drafts' order (by organisation name); the invoices
+    # inserted in one go and read back, then their lines and the ledger (plain
+    # executemany INSERTs), and the lines read back for the invoices returned.
     year, count = today.year, len(plan.drafts)
     first = reserve(service.id, year, count)
     seller = seller_of(service)
@@ -325,17 +316,19 @@ def bill_month(acting, service: InterpretingService, period: date,
         seller=seller, buyer=buyer_of(draft.organisation), status=InvoiceStatus.ISSUED)
         for sequence, draft, sums in ((sequence, draft, draft.totals)
                                       for sequence, draft in enumerate(plan.drafts, first))])
-    ids = dict(db.session.execute(select(Invoice.sequence, Invoice.id).where(
-        Invoice.service_id == service.id, Invoice.year == year, Invoice.sequence >= first,
-        Invoice.sequence < first + count)).all())
+    numbered = (Invoice.service_id == service.id, Invoice.year == year,
+                Invoice.sequence >= first, Invoice.sequence < first + count)
+    invoices = db.session.scalars(select(Invoice).where(*numbered)
+                                  .order_by(Invoice.sequence)).all()
     db.session.execute(insert(InvoiceLine.__table__), [
-        _line(ids[sequence], n, line.sheet, line.day, line.charge, line.tariff)
-        for sequence, draft in enumerate(plan.drafts, first)
+        _line(invoice.id, n, line.sheet, line.day, line.charge, line.tariff)
+        for invoice, draft in zip(invoices, plan.drafts, strict=True)
         for n, line in enumerate(draft.lines, start=1)])
     db.session.execute(insert(BilledSheet.__table__), [
-        dict(sheet_id=sheet.id, invoice_id=ids[sequence], credit_note_id=None)
-        for sequence, draft in enumerate(plan.drafts, first) for sheet in draft.sheets])
-    plan.invoices = _issued(service.id, year, first, count)
+        dict(sheet_id=sheet.id, invoice_id=invoice.id, credit_note_id=None)
+        for invoice, draft in zip(invoices, plan.drafts, strict=True)
+        for sheet in draft.sheets])
+    plan.invoices = _with_lines(invoices, numbered)
     return plan
 
 
