@@ -32,12 +32,7 @@ def lock_counter(service_id: int, year: int) -> None:
 
 def next_sequence(service_id: int, year: int) -> int:
     """The next number of the year (call lock_counter first, in the same transaction)."""
-    return db.session.execute(
-        update(InvoiceCounter)
-        .where(InvoiceCounter.service_id == service_id, InvoiceCounter.year == year)
-        .values(last=InvoiceCounter.last + 1)
-        .returning(InvoiceCounter.last)
-        .execution_options(synchronize_session=False)).scalar_one()
+    return reserve(service_id, year, 1)
 
 
 def reserve(service_id: int, year: int, count: int) -> int:
