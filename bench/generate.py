@@ -18,11 +18,16 @@ import time as clock
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import text
+from stdnum import iban as stdnum_iban
 from werkzeug.security import generate_password_hash
 
 from interpreter_register.auth.models import User
+from interpreter_register.billing.invoicing.models import MonthReference
+from interpreter_register.billing.models import PriceList, PriceListRate
 from interpreter_register.bookings import workload
 from interpreter_register.bookings.models import (
     Booking,
@@ -34,7 +39,7 @@ from interpreter_register.bookings.models import (
 )
 from interpreter_register.bookings.services.withdrawals import leave_span
 from interpreter_register.calendar.models import CalendarFeed
-from interpreter_register.core.time import brussels_to_utc, today_in_brussels
+from interpreter_register.core.time import brussels_to_utc, to_brussels, today_in_brussels
 from interpreter_register.extensions import db
 from interpreter_register.organisations.models import (
     InterpretingService,
@@ -56,6 +61,7 @@ from interpreter_register.register.models import (
     RevisionTrack,
 )
 from interpreter_register.register.services.people import _cldr_codes
+from interpreter_register.sheets.models import CompletionSheet, SheetExpense, SheetVersion
 
 # The languages asked for most in Flanders, in order; the rest of the register's
 # languages form a long tail that is rarely asked for.
@@ -94,6 +100,8 @@ FIRST = ["Amina", "Youssef", "Fatima", "Omar", "Leila", "Farid", "Mariam", "Ahma
 LAST = ["Haddad", "El Amrani", "Benali", "Mansour", "Rahimi", "Karimi", "Yilmaz", "Demir",
         "Ivanova", "Shevchenko", "Tesfay", "Tehrani", "Abdi", "Popescu", "Naciri", "Saleh"]
 CHUNK = 5000
+# Public-sector interpreting is exempt from VAT as a social service (as in the demo).
+EXEMPTION = "Art. 44, § 2, 2° WBTW / CTVA"
 
 
 @dataclass
@@ -129,6 +137,9 @@ class Generated:
     small_dispatcher: str
     small_queue: int
     feed_tokens: dict          # bookings in the feed → its token
+    # The month whose work is settled, and each service's billable sheets of that month.
+    billed_month: date | None = None
+    month_sheets: dict = field(default_factory=dict)   # service name → sheets
 
 
 class Progress:
@@ -202,6 +213,19 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return brussels_to_utc(day, time(hour, minute))
 
 
+def enterprise_number(n: int) -> str:
+    """A made-up KBO/BCE number with right check digits (eight digits, then mod 97)."""
+    base = 2_000_000 + n * 7_919
+    return f"{base:08d}{97 - base % 97:02d}"
+
+
+def iban_of(n: int) -> str:
+    """A made-up Belgian account with right check digits (bank, account, mod 97)."""
+    digits = 539_007_547_0 + n * 7_919
+    account = f"{digits:010d}{digits % 97 or 97:02d}"
+    return "BE" + stdnum_iban.calc_check_digits("BE00" + account) + account
+
+
 def working_days(first: date, last: date) -> list[date]:
     days, day = [], first
     while day <= last:
@@ -214,7 +238,12 @@ def working_days(first: date, last: date) -> list[date]:
 class Generator:
     def __init__(self, plan: Plan, seed: int, progress):
         self.plan, self.rng, self.progress = plan, random.Random(seed), progress
+        # The billing data draw from their own sequence: the rest is as it was without.
+        self.billing_rng = random.Random(seed + 1)
         self.today = today_in_brussels()
+        # Last month: its work is settled, ready for the monthly invoicing run.
+        self.period = self.today.replace(day=1) - relativedelta(months=1)
+        self.month_work = []                    # (request row, booking row)
         self.now = datetime.now(UTC).replace(microsecond=0)
         self.password_hash = generate_password_hash(PASSWORD)
 
@@ -349,9 +378,13 @@ class Generator:
         rng = self.rng
         services = SERVICES + [(CENTRAL, []), (SMALL, []), (FEEDS, [])]
         service_ids = w.ids(InterpretingService, len(services))
-        w.insert(InterpretingService, [dict(id=i, name=name, active=True, created_at=self.now)
-                                       for i, (name, _r) in zip(service_ids, services,
-                                                                strict=True)])
+        # Each service bills as the seller on its invoices (address, KBO/BCE, IBAN).
+        w.insert(InterpretingService, [dict(
+            id=i, name=name, active=True, created_at=self.now,
+            email=f"facturatie{i}@bench.example.org", billing_street="Dienstenlaan 1",
+            billing_postcode=str(ranges[0][0] if ranges else 1000),
+            billing_city="Brussel", enterprise_number=enterprise_number(i), iban=iban_of(i),
+            payment_days=30) for i, (name, ranges) in zip(service_ids, services, strict=True)])
         w.insert(ServiceArea, [dict(service_id=i, first_postcode=a, last_postcode=b)
                                for i, (_n, ranges) in zip(service_ids, services, strict=True)
                                for a, b in ranges])
@@ -368,7 +401,13 @@ class Generator:
                 f"{organisation_id}", type=kind, postcode=str(postcode),
                 municipality=municipality,
                 working_language=working_language_of(postcode, rng), active=True,
-                created_at=self.now))
+                created_at=self.now,
+                # Billing data, as the organisation's contact person keeps it; one in
+                # twenty gives a purchase-order number each month (see billing()).
+                billing_street=f"Facturatiedienst, Hoofdstraat {organisation_id % 90 + 1}",
+                billing_postcode=str(postcode), billing_city=municipality,
+                enterprise_number=enterprise_number(1000 + organisation_id),
+                reference_rule="month" if organisation_id % 20 == 5 else "none"))
         w.insert(Organisation, organisations, "organisations")
         self.organisation_rows = organisations
 
@@ -385,10 +424,12 @@ class Generator:
             return user_id
 
         self.admin = user("admin@bench.example.org", "admin")
+        self.dispatcher_of = {}
         user("register@bench.example.org", "register_staff")
         for name, service_id in self.regional.items():
             slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
-            user(f"dispatcher-{slug}@bench.example.org", "dispatcher", service_id=service_id)
+            self.dispatcher_of[service_id] = user(f"dispatcher-{slug}@bench.example.org",
+                                                  "dispatcher", service_id=service_id)
         self.central_dispatcher = "dispatcher-benchcentralqueue@bench.example.org"
         self.small_dispatcher = "dispatcher-benchsmallqueue@bench.example.org"
         self.requesters = defaultdict(list)
@@ -473,6 +514,8 @@ class Generator:
                 row["booked_at"] = row["created_at"] + timedelta(hours=rng.randint(1, 48))
                 bookings.append(self.booking_row(w.ids(Booking, 1)[0], row, person,
                                                  "completed"))
+                if to_brussels(starts).date().replace(day=1) == self.period:
+                    self.month_work.append((row, bookings[-1]))
                 done += 1
             if len(bookings) == CHUNK * 4 or done == n:
                 w.insert(InterpretingRequest, requests)
@@ -536,6 +579,131 @@ class Generator:
         w.insert(Booking, bookings, "booked work ahead")
         w.insert(Offer, offers, "offers")
         self.taken = taken
+
+    # --- billing -----------------------------------------------------------------------
+
+    def price_lists(self, w: Writer) -> None:
+        """Each service's tariff and pay scale from two years back, and this year's tariff
+        (higher) from the first of January, as the demo's (demo/prices.py)."""
+        lists, rates = [], []
+
+        def price_list(service_id, kind, valid_from, hour, minute, word, minimum, late,
+                       exemption):
+            list_id = w.ids(PriceList, 1)[0]
+            lists.append(dict(
+                id=list_id, service_id=service_id, kind=kind, valid_from=valid_from,
+                per_word=Decimal(word), per_page=None, translation_minimum=Decimal(minimum),
+                per_km=Decimal("0.4269"), late_cancellation_charge=Decimal(late),
+                late_cancellation_travel=False, waiting_time_billed=kind == "tariff",
+                vat_rate=None, vat_exemption_reason=exemption, created_at=self.now,
+                created_by_id=None))
+            hour = Decimal(hour)
+            # On site: the first hour whole, then per started quarter; remote per minute.
+            for modality, unit, price, minimum_minutes, minimum_charge in (
+                    ("on_site", "started_quarter", hour / 4, 60, hour),
+                    ("phone", "minute", Decimal(minute), 0, Decimal(0)),
+                    ("video", "minute", Decimal(minute), 0, Decimal(0))):
+                rates.append(dict(id=w.ids(PriceListRate, 1)[0], price_list_id=list_id,
+                                  modality=modality, unit=unit, unit_price=price,
+                                  minimum_minutes=minimum_minutes, minimum_charge=minimum_charge,
+                                  unit_minutes=None))
+
+        since, this_year = date(self.today.year - 2, 1, 1), date(self.today.year, 1, 1)
+        for service_id in self.regional.values():
+            price_list(service_id, "tariff", since, "52.00", "0.90", "0.11", "35.00", "52.00",
+                       EXEMPTION)
+            price_list(service_id, "tariff", this_year, "56.00", "0.95", "0.12", "38.00",
+                       "56.00", EXEMPTION)
+            price_list(service_id, "pay_scale", since, "38.00", "0.65", "0.08", "25.00",
+                       "38.00", None)
+        w.insert(PriceList, lists)
+        w.insert(PriceListRate, rates, "price lists")
+
+    def settled_sheets(self, w: Writer) -> None:
+        """Last month's completed bookings as the sheets' flow leaves them: each with its
+        settled sheet (confirmed by the requester, counted as confirmed after the deadline,
+        or disputed and settled by the service with a corrected second version), the
+        actual times a little off the booked ones, kilometres and sometimes an expense on
+        site; and the purchase-order numbers of the organisations that give one a month."""
+        rng = self.billing_rng
+        sheets, versions, expenses = [], [], []
+        self.month_sheets = defaultdict(int)
+        names = {i: name for name, i in self.regional.items()}
+        for request, booking in self.month_work:
+            sheet_id = w.ids(CompletionSheet, 1)[0]
+            modality, written = request["modality"], request["modality"] == "written"
+            ends = booking["ends_at"] or local(booking["deadline_on"], 17)
+            filed = ends + timedelta(hours=rng.randint(2, 30))
+            confirm_by = brussels_to_utc(to_brussels(filed).date() + timedelta(days=7),
+                                         time(23, 59))
+            roll = rng.random()
+            how = "confirmed" if roll < 0.7 else "deemed" if roll < 0.95 else "service"
+            settled = min(self.now, filed + timedelta(days=1) if how == "confirmed"
+                          else confirm_by if how == "deemed" else filed + timedelta(days=3))
+            planned = (0 if written else
+                       int((booking["ends_at"] - booking["starts_at"]).total_seconds() // 60))
+            first = dict(
+                sheet_id=sheet_id, filed_as="interpreter", filed_by_id=None, filed_at=filed,
+                reason=None, started_at=None, ended_at=None, worked_minutes=0,
+                booked_minutes=None if written else planned, waiting_minutes=0, no_show=False,
+                km=Decimal(0), km_suggested=None, words=request["words"], pages=None,
+                delivered_on=booking["deadline_on"], remarks=None,
+                answer=None, answered_at=None, answered_by_id=None, settled_at=None,
+                settled_by_id=None, settled_how=None, settlement_note=None)
+            if not written:
+                worked = max(15, planned + rng.choice((0, 0, 0, 5, 10, -5, 15)))
+                first["worked_minutes"] = worked
+                first["waiting_minutes"] = rng.choice((0, 0, 0, 0, 0, 0, 0, 0, 10, 20))
+                if modality == "on_site":
+                    started = booking["starts_at"] + timedelta(minutes=rng.choice((0, 0, 5)))
+                    km = Decimal(rng.randint(30, 450)) / 10
+                    first.update(started_at=started, ended_at=started + timedelta(
+                        minutes=worked), km=km, km_suggested=km)
+            chain = [first]
+            if how == "service":
+                # Disputed (the times), settled with the service's corrected version.
+                first.update(answer="disputed", answered_at=filed + timedelta(days=1),
+                             answered_by_id=request["requester_id"])
+                second = dict(first, filed_as="service",
+                              filed_by_id=self.dispatcher_of.get(request["service_id"]),
+                              filed_at=filed + timedelta(days=3), answer=None,
+                              answered_at=None, answered_by_id=None,
+                              reason="Checked with both: corrected.")
+                if not written:
+                    second["waiting_minutes"] = 0
+                second.update(settled_at=settled, settled_how="service",
+                              settled_by_id=second["filed_by_id"])
+                chain.append(second)
+            else:
+                first.update(settled_at=settled, settled_how=how)
+                if how == "confirmed":
+                    first.update(answer="confirmed", answered_at=settled,
+                                 answered_by_id=request["requester_id"])
+            for number, version in enumerate(chain, start=1):
+                version.update(id=w.ids(SheetVersion, 1)[0], number=number)
+                versions.append(version)
+            if modality == "on_site" and rng.random() < 0.08:
+                kind = rng.choice(("public_transport", "parking"))
+                for version in chain:
+                    expenses.append(dict(version_id=version["id"], kind=kind,
+                                         amount=Decimal(rng.randint(250, 1280)) / 100,
+                                         receipt_id=None))
+            sheets.append(dict(
+                id=sheet_id, booking_id=booking["id"], request_id=request["id"],
+                service_id=request["service_id"], status="settled", late_cancellation=False,
+                billable=True, payable=True, version=len(chain), asked_at=ends,
+                confirm_by=confirm_by, reminded_at=None, reminders=0, created_at=ends,
+                updated_at=settled))
+            self.month_sheets[names[request["service_id"]]] += 1
+        w.insert(CompletionSheet, sheets, f"settled sheets of {self.period:%Y-%m}")
+        w.insert(SheetVersion, versions)
+        w.insert(SheetExpense, expenses, "their versions and expenses")
+        references = [dict(organisation_id=o["id"], period=self.period,
+                           reference=f"PO-{self.period:%Y%m}-{o['id']}",
+                           given_by_id=(self.requesters[o["id"]] or [self.admin])[0],
+                           given_at=self.now)
+                      for o in self.organisation_rows if o["reference_rule"] == "month"]
+        w.insert(MonthReference, references, "purchase-order numbers of the month")
 
     def feeds(self, w: Writer) -> dict:
         """Two people whose calendar feeds are measured: 10 and 1,000 bookings from a month
@@ -622,7 +790,8 @@ def generate(scale: float, seed: int = 2026, out=sys.stderr) -> Generated:
         for step in (generator.languages, generator.people, generator.qualifications,
                      generator.certificates, generator.availability,
                      generator.organisations, generator.users, generator.past,
-                     generator.open_requests):
+                     generator.open_requests, generator.price_lists,
+                     generator.settled_sheets):
             step(writer)
         tokens = generator.feeds(writer)
         _reset_sequences(connection, writer)
@@ -634,7 +803,8 @@ def generate(scale: float, seed: int = 2026, out=sys.stderr) -> Generated:
     seconds = clock.perf_counter() - started
     progress(f"done in {seconds:.0f} s")
     return Generated(plan, dict(writer.counts), seconds, generator.central_dispatcher,
-                     generator.small_dispatcher, 100, tokens)
+                     generator.small_dispatcher, 100, tokens, generator.period,
+                     dict(generator.month_sheets))
 
 
 def main(argv=None) -> None:

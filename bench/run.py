@@ -11,11 +11,11 @@ import json
 import platform
 import sys
 import time as clock
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import generate as generator
-from . import imports, load, measure
+from . import imports, invoicing, load, measure
 from .database import DATA, SQLITE_URL, fresh_app, migrated_app, postgresql_url
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -37,6 +37,11 @@ TARGETS = [
     ("search_cpu_p95_ms", None, None),
     ("generate_seconds", 600, "max"),
     ("import_rows", None, None), ("import_rows_per_s", None, None),
+    ("invoicing_month_s", 30, "max"), ("invoicing_sheets_per_s", None, None),
+    ("invoicing_preview_s", None, None),
+    ("queries_invoicing_small", None, None), ("queries_invoicing_large", None, None),
+    ("statements_month_s", None, None),
+    ("queries_statements_small", None, None), ("queries_statements_large", None, None),
 ]
 
 
@@ -53,7 +58,9 @@ def equal_counts(results: dict) -> list[str]:
     """The query counts that differ between the two sizes (there should be none)."""
     pairs = [("queries_queue_100", "queries_queue_5000"),
              ("queries_matching_10", "queries_matching_200"),
-             ("queries_feed_10", "queries_feed_1000")]
+             ("queries_feed_10", "queries_feed_1000"),
+             ("queries_invoicing_small", "queries_invoicing_large"),
+             ("queries_statements_small", "queries_statements_large")]
     return [f"{a} ≠ {b}" for a, b in pairs if results.get(a) != results.get(b)]
 
 
@@ -78,7 +85,8 @@ def prepare(url: str, scale: float, seed: int, reuse: bool, out):
     marker = _marker(url)
     if reuse and marker.exists():
         saved = json.loads(marker.read_text())
-        if saved["scale"] == scale and saved["seed"] == seed:
+        # Data generated before the settled month (``billed_month``) are made anew.
+        if saved["scale"] == scale and saved["seed"] == seed and "billed_month" in saved:
             print(f"  reusing the data generated at scale {scale:g}", file=out)
             # Indexes added since the data was generated are made, and analysed.
             app = migrated_app(url)
@@ -96,13 +104,14 @@ def remember(url: str, made: generator.Generated, seed: int) -> dict:
     saved = {"scale": made.plan.scale, "seed": seed,
              "generate_seconds": round(made.seconds, 1), "counts": made.counts,
              "central": made.central_dispatcher, "small": made.small_dispatcher,
-             "feed_tokens": made.feed_tokens}
+             "feed_tokens": made.feed_tokens,
+             "billed_month": made.billed_month.isoformat(), "month_sheets": made.month_sheets}
     DATA.mkdir(exist_ok=True)
     _marker(url).write_text(json.dumps(saved))
     return saved
 
 
-MEASURES = ("matching", "search", "queue", "feed", "import", "wrk")
+MEASURES = ("matching", "search", "queue", "feed", "import", "invoicing", "wrk")
 
 
 def bench_database(url: str, args, out) -> dict:
@@ -135,6 +144,12 @@ def bench_database(url: str, args, out) -> dict:
         rows = getattr(args, "import_rows", None) or max(100, int(500 * args.scale))
         print(f"  register import of {rows:,} rows ...", file=out, flush=True)
         results.update(imports.import_speed(app, rows))
+    if "invoicing" in only:
+        print("  monthly invoicing run and statements ...", file=out, flush=True)
+        with app.app_context():
+            results.update(invoicing.invoicing(
+                generator.CENTRAL, data["month_sheets"],
+                date.fromisoformat(data["billed_month"])))
     if args.seconds and "wrk" in only:
         print(f"  wrk, {args.seconds} s a run ...", file=out, flush=True)
         with app.app_context():

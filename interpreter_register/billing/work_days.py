@@ -7,14 +7,17 @@ not the time first asked for). A translation: the delivery date the sheet gives,
 booking's delivery, else its deadline.
 """
 
+from collections import defaultdict
 from datetime import date, time
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..bookings.models import Booking
 from ..core.time import brussels_to_utc, to_brussels
-from ..sheets.models import CompletionSheet, SheetVersion
+from ..extensions import db
+from ..sheets.models import CompletionSheet, SheetExpense, SheetVersion
 
 # Join a query of sheets to these two for ``in_month``: the sheet's booking, its current
 # version.
@@ -41,3 +44,22 @@ def in_month(month: date):
                               Booking.deadline_on)
     return (and_(Booking.starts_at >= start, Booking.starts_at < end)
             | and_(Booking.starts_at.is_(None), delivered >= month, delivered < after))
+
+
+def load_versions(sheets: list[CompletionSheet], sheet_ids) -> None:
+    """Fill the versions of ``sheets`` and their expenses, in two queries whatever their
+    number (``selectinload`` sends one per 500 sheets): ``sheet_ids`` is a select of the
+    ids of those sheets (the month's query, by id)."""
+    expenses = defaultdict(list)
+    for expense in db.session.scalars(
+            select(SheetExpense).join(SheetVersion)
+            .where(SheetVersion.sheet_id.in_(sheet_ids)).order_by(SheetExpense.id)):
+        expenses[expense.version_id].append(expense)
+    versions = defaultdict(list)
+    for version in db.session.scalars(
+            select(SheetVersion).where(SheetVersion.sheet_id.in_(sheet_ids))
+            .order_by(SheetVersion.sheet_id, SheetVersion.number)):
+        set_committed_value(version, "expenses", expenses[version.id])
+        versions[version.sheet_id].append(version)
+    for sheet in sheets:
+        set_committed_value(sheet, "versions", versions[sheet.id])

@@ -9,12 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from bench import generate as generator
-from bench import load, measure
+from bench import invoicing, load, measure
 from bench import run as runner
 from bench.database import fresh_app
+from interpreter_register.billing.invoicing.models import BilledSheet, Invoice
 from interpreter_register.bookings.models import InterpretingRequest
 from interpreter_register.extensions import db
+from interpreter_register.organisations.models import InterpretingService
 from interpreter_register.register.models import Person
+from interpreter_register.sheets.models import CompletionSheet
 from tests.fixtures.database import scratch_database
 
 SCALE = 0.02
@@ -23,7 +26,10 @@ ISSUE_KEYS = {"matching_p50_ms", "matching_p95_ms", "matching_floor_ratio", "que
               "hello_rps", "queue_vs_hello_ratio", "queries_queue_100", "queries_queue_5000",
               "queries_matching_10", "queries_matching_200", "queries_feed_1000",
               "feed_1000_ms", "feed_vs_raw_ratio", "feed_304_ms", "search_p95_ms",
-              "import_rows", "import_rows_per_s", "api_list_rps", "api_vs_hello_ratio"}
+              "import_rows", "import_rows_per_s", "api_list_rps", "api_vs_hello_ratio",
+              "invoicing_month_s", "invoicing_sheets", "invoicing_invoices",
+              "invoicing_sheets_per_s", "queries_invoicing_small", "queries_invoicing_large",
+              "statements_month_s", "queries_statements_small", "queries_statements_large"}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +110,37 @@ def test_each_measurement_runs_and_counts_the_same_statements_at_both_sizes(gene
     assert searched["search_requester_list_found_median"] >= 1
     assert 0 < searched["search_p50_ms"] <= searched["search_p95_ms"]
     assert searched["search_found_median"] >= 1, "each search finds what it was made from"
+
+
+def test_the_invoicing_run_bills_the_whole_month_in_a_fixed_number_of_statements(generated):
+    _url, app, made, _progress = generated
+    central = made.month_sheets[generator.CENTRAL]
+    small = min(count for name, count in made.month_sheets.items()
+                if count and name != generator.CENTRAL)
+    assert central > small > 0
+    with app.app_context():
+        organisations = db.session.scalar(
+            select(func.count(func.distinct(InterpretingRequest.organisation_id)))
+            .select_from(CompletionSheet).join(InterpretingRequest)
+            .join(InterpretingService, InterpretingService.id == CompletionSheet.service_id)
+            .where(InterpretingService.name == generator.CENTRAL))
+        found = invoicing.invoicing(generator.CENTRAL, made.month_sheets, made.billed_month)
+        # Rolled back: the next run (--reuse) bills the same month again.
+        assert db.session.scalar(select(func.count()).select_from(Invoice)) == 0
+        assert db.session.scalar(select(func.count()).select_from(BilledSheet)) == 0
+
+    # Every sheet the generator settled for the month is billed, one invoice an organisation.
+    assert found["invoicing_sheets"] == found["invoicing_settled_sheets"] == central
+    assert found["invoicing_not_billed"] == 0
+    assert found["invoicing_invoices"] == organisations > 1
+    assert found["invoicing_lines"] >= central
+    assert found["invoicing_small_sheets"] == small
+    assert found["invoicing_month_s"] > 0 and found["invoicing_sheets_per_s"] > 0
+    # The statements of the month: every sheet, for each interpreter.
+    assert found["statements_sheets"] == central and found["statements_people"] >= 1
+    # No statement per sheet, organisation or interpreter.
+    assert found["queries_invoicing_small"] == found["queries_invoicing_large"]
+    assert found["queries_statements_small"] == found["queries_statements_large"]
 
 
 def test_the_run_prints_a_table_and_writes_every_key_of_the_issue(

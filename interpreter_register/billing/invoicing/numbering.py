@@ -32,12 +32,21 @@ def lock_counter(service_id: int, year: int) -> None:
 
 def next_sequence(service_id: int, year: int) -> int:
     """The next number of the year (call lock_counter first, in the same transaction)."""
-    return db.session.execute(
+    return reserve(service_id, year, 1)
+
+
+def reserve(service_id: int, year: int, count: int) -> int:
+    """The first of ``count`` numbers that follow each other, taken at once (call
+    lock_counter first, in the same transaction); nothing is taken for ``count`` 0."""
+    if count == 0:
+        return 0
+    last = db.session.execute(
         update(InvoiceCounter)
         .where(InvoiceCounter.service_id == service_id, InvoiceCounter.year == year)
-        .values(last=InvoiceCounter.last + 1)
+        .values(last=InvoiceCounter.last + count)
         .returning(InvoiceCounter.last)
         .execution_options(synchronize_session=False)).scalar_one()
+    return last - count + 1
 
 
 def invoice_number(year: int, sequence: int) -> str:

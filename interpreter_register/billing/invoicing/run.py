@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...bookings.models import Booking, InterpretingRequest
 from ...core.permissions import require
@@ -34,9 +36,16 @@ from ..charges import (
 )
 from ..identifiers import IdentifierError, enterprise_number, iban, structured_reference
 from ..models import PriceListKind, in_force, price_lists_of
-from ..work_days import BOOKING, CURRENT_VERSION, in_month, work_day
-from .models import BilledSheet, Invoice, InvoiceKind, InvoiceLine, MonthReference
-from .numbering import invoice_number, lock_counter, next_sequence, reference_base
+from ..work_days import BOOKING, CURRENT_VERSION, in_month, load_versions, work_day
+from .models import (
+    BilledSheet,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    MonthReference,
+)
+from .numbering import invoice_number, lock_counter, next_sequence, reference_base, reserve
 
 NO_TARIFF = _l("No tariff is in force on the day of the work.")
 NO_BILLING_DATA = _l("The organisation's billing data is incomplete (billing address and "
@@ -109,24 +118,37 @@ def previous_month(today: date) -> date:
     return month_start(today) - relativedelta(months=1)
 
 
-def _month_sheets(service_id: int, period: date):
+def _month_sheets(service_id: int, period: date) -> list[CompletionSheet]:
     """The settled billable sheets of the service's work in the month (``work_days``: the
-    statements' month too), not billed yet."""
+    statements' month too), not billed yet; with their request, organisation, booking and
+    versions, in a fixed number of queries however many there are."""
     billed = exists().where(BilledSheet.sheet_id == CompletionSheet.id,
                             BilledSheet.credit_note_id.is_(None))
-    return db.session.scalars(
-        select(CompletionSheet)
-        .join(InterpretingRequest, InterpretingRequest.id == CompletionSheet.request_id)
-        .join(Booking, BOOKING).join(SheetVersion, CURRENT_VERSION)
-        .where(CompletionSheet.service_id == service_id,
-               CompletionSheet.status == SheetStatus.SETTLED,
-               CompletionSheet.billable.is_(True), in_month(period), ~billed)
+
+    def of_month(statement):
+        return (statement
+                .join(InterpretingRequest, InterpretingRequest.id == CompletionSheet.request_id)
+                .join(Booking, BOOKING).join(SheetVersion, CURRENT_VERSION)
+                .where(CompletionSheet.service_id == service_id,
+                       CompletionSheet.status == SheetStatus.SETTLED,
+                       CompletionSheet.billable.is_(True), in_month(period), ~billed))
+
+    sheets = db.session.scalars(
+        of_month(select(CompletionSheet))
+        .options(contains_eager(CompletionSheet.request)
+                 .joinedload(InterpretingRequest.organisation),
+                 contains_eager(CompletionSheet.booking))
         .order_by(InterpretingRequest.due_at, CompletionSheet.id)).all()
+    load_versions(sheets, of_month(select(CompletionSheet.id)))
+    return sheets
 
 
-def month_reference(organisation_id: int, period: date) -> str | None:
-    return db.session.scalar(select(MonthReference.reference).where(
-        MonthReference.organisation_id == organisation_id, MonthReference.period == period))
+def month_references(organisation_ids, period: date) -> dict[int, str]:
+    """The references these organisations gave for the month, in one query."""
+    return dict(db.session.execute(select(
+        MonthReference.organisation_id, MonthReference.reference).where(
+        MonthReference.organisation_id.in_(set(organisation_ids)),
+        MonthReference.period == period)).all())
 
 
 def plan_month(service: InterpretingService, period: date) -> MonthPlan:
@@ -134,7 +156,12 @@ def plan_month(service: InterpretingService, period: date) -> MonthPlan:
     plan = MonthPlan(service, month_start(period))
     tariffs = price_lists_of(PriceListKind.TARIFF, [service.id])[service.id]
     drafts: dict[int, Draft] = {}
-    for sheet in _month_sheets(service.id, plan.period):
+    sheets = _month_sheets(service.id, plan.period)
+    as_tariff = {}     # price list id → its Tariff, once its VAT is checked
+    references = month_references(
+        (sheet.request.organisation_id for sheet in sheets
+         if sheet.request.organisation.reference_rule == ReferenceRule.MONTH), plan.period)
+    for sheet in sheets:
         request = sheet.request
         organisation = request.organisation
         if not organisation.has_billing_data:
@@ -142,7 +169,7 @@ def plan_month(service: InterpretingService, period: date) -> MonthPlan:
             continue
         reference = None
         if organisation.reference_rule == ReferenceRule.MONTH:
-            reference = month_reference(organisation.id, plan.period)
+            reference = references.get(organisation.id)
             if not reference:
                 plan.not_billed.append(NotBilled(sheet, str(NO_REFERENCE)))
                 continue
@@ -152,8 +179,11 @@ def plan_month(service: InterpretingService, period: date) -> MonthPlan:
             plan.not_billed.append(NotBilled(sheet, str(NO_TARIFF)))
             continue
         try:
-            tariff = price_list.as_tariff()
-            vat_category(tariff)  # a tariff without its VAT cannot be on an invoice
+            tariff = as_tariff.get(price_list.id)
+            if tariff is None:
+                tariff = price_list.as_tariff()
+                vat_category(tariff)  # a tariff without its VAT cannot be on an invoice
+                as_tariff[price_list.id] = tariff
             charges = charge_lines(Work(**sheet.settled_version.work_fields()), tariff)
         except (TariffError, WorkError) as error:
             plan.not_billed.append(NotBilled(sheet, pricing_error(error.code)))
@@ -197,11 +227,12 @@ def _vat_rows(subtotals) -> list:
     return [[s.category, str(s.rate), str(s.taxable), str(s.vat)] for s in subtotals]
 
 
-def _new_document(acting, service: InterpretingService, organisation_id: int,
-                  kind: InvoiceKind, period: date, issue_date: date, **values) -> Invoice:
+def _document(acting, service: InterpretingService, organisation_id: int,
+              kind: InvoiceKind, period: date, issue_date: date, sequence: int,
+              **values) -> dict:
+    """The columns of a document numbered ``sequence`` in the issue date's year."""
     year = issue_date.year
-    sequence = next_sequence(service.id, year)
-    return Invoice(
+    return dict(
         service_id=service.id, organisation_id=organisation_id, kind=kind, year=year,
         sequence=sequence, number=invoice_number(year, sequence), issue_date=issue_date,
         period=period, payment_reference=structured_reference(
@@ -209,17 +240,36 @@ def _new_document(acting, service: InterpretingService, organisation_id: int,
         created_by_id=getattr(acting, "id", None), created_at=utcnow(), **values)
 
 
-def _line(position: int, sheet: CompletionSheet, day: date, charge: ChargeLine,
-          tariff: Tariff) -> InvoiceLine:
+def _new_document(acting, service: InterpretingService, organisation_id: int,
+                  kind: InvoiceKind, period: date, issue_date: date, **values) -> Invoice:
+    """A document with the next number of the year."""
+    return Invoice(**_document(acting, service, organisation_id, kind, period, issue_date,
+                               next_sequence(service.id, issue_date.year), **values))
+
+
+def _line(invoice_id: int, position: int, sheet: CompletionSheet, day: date,
+          charge: ChargeLine, tariff: Tariff) -> dict:
     request = sheet.request
     category, rate = vat_category(tariff)
-    return InvoiceLine(
-        position=position, sheet_id=sheet.id, sheet_version=sheet.version,
-        request_id=request.id, requester_id=request.requester_id, service_date=day,
+    return dict(
+        invoice_id=invoice_id, position=position, sheet_id=sheet.id,
+        sheet_version=sheet.version, request_id=request.id,
+        requester_id=request.requester_id, service_date=day,
         language_code=request.language_code, modality=request.modality.value,
         kind=charge.kind, params=dict(charge.params), quantity=charge.quantity,
         unit=charge.unit, unit_price=charge.unit_price, amount=charge.amount,
         vat_category=category, vat_rate=rate)
+
+
+def _with_lines(invoices: list[Invoice], numbered) -> list[Invoice]:
+    """``invoices`` (those ``numbered`` selects) with their lines, read in one query."""
+    lines: dict[int, list[InvoiceLine]] = {invoice.id: [] for invoice in invoices}
+    for line in db.session.scalars(select(InvoiceLine).join(Invoice).where(*numbered)
+                                   .order_by(InvoiceLine.invoice_id, InvoiceLine.position)):
+        lines[line.invoice_id].append(line)
+    for invoice in invoices:
+        set_committed_value(invoice, "lines", lines[invoice.id])
+    return invoices
 
 
 def _exemption(tariffs) -> str | None:
@@ -248,24 +298,37 @@ def bill_month(acting, service: InterpretingService, period: date,
     # Held until the commit: a second run waits here, then sees what this one billed.
     lock_counter(service.id, today.year)
     plan = plan_month(service, period)
-    for draft in plan.drafts:
-        sums = draft.totals
-        invoice = _new_document(
-            acting, service, draft.organisation.id, InvoiceKind.INVOICE, period, today,
-            due_date=today + timedelta(days=service.payment_days or 30),
-            language=draft.organisation.invoice_locale, order_reference=draft.reference,
-            net=sums.net, vat=sums.vat, total=sums.total, vat_breakdown=_vat_rows(
-                sums.subtotals),
-            vat_exemption_reason=_exemption(line.tariff for line in draft.lines),
-            seller=seller_of(service), buyer=buyer_of(draft.organisation))
-        invoice.lines = [_line(n, line.sheet, line.day, line.charge, line.tariff)
-                         for n, line in enumerate(draft.lines, start=1)]
-        db.session.add(invoice)
-        db.session.flush()
-        db.session.add_all(BilledSheet(sheet_id=sheet.id, invoice_id=invoice.id)
-                           for sheet in draft.sheets)
-        plan.invoices.append(invoice)
-    db.session.flush()
+    if not plan.drafts:
+        return plan
+    # However many organisations and sheets, a fixed number of statements: the month's
+    # numbers taken at once, in the drafts' order (by organisation name); the invoices
+    # inserted in one go and read back, then their lines and the ledger (plain
+    # executemany INSERTs), and the lines read back for the invoices returned.
+    year, count = today.year, len(plan.drafts)
+    first = reserve(service.id, year, count)
+    seller = seller_of(service)
+    db.session.execute(insert(Invoice.__table__), [_document(
+        acting, service, draft.organisation.id, InvoiceKind.INVOICE, period, today, sequence,
+        due_date=today + timedelta(days=service.payment_days or 30),
+        language=draft.organisation.invoice_locale, order_reference=draft.reference,
+        net=sums.net, vat=sums.vat, total=sums.total, vat_breakdown=_vat_rows(sums.subtotals),
+        vat_exemption_reason=_exemption(line.tariff for line in draft.lines),
+        seller=seller, buyer=buyer_of(draft.organisation), status=InvoiceStatus.ISSUED)
+        for sequence, draft, sums in ((sequence, draft, draft.totals)
+                                      for sequence, draft in enumerate(plan.drafts, first))])
+    numbered = (Invoice.service_id == service.id, Invoice.year == year,
+                Invoice.sequence >= first, Invoice.sequence < first + count)
+    invoices = db.session.scalars(select(Invoice).where(*numbered)
+                                  .order_by(Invoice.sequence)).all()
+    db.session.execute(insert(InvoiceLine.__table__), [
+        _line(invoice.id, n, line.sheet, line.day, line.charge, line.tariff)
+        for invoice, draft in zip(invoices, plan.drafts, strict=True)
+        for n, line in enumerate(draft.lines, start=1)])
+    db.session.execute(insert(BilledSheet.__table__), [
+        dict(sheet_id=sheet.id, invoice_id=invoice.id, credit_note_id=None)
+        for invoice, draft in zip(invoices, plan.drafts, strict=True)
+        for sheet in draft.sheets])
+    plan.invoices = _with_lines(invoices, numbered)
     return plan
 
 
