@@ -135,27 +135,30 @@ def _failed_since(subscription: WebhookSubscription, since: date):
             .order_by(WebhookDelivery.id))
 
 
-def count_failed_since(subscription: WebhookSubscription, since: date) -> int:
-    """How many failed deliveries queued since that day (in Brussels) a resend would take."""
-    return len(db.session.scalars(_failed_since(subscription, since)).all())
-
-
-def resend_failed(acting, subscription: WebhookSubscription, since: date | None,
-                  now: datetime | None = None) -> int:
-    """Send again every failed delivery of the subscription queued since that day; how
-    many."""
+def failed_to_resend(acting, subscription: WebhookSubscription, since: date | None,
+                     now: datetime | None = None) -> list[WebhookDelivery]:
+    """The failed deliveries of the subscription queued since that day (in Brussels) that
+    "send again" would take; a ``RuleError`` if there are none or it may not be done."""
     _may_resend(acting, subscription)
-    now = now or utcnow()
     if since is None:
         raise RuleError(_l("Give the day from which the failed deliveries are sent again."),
                         "since")
-    if since > to_brussels(now).date():
+    if since > to_brussels(now or utcnow()).date():
         raise RuleError(_l("That day is still to come: choose today or a day before."),
                         "since")
     failed = db.session.scalars(_failed_since(subscription, since)).all()
     if not failed:
         raise RuleError(_l("No delivery failed since that day: there is nothing to send "
                            "again."), "since")
+    return failed
+
+
+def resend_failed(acting, subscription: WebhookSubscription, since: date | None,
+                  now: datetime | None = None) -> int:
+    """Send again every failed delivery of the subscription queued since that day; how
+    many."""
+    now = now or utcnow()
+    failed = failed_to_resend(acting, subscription, since, now)
     for delivery in failed:
         _queue_again(acting, delivery, now)
     db.session.flush()
