@@ -105,11 +105,11 @@ def test_resending_is_refused_for_a_disabled_subscription_and_a_delivered_messag
         "a disabled subscription offers no resend"
     page = client.post(f"/webhooks/{subscription.id}/deliveries/{failed.id}/resend",
                        headers={"Accept-Language": "nl"}, follow_redirects=True)
-    assert "Activeer het abonnement eerst" in page.text
+    assert "Schakel het abonnement eerst in" in page.text
     page = client.post(f"/webhooks/{subscription.id}/resend-failed",
                        data={"since": today_in_brussels().isoformat(), "confirmed": "yes"},
                        headers={"Accept-Language": "de"}, follow_redirects=True)
-    assert "Aktivieren Sie das Abonnement zuerst" in page.text
+    assert "Aktivieren Sie zuerst das Abonnement" in page.text
     assert load(failed).is_failed and load(failed).resent_at is None
 
 
@@ -130,7 +130,7 @@ def test_all_failed_since_a_day_are_sent_again_after_a_confirmation(
     page = client.post(f"/webhooks/{subscription.id}/resend-failed", data={"since": since},
                        headers={"Accept-Language": "nl"})
     assert page.status_code == 200
-    assert "Wilt u de 2 mislukte berichten" in page.text
+    assert "De 2 mislukte berichten sinds" in page.text
     assert all(load(d).is_failed for d in recent), "nothing is sent before the confirmation"
 
     subscription.url = receiver.url("/hook")
@@ -148,15 +148,16 @@ def test_all_failed_since_a_day_are_sent_again_after_a_confirmation(
 @pytest.mark.parametrize(("since", "message"), [
     ("", "Geef de dag"),
     ("morgen", "Geef de dag"),
-    ("2999-01-01", "nog moet komen"),
+    ("tomorrow", "moet nog komen"),
     ("today", "Sinds die dag is er geen bericht mislukt"),
 ])
 def test_resending_all_refuses_a_bad_day_with_a_message(world, client_for, loopback,
                                                         since, message):
     subscription, _ = subscribe(world.contact_person, "http://127.0.0.1:9/x",
                                 organisation=world.organisation)
-    if since == "today":
-        since = today_in_brussels().isoformat()
+    days = {"today": 0, "tomorrow": 1}
+    if since in days:
+        since = (today_in_brussels() + timedelta(days=days[since])).isoformat()
     page = client_for(world.contact_person).post(
         f"/webhooks/{subscription.id}/resend-failed", data={"since": since, "confirmed": "yes"},
         headers={"Accept-Language": "nl"}, follow_redirects=True)
