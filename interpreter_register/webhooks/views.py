@@ -3,8 +3,16 @@ administrators (any) manage webhook subscriptions and read their delivery log.""
 
 from datetime import timedelta
 
-from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
