@@ -73,13 +73,18 @@ def _open_socket(address: str, port: int, timeout: float) -> socket.socket:
     return socket.create_connection((address, port), timeout)
 
 
+def _tls_context() -> ssl.SSLContext:
+    """The system's certificate authorities, and the host name checked (as urllib did)."""
+    return ssl.create_default_context()
+
+
 def _connection(to: Destination, address: str, timeout: float) -> http.client.HTTPConnection:
     """A connection to ``address`` that speaks to the URL's host: its ``Host`` header, and
     for https the TLS server name and certificate check, are the URL's name, while the
     socket goes to the address that was checked, never to a new answer of the DNS."""
     if to.scheme == "https":
         connection = http.client.HTTPSConnection(to.host, to.port, timeout=timeout,
-                                                 context=ssl.create_default_context())
+                                                 context=_tls_context())
     else:
         connection = http.client.HTTPConnection(to.host, to.port, timeout=timeout)
     connection._create_connection = (   # noqa: SLF001 - http.client's one hook for this

@@ -93,3 +93,33 @@ def test_the_receiver_gets_it_under_the_urls_name_at_the_checked_address(
     [got] = receiver.received
     assert got.path == "/hook?x=1" and got.headers["host"] == f"hooks.test:{port}"
     assert resolver.asked == 2
+
+
+def test_tls_speaks_to_the_urls_name_while_the_socket_goes_to_the_checked_address(
+        app_ctx, world, monkeypatch):
+    """https: the certificate is checked against the URL's name (the TLS server name),
+    not against the address the socket was opened to."""
+    import ssl
+
+    opened, server_names = [], []
+
+    def wrap_socket(sock, server_hostname=None, **_):
+        server_names.append(server_hostname)
+        raise ssl.SSLCertVerificationError("certificate checked by the test")
+
+    def context():
+        made = ssl.create_default_context()
+        made.wrap_socket = wrap_socket
+        return made
+
+    monkeypatch.setattr(socket, "getaddrinfo", Resolver("hooks.example.org", PUBLIC))
+    monkeypatch.setattr(sending, "_open_socket",
+                        lambda address, port, timeout: opened.append(address) or socket.socket())
+    monkeypatch.setattr(sending, "_tls_context", context)
+    subscription, _ = subscribe(world.contact_person, "https://hooks.example.org/in",
+                                organisation=world.organisation)
+    services.send_test(world.contact_person, subscription)
+    db.session.commit()
+    assert deliver_pending() == 0
+    assert opened == [PUBLIC] and server_names == ["hooks.example.org"]
+    assert "certificate checked by the test" in queued()[0].attempt_log[0].error
