@@ -23,18 +23,26 @@ def _wait_for(condition, seconds=60):
         clock.sleep(0.2)
 
 
+def _subscribe_in_dutch(browser, live_server, user, url, *events):
+    """A new page where ``user`` (Dutch) subscribed ``url`` to the events so labelled."""
+    page = browser.new_page()
+    log_in(page, live_server, user.email)
+    page.get_by_role("link", name="Webhooks", exact=True).click()
+    page.get_by_label("Adres van uw systeem (https)").fill(url)
+    for event in events:
+        page.get_by_label(event).check()
+    page.get_by_role("button", name="Abonneren").click()
+    return page
+
+
 def test_a_contact_person_subscribes_and_a_test_event_arrives_signed(browser, live_server):
     live_server.app.config["WEBHOOKS_ALLOW_LOOPBACK"] = True
     world = live_server.seed(build_world)
     receiver = Receiver().start()
     try:
-        page = browser.new_page()
-        log_in(page, live_server, world.contact_person.email)
-        page.get_by_role("link", name="Webhooks", exact=True).click()
-        page.get_by_label("Adres van uw systeem (https)").fill(receiver.url("/planning"))
-        page.get_by_label("Een tolk is geboekt").check()
-        page.get_by_label("Een aanvraag of haar boeking wordt geannuleerd").check()
-        page.get_by_role("button", name="Abonneren").click()
+        page = _subscribe_in_dutch(browser, live_server, world.contact_person,
+                                   receiver.url("/planning"), "Een tolk is geboekt",
+                                   "Een aanvraag of haar boeking wordt geannuleerd")
         secret = page.get_by_test_id("new-webhook-secret").inner_text()
         assert secret.startswith("whsec_")
         assert serious_violations(page) == []
@@ -75,12 +83,8 @@ def test_a_failed_delivery_is_sent_again_in_dutch_and_all_failed_ones_in_french(
     world = live_server.seed(build_world)
     receiver = Receiver().start()
     try:
-        page = browser.new_page()
-        log_in(page, live_server, world.contact_person.email)
-        page.get_by_role("link", name="Webhooks", exact=True).click()
-        page.get_by_label("Adres van uw systeem (https)").fill(receiver.url("/failing"))
-        page.get_by_label("Een tolk is geboekt").check()
-        page.get_by_role("button", name="Abonneren").click()
+        page = _subscribe_in_dutch(browser, live_server, world.contact_person,
+                                   receiver.url("/failing"), "Een tolk is geboekt")
         page.get_by_role("link", name=receiver.url("/failing")).click()
         page.get_by_role("button", name="Testgebeurtenis versturen").click()
         _wait_for(lambda: receiver.received)

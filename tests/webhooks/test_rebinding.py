@@ -45,14 +45,21 @@ def connections(monkeypatch):
     return opened
 
 
-def test_the_connection_goes_to_the_public_address_that_was_checked(
-        app_ctx, world, monkeypatch, connections):
+def _test_event_to_a_public_name(world, monkeypatch) -> Resolver:
+    """A subscription to https://hooks.example.org (public when it was saved) and a test
+    event queued for it; the name server, to be told what to answer next."""
     resolver = Resolver("hooks.example.org", PUBLIC)
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     subscription, _ = subscribe(world.contact_person, "https://hooks.example.org/in",
                                 organisation=world.organisation)
     services.send_test(world.contact_person, subscription)
     db.session.commit()
+    return resolver
+
+
+def test_the_connection_goes_to_the_public_address_that_was_checked(
+        app_ctx, world, monkeypatch, connections):
+    resolver = _test_event_to_a_public_name(world, monkeypatch)
     # From now on the name server answers public once (the check), then private.
     resolver.answers, resolver.asked = [PUBLIC, PRIVATE], 0
     assert deliver_pending() == 0
@@ -64,12 +71,7 @@ def test_the_connection_goes_to_the_public_address_that_was_checked(
 
 def test_a_private_answer_at_the_check_is_refused_and_nothing_connects(
         app_ctx, world, monkeypatch, connections):
-    resolver = Resolver("hooks.example.org", PUBLIC)
-    monkeypatch.setattr(socket, "getaddrinfo", resolver)
-    subscription, _ = subscribe(world.contact_person, "https://hooks.example.org/in",
-                                organisation=world.organisation)
-    services.send_test(world.contact_person, subscription)
-    db.session.commit()
+    resolver = _test_event_to_a_public_name(world, monkeypatch)
     resolver.answers = [PRIVATE]
     assert deliver_pending() == 0
     assert connections == []
@@ -112,14 +114,10 @@ def test_tls_speaks_to_the_urls_name_while_the_socket_goes_to_the_checked_addres
         made.wrap_socket = wrap_socket
         return made
 
-    monkeypatch.setattr(socket, "getaddrinfo", Resolver("hooks.example.org", PUBLIC))
+    _test_event_to_a_public_name(world, monkeypatch)
     monkeypatch.setattr(sending, "_open_socket",
                         lambda address, port, timeout: opened.append(address) or socket.socket())
     monkeypatch.setattr(sending, "_tls_context", context)
-    subscription, _ = subscribe(world.contact_person, "https://hooks.example.org/in",
-                                organisation=world.organisation)
-    services.send_test(world.contact_person, subscription)
-    db.session.commit()
     assert deliver_pending() == 0
     assert opened == [PUBLIC] and server_names == ["hooks.example.org"]
     assert "certificate checked by the test" in queued()[0].attempt_log[0].error

@@ -69,20 +69,32 @@ def test_a_failed_delivery_is_sent_again_with_the_same_webhook_id(
     assert len(queued(subscription_id=subscription.id)) == 1, "no new delivery was made"
 
 
-def test_a_delivery_of_another_subscription_is_not_found(world, client_for, loopback):
+def _given_up(subscription):
+    """A test event of the subscription, given up (committed)."""
+    delivery = queue_test_event(subscription)
+    delivery.failed_at = utcnow()
+    db.session.commit()
+    return delivery
+
+
+def test_only_who_manages_the_subscription_may_send_its_deliveries_again(
+        world, client_for, loopback):
+    """A plain requester is refused; another organisation's contact person is told it does
+    not exist; a delivery cannot be reached through another subscription's address."""
     mine, _ = subscribe(world.contact_person, "http://127.0.0.1:9/x",
                         organisation=world.organisation)
     theirs, _ = subscribe(world.other_contact_person, "http://127.0.0.1:9/y",
                           organisation=world.other_organisation)
-    delivery = queue_test_event(theirs)
-    delivery.failed_at = utcnow()
-    db.session.commit()
+    delivery, their_delivery = _given_up(mine), _given_up(theirs)
+    resend = "/webhooks/{}/deliveries/{}/resend".format
+    assert client_for(world.requester).post(resend(mine.id, delivery.id)).status_code == 403
+    assert client_for(world.other_contact_person).post(
+        resend(mine.id, delivery.id)).status_code == 404
     client = client_for(world.contact_person)
-    assert client.post(f"/webhooks/{mine.id}/deliveries/{delivery.id}/resend"
-                       ).status_code == 404
-    assert client.post(f"/webhooks/{theirs.id}/deliveries/{delivery.id}/resend"
-                       ).status_code == 404
-    assert load(delivery).is_failed
+    assert client.post(resend(mine.id, their_delivery.id)).status_code == 404
+    assert client.post(resend(theirs.id, their_delivery.id)).status_code == 404
+    for untouched in (delivery, their_delivery):
+        assert load(untouched).is_failed and load(untouched).resent_at is None
 
 
 def test_resending_is_refused_for_a_disabled_subscription_and_a_delivered_message(
@@ -162,15 +174,3 @@ def test_resending_all_refuses_a_bad_day_with_a_message(world, client_for, loopb
         f"/webhooks/{subscription.id}/resend-failed", data={"since": since, "confirmed": "yes"},
         headers={"Accept-Language": "nl"}, follow_redirects=True)
     assert page.status_code == 200 and message in page.text
-
-
-def test_a_plain_requester_cannot_resend(world, client_for, loopback):
-    subscription, _ = subscribe(world.contact_person, "http://127.0.0.1:9/x",
-                                organisation=world.organisation)
-    delivery = queue_test_event(subscription)
-    delivery.failed_at = utcnow()
-    db.session.commit()
-    client = client_for(world.requester)
-    assert client.post(f"/webhooks/{subscription.id}/deliveries/{delivery.id}/resend"
-                       ).status_code == 403
-    assert load(delivery).is_failed and load(delivery).resent_at is None
