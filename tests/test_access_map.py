@@ -320,7 +320,8 @@ ACCESS = {
     **{(f"webhooks.{name}", method): only("admin", "contact_person")
        | {"requester": FORBIDDEN, "other_contact_person": MISSING, "dispatcher": MISSING}
        for name, method in (("show", "GET"), ("send_test", "POST"), ("rotate", "POST"),
-                            ("disable", "POST"), ("enable", "POST"), ("delete", "POST"))},
+                            ("disable", "POST"), ("enable", "POST"), ("delete", "POST"),
+                            ("resend", "POST"), ("resend_failed", "POST"))},
     # A service's keys: administrators and the service's dispatchers (the map has no
     # dispatcher of another service: tests/api/test_service_keys.py answers them 404).
     ("api_keys.service_index", "GET"): only("admin", "dispatcher"),
@@ -503,6 +504,19 @@ def subscription_id(world) -> int:
             organisation=world.organisation)
         db.session.commit()
     return world.subscription.id
+
+
+def delivery_id(world) -> int:
+    """A failed delivery of the world's subscription (to send again)."""
+    from interpreter_register.core.time import utcnow
+    from interpreter_register.extensions import db
+    from interpreter_register.webhooks.events import queue_test_event
+    if not hasattr(world, "delivery"):
+        subscription_id(world)
+        world.delivery = queue_test_event(world.subscription)
+        world.delivery.failed_at = utcnow()
+        db.session.commit()
+    return world.delivery.id
 def service_api_key_id(world) -> int:
     from interpreter_register.api.keys import create_service_key
     from interpreter_register.extensions import db
@@ -605,6 +619,7 @@ def _values(app, rule, world) -> dict:
         "series_id": offered_series(world).id if "series_id" in rule.arguments else None,
         "key_id": (service_api_key_id(world) if rule.endpoint == "api_keys.service_revoke"
                    else api_key_id(world) if "key_id" in rule.arguments else None),
+        "delivery_id": delivery_id(world) if "delivery_id" in rule.arguments else None,
         "subscription_id": subscription_id(world) if "subscription_id" in rule.arguments
         else None,
         "invoice_id": invoice_id(world) if "invoice_id" in rule.arguments else None,

@@ -31,9 +31,10 @@ URL = "https://planning.uzgent.example/webhooks/tolken"
 
 
 def _delivery(subscription, event_type: str, at: datetime, answers, given_up=False,
-              body=None) -> None:
+              body=None, resent_by=None) -> None:
     """A delivery made at ``at``, with one attempt per (status, error) in ``answers``, a
-    minute, then two, apart."""
+    minute, then two, apart; given up, then (``resent_by``) sent again a day later and
+    delivered."""
     delivery = WebhookDelivery(subscription=subscription, event_type=event_type,
                                message_id=new_message_id(), created_at=at,
                                attempts=len(answers), next_attempt_at=at)
@@ -43,7 +44,14 @@ def _delivery(subscription, event_type: str, at: datetime, answers, given_up=Fal
         moment = at + timedelta(minutes=2 ** number - 1)
         db.session.add(WebhookAttempt(delivery=delivery, at=moment, status_code=status,
                                       error=error, milliseconds=180 + 40 * number))
-    if given_up:
+    if resent_by is not None:
+        moment = moment + timedelta(days=1)
+        delivery.resent_at, delivery.resent_by_id = moment, resent_by.id
+        db.session.add(WebhookAttempt(delivery=delivery, at=moment, status_code=204,
+                                      milliseconds=150, is_resend=True,
+                                      resent_by_id=resent_by.id))
+        delivery.attempts = 1
+    if given_up and resent_by is None:
         delivery.failed_at, delivery.payload = moment, body
     else:
         delivery.delivered_at = moment
@@ -72,6 +80,11 @@ def seed_webhooks(now: datetime) -> None:
     at = now - timedelta(days=5)
     attempts = current_app.config["WEBHOOKS_MAX_ATTEMPTS"]
     _delivery(subscription, TEST_EVENT, at,
-              [(None, "URLError: <urlopen error timed out>")] * attempts, given_up=True,
+              [(None, "TimeoutError: timed out")] * attempts, given_up=True,
               body=envelope(TEST_EVENT, {"subscription_id": subscription.id}, at))
+    # The same outage two days later: the contact person sent it again from the log once
+    # the system was back (the log says "resent by").
+    _delivery(subscription, TEST_EVENT, at + timedelta(days=2),
+              [(None, "TimeoutError: timed out")] * attempts, given_up=True,
+              resent_by=contact)
     db.session.flush()

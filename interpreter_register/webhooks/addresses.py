@@ -6,10 +6,16 @@ would let anyone with a contact person's login make the server call its own neig
 So the host is resolved when the URL is saved, and again before each delivery (a name
 may point elsewhere later); redirects are never followed. ``WEBHOOKS_ALLOW_LOOPBACK``
 lets the tests' receiver on 127.0.0.1 (and plain http to it) through.
+
+Before a delivery the name is resolved once, by ``destination``: the worker then connects
+to one of the very addresses it checked (``delivery.post``), never resolving it again; a
+DNS answer that changes between the check and the connection (DNS rebinding) cannot
+lead it inside.
 """
 
 import ipaddress
 import socket
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -34,8 +40,26 @@ def _loopback_allowed() -> bool:
     return bool(current_app.config.get("WEBHOOKS_ALLOW_LOOPBACK"))
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Where a delivery goes: the URL's parts, and the addresses its host had when it was
+    checked (every one of them allowed)."""
+    url: str
+    scheme: str
+    host: str
+    port: int
+    target: str
+    addresses: tuple[str, ...]
+
+
 def check_url(url: str, field: str = "url") -> str:
     """The URL, cleaned, if a webhook may be sent there; a ``RuleError`` saying why not."""
+    return destination(url, field).url
+
+
+def destination(url: str, field: str = "url") -> Destination:
+    """Where a webhook to the URL may go, its host resolved once; a ``RuleError`` saying
+    why not."""
     url = (url or "").strip()
     try:
         parts = urlsplit(url)
@@ -60,4 +84,7 @@ def check_url(url: str, field: str = "url") -> str:
     if not loopback and not all(address.is_global for address in addresses):
         raise RuleError(_l("This address leads into a private network. Give the public "
                            "https address of your system."), field)
-    return url
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Destination(url=url, scheme=parts.scheme, host=parts.hostname,
+                       port=parts.port or (443 if parts.scheme == "https" else 80),
+                       target=target, addresses=tuple(str(address) for address in addresses))

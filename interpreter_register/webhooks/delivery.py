@@ -13,11 +13,12 @@ a body.
 import base64
 import hashlib
 import hmac
+import http.client
 import logging
 import secrets
+import socket
+import ssl
 import time as clock
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -28,7 +29,7 @@ from ..core.database import writes_first
 from ..core.rules import RuleError
 from ..core.time import utcnow
 from ..extensions import db
-from .addresses import check_url
+from .addresses import Destination, destination
 from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 log = logging.getLogger(__name__)
@@ -67,28 +68,50 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a new address to call (it could lead inside)."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
+def _open_socket(address: str, port: int, timeout: float) -> socket.socket:
+    """The connection to one checked address (tests watch where it goes)."""
+    return socket.create_connection((address, port), timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _tls_context() -> ssl.SSLContext:
+    """The system's certificate authorities, and the host name checked (as urllib did)."""
+    return ssl.create_default_context()
+
+
+def _connection(to: Destination, address: str, timeout: float) -> http.client.HTTPConnection:
+    """A connection to ``address`` that speaks to the URL's host: its ``Host`` header, and
+    for https the TLS server name and certificate check, are the URL's name, while the
+    socket goes to the address that was checked, never to a new answer of the DNS."""
+    if to.scheme == "https":
+        connection = http.client.HTTPSConnection(to.host, to.port, timeout=timeout,
+                                                 context=_tls_context())
+    else:
+        connection = http.client.HTTPConnection(to.host, to.port, timeout=timeout)
+    connection._create_connection = (   # noqa: SLF001 - http.client's one hook for this
+        lambda _where, timeout, _source=None: _open_socket(address, to.port, timeout))
+    return connection
 
 
 def post(url: str, body: str, sent_headers: dict[str, str]) -> int:
-    """POST the body; the receiver's status code (an error for no answer at all)."""
-    check_url(url)    # the host may point elsewhere since the URL was saved
-    # check_url allowed http(s) only: no file: or other scheme reaches urllib.
-    outgoing = urllib.request.Request(url, data=body.encode(),  # noqa: S310
-                                      headers=sent_headers, method="POST")
-    try:
-        with _opener.open(outgoing, timeout=current_app.config["WEBHOOKS_TIMEOUT"]) as answer:
+    """POST the body; the receiver's status code (an error for no answer at all). A
+    redirect is an answer, not a new address to call (it could lead inside)."""
+    to = destination(url)    # the host may point elsewhere since the URL was saved
+    timeout = current_app.config["WEBHOOKS_TIMEOUT"]
+    refused: OSError | None = None
+    for address in to.addresses:
+        connection = _connection(to, address, timeout)
+        try:
+            try:
+                connection.connect()
+            except OSError as error:    # the next checked address, if the host has one
+                refused = error
+                continue
+            connection.request("POST", to.target, body=body.encode(), headers=sent_headers)
+            answer = connection.getresponse()
             return answer.status
-    except urllib.error.HTTPError as error:
-        error.close()
-        return error.code
+        finally:
+            connection.close()
+    raise refused or OSError("no address to connect to")
 
 
 # --- the worker's task ----------------------------------------------------------------
@@ -136,7 +159,9 @@ def _settle(delivery_id: int, status: int | None, error: str | None, started: fl
         succeeded = error is None and status is not None and 200 <= status < 300
         db.session.add(WebhookAttempt(delivery=delivery, at=now, status_code=status,
                                       error=error[:300] if error else None,
-                                      milliseconds=int((clock.monotonic() - started) * 1000)))
+                                      milliseconds=int((clock.monotonic() - started) * 1000),
+                                      is_resend=delivery.resent_at is not None,
+                                      resent_by_id=delivery.resent_by_id))
         if succeeded:
             # Sent: the body is no longer needed.
             delivery.delivered_at, delivery.payload = now, None

@@ -1,7 +1,7 @@
 """The form that subscribes an address to events."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.forms import Form, choices
@@ -18,3 +18,9 @@ class SubscriptionForm(Form):
     events = CheckboxListField(_l("Events"),
                                choices=choices((event.value, event.label)
                                                for event in EventType))
+
+
+class ResendFailedForm(Form):
+    since = DateField(_l("Failed deliveries queued since"),
+                      validators=[DataRequired(_l("Give the day from which the failed "
+                                                  "deliveries are sent again."))])

@@ -144,8 +144,14 @@ class WebhookDelivery(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When and by whom it was last asked to be sent again (its attempts since then are a
+    # resend's series).
+    resent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                ondelete="SET NULL"))
 
     subscription = relationship("WebhookSubscription", back_populates="deliveries")
+    resent_by = relationship("User")
     attempt_log = relationship("WebhookAttempt", back_populates="delivery",
                                order_by="WebhookAttempt.id",
                                cascade="all, delete-orphan", passive_deletes=True)
@@ -157,6 +163,11 @@ class WebhookDelivery(db.Model):
     @property
     def is_failed(self) -> bool:
         return self.failed_at is not None
+
+    @property
+    def can_be_resent(self) -> bool:
+        """Its body is still kept: a delivered one's was erased when it arrived."""
+        return self.payload is not None
 
 
 class WebhookAttempt(db.Model):
@@ -171,8 +182,13 @@ class WebhookAttempt(db.Model):
     status_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(String(300))
     milliseconds: Mapped[int] = mapped_column(default=0)
+    # Set when the attempt belongs to a series someone asked for again: by whom.
+    resent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                ondelete="SET NULL"))
+    is_resend: Mapped[bool] = mapped_column(default=False)
 
     delivery = relationship("WebhookDelivery", back_populates="attempt_log")
+    resent_by = relationship("User")
 
     @property
     def succeeded(self) -> bool:

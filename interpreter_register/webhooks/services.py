@@ -1,13 +1,13 @@
 """Subscribing, rotating the secret, disabling, deleting, and sending a test event."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.permissions import require
 from ..core.rules import RuleError
-from ..core.time import utcnow
+from ..core.time import FIRST_DAY, brussels_to_utc, to_brussels, utcnow
 from ..extensions import db
 from . import events
 from .addresses import check_url
@@ -95,6 +95,74 @@ def send_test(acting, subscription: WebhookSubscription) -> WebhookDelivery:
     if not subscription.is_active:
         raise RuleError(_l("Enable the subscription first: a disabled one sends nothing."))
     return events.queue_test_event(subscription)
+
+
+def _may_resend(acting, subscription: WebhookSubscription) -> None:
+    require(subscription.can_be_managed_by(acting), "not allowed to resend for this")
+    if not subscription.is_active:
+        raise RuleError(_l("Enable the subscription first: a disabled one sends nothing, "
+                           "so nothing can be sent again."))
+
+
+def _queue_again(acting, delivery: WebhookDelivery, now: datetime) -> None:
+    """A new series of attempts for the same event: same webhook-id and body, so that the
+    receiver can drop it if it already has it (Standard Webhooks); its attempts are logged
+    as a resend by ``acting``."""
+    delivery.attempts = 0
+    delivery.delivered_at = delivery.failed_at = None
+    delivery.next_attempt_at = now
+    delivery.resent_at, delivery.resent_by_id = now, acting.id
+
+
+def resend(acting, delivery: WebhookDelivery, now: datetime | None = None) -> WebhookDelivery:
+    """Send one delivery again (a failed one, or one still waiting: then now)."""
+    _may_resend(acting, delivery.subscription)
+    if not delivery.can_be_resent:
+        raise RuleError(_l("This message arrived, and its content was erased then: it "
+                           "cannot be sent again."))
+    _queue_again(acting, delivery, now or utcnow())
+    db.session.flush()
+    return delivery
+
+
+def _failed_since(subscription: WebhookSubscription, since: date):
+    since = max(since, FIRST_DAY)    # a day in year 1 means "all of them"
+    return (select(WebhookDelivery)
+            .where(WebhookDelivery.subscription_id == subscription.id,
+                   WebhookDelivery.failed_at.is_not(None),
+                   WebhookDelivery.payload.is_not(None),
+                   WebhookDelivery.created_at >= brussels_to_utc(since, time()))
+            .order_by(WebhookDelivery.id))
+
+
+def failed_to_resend(acting, subscription: WebhookSubscription, since: date | None,
+                     now: datetime | None = None) -> list[WebhookDelivery]:
+    """The failed deliveries of the subscription queued since that day (in Brussels) that
+    "send again" would take; a ``RuleError`` if there are none or it may not be done."""
+    _may_resend(acting, subscription)
+    if since is None:
+        raise RuleError(_l("Give the day from which the failed deliveries are sent again."),
+                        "since")
+    if since > to_brussels(now or utcnow()).date():
+        raise RuleError(_l("That day is still to come: choose today or a day before."),
+                        "since")
+    failed = db.session.scalars(_failed_since(subscription, since)).all()
+    if not failed:
+        raise RuleError(_l("No delivery failed since that day: there is nothing to send "
+                           "again."), "since")
+    return failed
+
+
+def resend_failed(acting, subscription: WebhookSubscription, since: date | None,
+                  now: datetime | None = None) -> int:
+    """Send again every failed delivery of the subscription queued since that day; how
+    many."""
+    now = now or utcnow()
+    failed = failed_to_resend(acting, subscription, since, now)
+    for delivery in failed:
+        _queue_again(acting, delivery, now)
+    db.session.flush()
+    return len(failed)
 
 
 def subscriptions_of(organisation=None, service=None) -> list[WebhookSubscription]:

@@ -1,7 +1,19 @@
 """Where contact persons (their organisation's), dispatchers (their service's) and
 administrators (any) manage webhook subscriptions and read their delivery log."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,12 +22,13 @@ from ..core.edge import one_click
 from ..core.forms import ConfirmForm
 from ..core.permissions import require, roles_required
 from ..core.rules import RuleError, show_on_form
+from ..core.time import today_in_brussels
 from ..extensions import db
 from ..organisations.access import dispatched_service, managed_organisation
 from ..organisations.models import Organisation
 from . import services
-from .forms import SubscriptionForm
-from .models import WebhookSubscription
+from .forms import ResendFailedForm, SubscriptionForm
+from .models import WebhookDelivery, WebhookSubscription
 
 bp = Blueprint("webhooks", __name__)
 
@@ -72,9 +85,11 @@ def service_index(service_id):
 
 
 def _show(subscription, secret=None):
+    resend_form = ResendFailedForm(formdata=None, since=today_in_brussels() - timedelta(days=7))
     return _no_store(make_response(render_template(
         "webhooks/show.html", subscription=subscription, secret=secret,
-        deliveries=services.delivery_log(subscription), confirm=ConfirmForm())))
+        deliveries=services.delivery_log(subscription), confirm=ConfirmForm(),
+        resend_form=resend_form)))
 
 
 def back_to_list(subscription) -> str:
@@ -140,3 +155,50 @@ def delete(subscription_id):
                      back_to_list(subscription),
                      confirm=(_("Delete the subscription to %(url)s and its delivery log?",
                                 url=subscription.url), _("Delete")))
+
+
+@bp.route("/webhooks/<int:subscription_id>/deliveries/<int:delivery_id>/resend",
+          methods=["POST"])
+@roles_required(Role.ADMIN, Role.REQUESTER, Role.DISPATCHER)
+def resend(subscription_id, delivery_id):
+    """One delivery again: the same event, the same webhook-id, a new series of attempts."""
+    subscription = _subscription(subscription_id)
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.subscription_id != subscription.id:
+        abort(404)
+    return one_click(lambda: services.resend(current_user, delivery),
+                     _("The message is queued to be sent again, with the same webhook-id; "
+                       "its attempts show below."),
+                     url_for("webhooks.show", subscription_id=subscription.id))
+
+
+@bp.route("/webhooks/<int:subscription_id>/resend-failed", methods=["POST"])
+@roles_required(Role.ADMIN, Role.REQUESTER, Role.DISPATCHER)
+def resend_failed(subscription_id):
+    """Every failed delivery since a day, again; a page says how many and asks first."""
+    subscription = _subscription(subscription_id)
+    back = url_for("webhooks.show", subscription_id=subscription.id)
+    form = ResendFailedForm()
+    if not form.validate_on_submit():
+        problems = [str(message) for messages in form.errors.values() for message in messages]
+        flash(" ".join(problems) or _("The form was incomplete; nothing was done."), "warning")
+        return redirect(back)
+    since = form.since.data
+    if request.form.get("confirmed") != "yes":
+        try:
+            count = len(services.failed_to_resend(current_user, subscription, since))
+        except RuleError as error:
+            flash(str(error.message), "danger")
+            return redirect(back)
+        finally:
+            db.session.rollback()
+        return render_template(
+            "webhooks/resend_confirm.html", subscription=subscription, form=form, back=back,
+            question=ngettext("Send the %(num)d failed delivery since %(day)s again?",
+                              "Send the %(num)d failed deliveries since %(day)s again?",
+                              count, day=format_date(since, "long")))
+    return one_click(lambda: services.resend_failed(current_user, subscription, since),
+                     lambda count: ngettext(
+                         "%(num)d delivery is queued to be sent again.",
+                         "%(num)d deliveries are queued to be sent again.", count),
+                     back, form=form)

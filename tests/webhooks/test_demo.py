@@ -18,5 +18,6 @@ def test_the_demo_hospital_has_a_webhook_with_a_delivery_log(app, client_for):
     page = client.get(f"/webhooks/{subscription.id}")
     assert page.status_code == 200
     for seen in ("request.created", "booking.confirmed", "webhook.test", "HTTP 503",
-                 "HTTP 204", "Afgeleverd", "Mislukt", "timed out"):
+                 "HTTP 204", "Afgeleverd", "Mislukt", "timed out",
+                 f"opnieuw verstuurd door {contact.name}", "Opnieuw versturen"):
         assert seen in page.text, seen
