@@ -7,11 +7,13 @@ not the time first asked for). A translation: the delivery date the sheet gives,
 booking's delivery, else its deadline.
 """
 
+import json
 from collections import defaultdict
 from datetime import date, time
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, and_, any_, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..bookings.models import Booking
@@ -46,18 +48,30 @@ def in_month(month: date):
             | and_(Booking.starts_at.is_(None), delivered >= month, delivered < after))
 
 
-def load_versions(sheets: list[CompletionSheet], sheet_ids) -> None:
+def _among(column, ids: list[int]):
+    """``column`` is one of ``ids``, the ids sent as one parameter however many there are:
+    a PostgreSQL array, a JSON list on SQLite. Not thousands of parameters (SQLite has a
+    limit), and not the month's query again as a subquery: PostgreSQL, with statistics of
+    tables it last saw empty, planned that as nested loops and took minutes over the demo's
+    few hundred sheets."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(select(literal_column("value"))
+                      .select_from(func.json_each(bindparam("ids", json.dumps(ids)))))
+
+
+def load_versions(sheets: list[CompletionSheet]) -> None:
     """Fill the versions of ``sheets`` and their expenses, in two queries whatever their
-    number (``selectinload`` sends one per 500 sheets): ``sheet_ids`` is a select of the
-    ids of those sheets (the month's query, by id)."""
+    number (``selectinload`` sends one per 500 sheets)."""
+    ids = [sheet.id for sheet in sheets]
     expenses = defaultdict(list)
     for expense in db.session.scalars(
             select(SheetExpense).join(SheetVersion)
-            .where(SheetVersion.sheet_id.in_(sheet_ids)).order_by(SheetExpense.id)):
+            .where(_among(SheetVersion.sheet_id, ids)).order_by(SheetExpense.id)):
         expenses[expense.version_id].append(expense)
     versions = defaultdict(list)
     for version in db.session.scalars(
-            select(SheetVersion).where(SheetVersion.sheet_id.in_(sheet_ids))
+            select(SheetVersion).where(_among(SheetVersion.sheet_id, ids))
             .order_by(SheetVersion.sheet_id, SheetVersion.number)):
         set_committed_value(version, "expenses", expenses[version.id])
         versions[version.sheet_id].append(version)

@@ -139,7 +139,7 @@ def _month_sheets(service_id: int, period: date) -> list[CompletionSheet]:
                  .joinedload(InterpretingRequest.organisation),
                  contains_eager(CompletionSheet.booking))
         .order_by(InterpretingRequest.due_at, CompletionSheet.id)).all()
-    load_versions(sheets, of_month(select(CompletionSheet.id)))
+    load_versions(sheets)
     return sheets
 
 

@@ -205,7 +205,7 @@ def _sheets(month: date, service_id: int | None, person_id: int | None):
                  .joinedload(InterpretingRequest.organisation),
                  joinedload(CompletionSheet.service))
         .order_by(CompletionSheet.id)).all()
-    load_versions([sheet for sheet, _version in rows], of_month(select(CompletionSheet.id)))
+    load_versions([sheet for sheet, _version in rows])
     return rows
 
 
