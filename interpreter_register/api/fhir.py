@@ -9,6 +9,7 @@ an OperationOutcome in the language of ``Accept-Language``, never a problem docu
 """
 
 import logging
+from urllib.parse import unquote
 
 from flask import abort, current_app, g, json, request, url_for
 from flask_babel import get_locale
@@ -23,11 +24,12 @@ from ..core.permissions import Forbidden
 from ..core.rules import RuleError
 from ..extensions import csrf, db
 from ..sheets.models import CompletionSheet
-from . import fhir_mapping, problems
+from . import fhir_mapping, idempotency, problems
 from .fhir_mapping import Invalid, Issue
 
 FHIR_JSON = "application/fhir+json"
 ACCEPTED_TYPES = (FHIR_JSON, "application/json")
+IF_NONE_EXIST = "If-None-Exist"
 log = logging.getLogger(__name__)
 
 bp = Blueprint("fhir", __name__, description="FHIR R4: a hospital's ServiceRequest or "
@@ -40,6 +42,8 @@ OUTCOMES = {
     401: ("login", problems.DETAILS[401]),
     403: ("forbidden", problems.DETAILS[403]),
     404: ("not-found", problems.DETAILS[404]),
+    409: ("conflict", _l("The same Idempotency-Key was sent twice at once: send the call "
+                         "again to read the answer.")),
     405: ("not-supported", _l("This interaction is not supported on this resource.")),
     413: ("too-long", _l("The resource is larger than 64 KiB.")),
     415: ("not-supported", _l("Send the resource as application/fhir+json.")),
@@ -130,10 +134,67 @@ def _no_show(item: InterpretingRequest) -> bool:
     return bool(version is not None and version.no_show)
 
 
+def _key_refused(refused: idempotency.Refused):
+    return outcome(422, [Issue("invalid" if refused.detail is None else "duplicate",
+                               refused.detail or refused.message, idempotency.HEADER)])
+
+
+def _identifier_searched() -> str | None:
+    """The value ``If-None-Exist: identifier=[system|]value`` asks for (None without the
+    header); any other search is refused (400). We keep the identifier's value only (as
+    the case reference), so the system, when given, is not compared."""
+    header = request.headers.get(IF_NONE_EXIST)
+    if header is None:
+        return None
+    name, _, searched = header.strip().lstrip("?").partition("=")
+    value = unquote(searched.rpartition("|")[2]).strip()
+    if name != "identifier" or not value or "&" in searched:
+        raise Invalid(Issue("not-supported", _l(
+            "If-None-Exist accepts one search: identifier=system|value."), IF_NONE_EXIST),
+            status=400)
+    return value
+
+
+def _as_resource(kind: str, item: InterpretingRequest):
+    if kind == "Appointment":
+        return fhir_mapping.appointment(item), url_for(".appointment", request_id=item.id)
+    return (fhir_mapping.service_request(item),
+            url_for(".service_request", request_id=item.id))
+
+
+def _existing(kind: str, value: str):
+    """The answer to a conditional create whose identifier names one of the organisation's
+    requests already (200, the resource as it is now), 412 if it names several, or None."""
+    found = db.session.scalars(select(InterpretingRequest).where(
+        InterpretingRequest.organisation_id == g.api_key.organisation_id,
+        InterpretingRequest.case_reference == value).limit(2)).all()
+    if kind == "Appointment":
+        found = [item for item in found if not item.is_translation]
+    if len(found) > 1:
+        return outcome(412, [Issue("duplicate", _l(
+            "Several requests carry this identifier: nothing was created."), IF_NONE_EXIST)])
+    if not found:
+        return None
+    resource, location = _as_resource(kind, found[0])
+    return _resource(200, resource, {"Location": location})
+
+
 def _create(kind: str):
+    """A new request from the posted resource. A retry is answered without a second
+    request: the same ``Idempotency-Key`` gets the first answer (another body under it,
+    422); ``If-None-Exist: identifier=system|value`` gets the request already made."""
     if not g.api_key.can_write:
         return outcome(403, [Issue("forbidden", problems.DETAILS[403])])
     try:
+        replayed = idempotency.stored_answer(g.api_key, FHIR_JSON)
+    except idempotency.Refused as refused:
+        return _key_refused(refused)
+    if replayed is not None:
+        return replayed
+    try:
+        searched = _identifier_searched()
+        if searched is not None and (existing := _existing(kind, searched)) is not None:
+            return existing
         data = _read_body()
         details = fhir_mapping.read(kind, data, g.api_key.organisation.working_language
                                     if g.api_key.organisation else "nl")
@@ -146,14 +207,10 @@ def _create(kind: str):
         return outcome(422, [Issue("business-rule" if field in (None, "day") else "invalid",
                                    message, fhir_mapping.element(kind, field))
                              for message, field in error.problems])
-    db.session.commit()
-    if kind == "Appointment":
-        resource = fhir_mapping.appointment(item)
-        location = url_for(".appointment", request_id=item.id)
-    else:
-        resource = fhir_mapping.service_request(item)
-        location = url_for(".service_request", request_id=item.id)
-    return _resource(201, resource, {"Location": location})
+    resource, location = _as_resource(kind, item)
+    response = idempotency.created(g.api_key, resource, location, FHIR_JSON)
+    response.headers["Content-Language"] = get_locale().language
+    return response
 
 
 def _doc(summary: str, created: str | None = None, read: str | None = None) -> dict:
@@ -180,8 +237,24 @@ def _doc(summary: str, created: str | None = None, read: str | None = None) -> d
             "403": {"description": "OperationOutcome: a read key", "content": outcome_content},
             "413": {"description": "OperationOutcome: over 64 KiB", "content": outcome_content},
             "415": {"description": "OperationOutcome: not FHIR JSON", "content": outcome_content},
+            "200": {"description": "If-None-Exist named a request already made: that "
+                    "resource, nothing created", "content": {FHIR_JSON: {"schema": resource}}},
+            "409": {"description": "OperationOutcome: the same Idempotency-Key twice at once",
+                    "content": outcome_content},
+            "412": {"description": "OperationOutcome: If-None-Exist named several requests",
+                    "content": outcome_content},
             "422": {"description": "OperationOutcome: refused (extension missing, times in "
-                    "the past, end before start...)", "content": outcome_content}})
+                    "the past, end before start...; an Idempotency-Key already used for "
+                    "another body)", "content": outcome_content}})
+        doc["parameters"] = [
+            {"name": idempotency.HEADER, "in": "header", "required": False,
+             "schema": {"type": "string", "maxLength": idempotency.MAX_KEY},
+             "description": "The same key and body again get the first answer; nothing "
+             "is created twice"},
+            {"name": IF_NONE_EXIST, "in": "header", "required": False,
+             "schema": {"type": "string"},
+             "description": "identifier=system|value: conditional create; when one of the "
+             "organisation's requests carries this identifier, it is answered (200)"}]
     if read:
         responses["200"] = {"description": read, "content": {FHIR_JSON: {"schema": resource}}}
     return doc
