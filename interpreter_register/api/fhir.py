@@ -12,14 +12,14 @@ import logging
 from urllib.parse import unquote
 
 from flask import abort, current_app, g, json, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from ..bookings.models import InterpretingRequest, RequestStatus
-from ..bookings.services.requests import create_request
+from ..bookings.services.requests import cancel_request, create_request
 from ..core.permissions import Forbidden
 from ..core.rules import RuleError
 from ..extensions import csrf, db
@@ -29,6 +29,7 @@ from .fhir_mapping import Invalid, Issue
 
 FHIR_JSON = "application/fhir+json"
 ACCEPTED_TYPES = (FHIR_JSON, "application/json")
+JSON_PATCH = "application/json-patch+json"
 IF_NONE_EXIST = "If-None-Exist"
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ OUTCOMES = {
     429: ("throttled", _l("Too many calls with this key: wait the seconds Retry-After "
                           "says.")),
 }
+CANCELLED_BY_THE_SYSTEM = _l("Cancelled by the hospital’s system (no reason given).")
 TRANSLATION_IS_NO_APPOINTMENT = _l(
     "This request is a written translation, not an appointment: read it as a "
     "ServiceRequest or at /api/v1/requests.")
@@ -105,9 +107,9 @@ def _forbidden(_error):
     return outcome(403, [Issue("forbidden", problems.NOT_ALLOWED)])
 
 
-def _read_body():
+def _read_body(types=ACCEPTED_TYPES):
     """The posted JSON (415 for another type, 400 when it is not JSON at all)."""
-    if request.mimetype not in ACCEPTED_TYPES:
+    if request.mimetype not in types:
         raise Invalid(Issue("not-supported", OUTCOMES[415][1]), status=415)
     try:
         return json.loads(request.get_data() or b"")
@@ -289,6 +291,90 @@ def appointment(request_id):
 def service_request(request_id):
     item = _own(request_id)
     return _resource(200, fhir_mapping.service_request(item))
+
+
+def _reads_cancelled(kind: str, item: InterpretingRequest) -> bool:
+    if kind == "Appointment":
+        return fhir_mapping.appointment_status(item) == fhir_mapping.CANCELLED[kind]
+    return fhir_mapping.service_request_status(item) == fhir_mapping.CANCELLED[kind]
+
+
+def _cancel(kind: str, request_id: int, patch: bool):
+    """A PUT or PATCH that cancels: through the service the web's cancel page uses (the
+    late-cancellation policy, every party told by mail). Sent again once cancelled, it
+    answers the resource as it is (a retried PUT is no error)."""
+    item = _own(request_id)
+    if kind == "Appointment" and item.is_translation:
+        return outcome(404, [Issue("not-found", TRANSLATION_IS_NO_APPOINTMENT)])
+    if not g.api_key.can_write:
+        return outcome(403, [Issue("forbidden", problems.DETAILS[403])])
+    try:
+        if patch:
+            reason = fhir_mapping.patched_cancellation(kind, _read_body((JSON_PATCH,)))
+        else:
+            reason = fhir_mapping.cancellation(kind, _read_body(), request_id)
+        if not _reads_cancelled(kind, item):
+            if reason is None:
+                with force_locale(item.working_language):
+                    reason = str(CANCELLED_BY_THE_SYSTEM)
+            cancel_request(g.api_key.user, item, reason)
+    except Invalid as invalid:
+        db.session.rollback()
+        return outcome(invalid.http_status, invalid.issues)
+    except RuleError as error:
+        db.session.rollback()
+        return outcome(422, [Issue("business-rule", message, f"{kind}.status")
+                             for message, _field in error.problems])
+    db.session.commit()
+    resource, location = _as_resource(kind, item)
+    return _resource(200, resource, {"Location": location})
+
+
+CHANGE_DOC = ("Cancel: {verb} with status {status}; the same rules and mails as the web's "
+              "cancel page (late by the service's policy: the cancelled-late extension says "
+              "so). Any other change is refused: use /api/v1/requests. DELETE is not "
+              "supported: a cancelled request stays readable.")
+
+
+def _change_doc(kind: str, verb: str) -> dict:
+    doc = _doc(CHANGE_DOC.format(verb=verb, status=fhir_mapping.CANCELLED[kind]),
+               read=f"The {kind} as it is now, cancelled")
+    content = ({JSON_PATCH: {"schema": {"type": "array", "items": {"type": "object"}}}}
+               if verb == "PATCH" else {FHIR_JSON: {"schema": {"type": "object"}},
+                                        "application/json": {"schema": {"type": "object"}}})
+    doc["requestBody"] = {"required": True, "content": content}
+    outcome_content = doc["responses"]["401"]["content"]
+    doc["responses"].update({
+        str(code): {"description": f"OperationOutcome: {text}", "content": outcome_content}
+        for code, text in ((400, "not JSON, not R4, or another id than the address's"),
+                           (403, "a read key"), (413, "over 64 KiB"),
+                           (415, "another content type"),
+                           (422, "not a cancellation, or no longer cancellable"))})
+    return doc
+
+
+@bp.route("/Appointment/<int:request_id>", methods=["PUT"])
+@bp.doc(**_change_doc("Appointment", "PUT"))
+def cancel_appointment(request_id):
+    return _cancel("Appointment", request_id, patch=False)
+
+
+@bp.route("/Appointment/<int:request_id>", methods=["PATCH"])
+@bp.doc(**_change_doc("Appointment", "PATCH"))
+def patch_appointment(request_id):
+    return _cancel("Appointment", request_id, patch=True)
+
+
+@bp.route("/ServiceRequest/<int:request_id>", methods=["PUT"])
+@bp.doc(**_change_doc("ServiceRequest", "PUT"))
+def cancel_service_request(request_id):
+    return _cancel("ServiceRequest", request_id, patch=False)
+
+
+@bp.route("/ServiceRequest/<int:request_id>", methods=["PATCH"])
+@bp.doc(**_change_doc("ServiceRequest", "PATCH"))
+def patch_service_request(request_id):
+    return _cancel("ServiceRequest", request_id, patch=True)
 
 
 @bp.route("/metadata")
