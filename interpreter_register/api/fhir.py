@@ -19,7 +19,11 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from ..bookings.models import InterpretingRequest, RequestStatus
-from ..bookings.services.requests import cancel_request, create_request
+from ..bookings.services.requests import (
+    cancel_request,
+    create_request,
+    normalise_case_reference,
+)
 from ..core.permissions import Forbidden
 from ..core.rules import RuleError
 from ..extensions import csrf, db
@@ -144,7 +148,8 @@ def _key_refused(refused: idempotency.Refused):
 def _identifier_searched() -> str | None:
     """The value ``If-None-Exist: identifier=[system|]value`` asks for (None without the
     header); any other search is refused (400). We keep the identifier's value only (as
-    the case reference), so the system, when given, is not compared."""
+    the case reference, in capitals as every case reference), so the system, when given,
+    is not compared."""
     header = request.headers.get(IF_NONE_EXIST)
     if header is None:
         return None
@@ -169,7 +174,8 @@ def _existing(kind: str, value: str):
     requests already (200, the resource as it is now), 412 if it names several, or None."""
     found = db.session.scalars(select(InterpretingRequest).where(
         InterpretingRequest.organisation_id == g.api_key.organisation_id,
-        InterpretingRequest.case_reference == value).limit(2)).all()
+        InterpretingRequest.case_reference == normalise_case_reference(value))
+        .limit(2)).all()
     if kind == "Appointment":
         found = [item for item in found if not item.is_translation]
     if len(found) > 1:

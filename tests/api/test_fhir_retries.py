@@ -105,6 +105,15 @@ def test_if_none_exist_answers_the_request_already_made(world, make_key, call):
     assert _count(world.organisation) == before + 1
 
 
+def test_if_none_exist_finds_the_reference_as_kept_in_capitals(world, make_key, call):
+    _, key = make_key()
+    first = _post(call, key, "ServiceRequest", _service_request())     # chu-2027-5521
+    again = _post(call, key, "ServiceRequest", _service_request(),
+                  **{"If-None-Exist": "identifier=urn:oid:2.16.56.1.2|chu-2027-5521"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["id"] == first.json["id"]
+
+
 def test_if_none_exist_looks_only_at_the_callers_organisation(world, make_key, call):
     create_request(world.other_contact_person, case_reference="APT-88123")
     db.session.commit()
