@@ -364,6 +364,7 @@ ACCESS = {
     ("api_v1.fhir.service_request", "GET"): everyone(UNAUTHORISED),
     ("api_v1.fhir.metadata", "GET"): everyone(UNAUTHORISED),
     ("api_v1.fhir.cancel_appointment", "PUT"): everyone(UNAUTHORISED),
+    ("api_v1.fhir.search_appointments", "GET"): everyone(UNAUTHORISED),
     ("api_v1.fhir.patch_appointment", "PATCH"): everyone(UNAUTHORISED),
     ("api_v1.fhir.cancel_service_request", "PUT"): everyone(UNAUTHORISED),
     ("api_v1.fhir.patch_service_request", "PATCH"): everyone(UNAUTHORISED),

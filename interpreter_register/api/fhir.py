@@ -9,13 +9,14 @@ an OperationOutcome in the language of ``Accept-Language``, never a problem docu
 """
 
 import logging
-from urllib.parse import unquote
+from datetime import date, time, timedelta
+from urllib.parse import unquote, urlencode
 
 from flask import abort, current_app, g, json, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from ..bookings.models import InterpretingRequest, RequestStatus
@@ -26,7 +27,9 @@ from ..bookings.services.requests import (
 )
 from ..core.permissions import Forbidden
 from ..core.rules import RuleError
+from ..core.time import brussels_to_utc
 from ..extensions import csrf, db
+from ..register.models import Modality
 from ..sheets.models import CompletionSheet
 from . import fhir_mapping, idempotency, problems
 from .fhir_mapping import Invalid, Issue
@@ -381,6 +384,111 @@ def cancel_service_request(request_id):
 @bp.doc(**_change_doc("ServiceRequest", "PATCH"))
 def patch_service_request(request_id):
     return _cancel("ServiceRequest", request_id, patch=True)
+
+
+# --- search: the organisation's appointments as a Bundle -------------------------------
+
+SEARCH_STATUSES = {
+    "proposed": (RequestStatus.SUBMITTED,), "pending": (RequestStatus.OFFERED,),
+    "booked": (RequestStatus.BOOKED,),
+    "cancelled": (RequestStatus.CANCELLED, RequestStatus.UNFILLED),
+    # The settled sheet alone tells these apart: both select the completed appointments,
+    # and each entry's status says which it is.
+    "fulfilled": (RequestStatus.COMPLETED,), "noshow": (RequestStatus.COMPLETED,),
+}
+DATE_PREFIXES = ("eq", "ge", "gt", "le", "lt")
+PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+
+
+def _bad_search(parameter: str, text) -> Invalid:
+    return Invalid(Issue("value", text, parameter), status=400)
+
+
+def _date_condition(value: str):
+    """``date=[eq|ge|gt|le|lt]YYYY-MM-DD``: the start's day in Brussels."""
+    prefix = value[:2] if value[:2] in DATE_PREFIXES else "eq"
+    text = value[2:] if value[:2] in DATE_PREFIXES else value
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise _bad_search("date", _l(
+            "Give the date as YYYY-MM-DD, with ge, gt, le or lt before it if you like.")) \
+            from None
+    first = brussels_to_utc(day, time(0))
+    after = brussels_to_utc(day + timedelta(days=1), time(0))
+    starts = InterpretingRequest.starts_at
+    return {"eq": (starts >= first) & (starts < after), "ge": starts >= first,
+            "gt": starts >= after, "le": starts < after, "lt": starts < first}[prefix]
+
+
+def _whole_number(name: str, default: int, low: int, high: int) -> int:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise _bad_search(name, _l("%(name)s is a whole number from %(low)s to %(high)s.",
+                                   name=name, low=low, high=high))
+    return int(text)
+
+
+def _search_appointments():
+    """The page asked for: the conditions, the parameters applied (for the links), the
+    size and the offset."""
+    conditions, applied = [], []
+    for value in request.args.getlist("date"):
+        conditions.append(_date_condition(value.strip()))
+        applied.append(("date", value.strip()))
+    statuses = [code.strip() for value in request.args.getlist("status")
+                for code in value.split(",") if code.strip()]
+    if statuses:
+        unknown = [code for code in statuses if code not in SEARCH_STATUSES]
+        if unknown:
+            raise _bad_search("status", _l(
+                "The status is one of proposed, pending, booked, cancelled, fulfilled, "
+                "noshow."))
+        conditions.append(InterpretingRequest.status.in_(
+            {status for code in statuses for status in SEARCH_STATUSES[code]}))
+        applied.append(("status", ",".join(statuses)))
+    count = _whole_number("_count", PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    offset = _whole_number("_offset", 0, 0, 10**9)
+    return conditions, applied, count, offset
+
+
+@bp.route("/Appointment")
+@bp.doc(**_doc("The organisation's appointments: date=[ge|gt|le|lt|eq]YYYY-MM-DD (the start's "
+               "day in Brussels; repeat for a range), status=a,b; _count (at most 100) "
+               "and the Bundle's next link to page", read="A Bundle (searchset)"))
+def search_appointments():
+    try:
+        conditions, applied, count, offset = _search_appointments()
+    except Invalid as invalid:
+        return outcome(invalid.http_status, invalid.issues)
+    statement = select(InterpretingRequest).where(
+        InterpretingRequest.organisation_id == g.api_key.organisation_id,
+        InterpretingRequest.modality != Modality.WRITTEN, *conditions)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    items = db.session.scalars(statement.order_by(
+        InterpretingRequest.starts_at, InterpretingRequest.id)
+        .offset(offset).limit(count)).all()
+    base = url_for(".search_appointments", _external=True)
+
+    def link(relation: str, at: int) -> dict:
+        return {"relation": relation,
+                "url": f"{base}?{urlencode([*applied, ('_count', count), ('_offset', at)])}"}
+
+    links = [link("self", offset)]
+    if offset + count < total:
+        links.append(link("next", offset + count))
+    if offset > 0:
+        links.append(link("previous", max(0, offset - count)))
+    bundle = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": links,
+              "entry": [{"fullUrl": url_for(".appointment", request_id=item.id,
+                                            _external=True),
+                         "resource": fhir_mapping.appointment(item, _no_show(item)),
+                         "search": {"mode": "match"}} for item in items]}
+    if not bundle["entry"]:
+        del bundle["entry"]
+    return _resource(200, bundle)
 
 
 @bp.route("/metadata")

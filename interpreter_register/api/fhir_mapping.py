@@ -613,8 +613,14 @@ def capability_statement() -> dict:
         "rest": [{"mode": "server",
                   "security": {"description": "Authorization: Bearer <API key of the "
                                "organisation>; a write key to create"},
-                  "resource": [{"type": kind, "interaction": interactions,
+                  "resource": [{"type": kind, "interaction": interactions
+                                + ([{"code": "search-type"}] if kind == "Appointment"
+                                   else []),
                                 "conditionalCreate": True, "updateCreate": False,
-                                "conditionalDelete": "not-supported"}
+                                "conditionalDelete": "not-supported",
+                                **({"searchParam": [
+                                    {"name": "date", "type": "date"},
+                                    {"name": "status", "type": "token"}]}
+                                   if kind == "Appointment" else {})}
                                for kind in ("Appointment", "ServiceRequest")]}],
     }
