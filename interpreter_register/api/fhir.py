@@ -459,6 +459,8 @@ def _search_appointments():
                "day in Brussels; repeat for a range), status=a,b; _count (at most 100) "
                "and the Bundle's next link to page", read="A Bundle (searchset)"))
 def search_appointments():
+    if g.api_key.organisation_id is None:        # a service's key: no appointments of its own
+        return outcome(403, [Issue("forbidden", problems.DETAILS[403])])
     try:
         conditions, applied, count, offset = _search_appointments()
     except Invalid as invalid:

@@ -81,3 +81,10 @@ def test_bad_parameters_answer_a_translated_operation_outcome(world, make_key, c
         assert response.headers["Content-Language"] == "fr"
     assert "AAAA-MM-JJ" in _search(call, key, "date=x", language="fr").json[
         "issue"][0]["diagnostics"]
+
+
+def test_a_services_key_has_no_appointments_to_search(world, make_service_key, call):
+    _, key = make_service_key()
+    response = _search(call, key, "status=booked")
+    assert response.status_code == 403
+    assert OperationOutcome.model_validate(response.json).issue[0].code == "forbidden"
