@@ -1,5 +1,7 @@
 """``/api/v1/fhir``: a hospital's system posts a FHIR R4 ServiceRequest or Appointment that
-needs an interpreter, and reads the Appointment back (docs/api.md, "FHIR R4").
+needs an interpreter (a retry makes nothing twice: ``Idempotency-Key`` through
+``idempotency``, or ``If-None-Exist``), reads it back, cancels it (PUT or JSON Patch of the
+status, through ``cancel_request``) and searches its Appointments (docs/api.md, "FHIR R4").
 
 A blueprint nested in ``/api/v1`` (``v1.bp``): the same API keys, the same rate limit and
 the same call log (its parent's hooks run for it). A posted resource becomes a request
@@ -410,12 +412,12 @@ def _date_condition(value: str):
     text = value[2:] if value[:2] in DATE_PREFIXES else value
     try:
         day = date.fromisoformat(text)
-    except ValueError:
+        first = brussels_to_utc(day, time(0))
+        after = brussels_to_utc(day + timedelta(days=1), time(0))
+    except (ValueError, OverflowError):          # not a date, or year 1 / 9999's edge
         raise _bad_search("date", _l(
             "Give the date as YYYY-MM-DD, with ge, gt, le or lt before it if you like.")) \
             from None
-    first = brussels_to_utc(day, time(0))
-    after = brussels_to_utc(day + timedelta(days=1), time(0))
     starts = InterpretingRequest.starts_at
     return {"eq": (starts >= first) & (starts < after), "ge": starts >= first,
             "gt": starts >= after, "le": starts < after, "lt": starts < first}[prefix]
@@ -454,10 +456,29 @@ def _search_appointments():
     return conditions, applied, count, offset
 
 
+def _search_doc() -> dict:
+    doc = _doc("The organisation's appointments, a page at a time",
+               read="A Bundle (searchset); its next link leads to the next page")
+    doc["responses"].pop("404")
+    doc["responses"]["400"] = {"description": "OperationOutcome: a wrong date, status or "
+                               "count", "content": doc["responses"]["401"]["content"]}
+    doc["responses"]["403"] = {"description": "OperationOutcome: a service's key",
+                               "content": doc["responses"]["401"]["content"]}
+    doc["parameters"] = [
+        {"name": "date", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "[eq|ge|gt|le|lt]YYYY-MM-DD: the start's day in Brussels"},
+        {"name": "status", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "proposed, pending, booked, cancelled, fulfilled, noshow "
+         "(comma-separated)"},
+        {"name": "_count", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
+        {"name": "_offset", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 0}}]
+    return doc
+
+
 @bp.route("/Appointment")
-@bp.doc(**_doc("The organisation's appointments: date=[ge|gt|le|lt|eq]YYYY-MM-DD (the start's "
-               "day in Brussels; repeat for a range), status=a,b; _count (at most 100) "
-               "and the Bundle's next link to page", read="A Bundle (searchset)"))
+@bp.doc(**_search_doc())
 def search_appointments():
     if g.api_key.organisation_id is None:        # a service's key: no appointments of its own
         return outcome(403, [Issue("forbidden", problems.DETAILS[403])])

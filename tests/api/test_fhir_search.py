@@ -72,7 +72,8 @@ def test_pages_follow_the_next_link(world, make_key, call):
 
 def test_bad_parameters_answer_a_translated_operation_outcome(world, make_key, call):
     _, key = make_key()
-    for query, parameter in (("date=12-03-2027", "date"), ("status=done", "status"),
+    for query, parameter in (("date=12-03-2027", "date"), ("date=ge9999-12-31", "date"),
+                             ("date=lt0001-01-01", "date"), ("status=done", "status"),
                              ("_count=500", "_count")):
         response = _search(call, key, query, language="fr")
         assert response.status_code == 400, query
