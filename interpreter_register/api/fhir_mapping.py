@@ -349,8 +349,9 @@ def _reason_of(concept) -> str | None:
     """A CodeableConcept's words: its text, else its first coding's display."""
     if not isinstance(concept, dict):
         return None
-    displays = [coding.get("display") for coding in concept.get("coding") or ()
-                if isinstance(coding, dict)]
+    codings = concept.get("coding")
+    displays = [coding.get("display") for coding in
+                (codings if isinstance(codings, list) else ()) if isinstance(coding, dict)]
     return _reason(concept.get("text")) or next(filter(None, map(_reason, displays)), None)
 
 
@@ -382,6 +383,7 @@ def patched_cancellation(kind: str, operations) -> str | None:
         if not isinstance(operation, dict):
             operation = {}
         path = operation.get("path")
+        path = path if isinstance(path, str) else None
         if operation.get("op") not in ("replace", "add") or path not in PATCH_PATHS[kind]:
             raise Invalid(Issue("not-supported", _l(
                 "Only the status (and an Appointment's cancelationReason) can be replaced."),

@@ -136,6 +136,13 @@ def test_other_changes_are_refused_and_nothing_is_cancelled(world, make_key, cal
                        data=json.dumps({"status": "cancelled"}), content_type=FHIR)
     assert not_a_patch.status_code == 415
     assert _patch(call, key, "Appointment", item, {"status": "x"}).status_code == 400
+    odd = _patch(call, key, "Appointment", item, [
+        {"op": "replace", "path": ["status"], "value": "cancelled"}, 7])
+    assert odd.status_code == 422
+    odd_reason = _patch(call, key, "Appointment", item, [
+        {"op": "replace", "path": "/cancelationReason", "value": {"coding": 5}},
+        {"op": "replace", "path": "/status", "value": "booked"}])
+    assert odd_reason.status_code == 422
     assert load(item).status == RequestStatus.BOOKED
 
 
