@@ -322,6 +322,84 @@ def _read_service_request(resource: ServiceRequest, working_language: str) -> Re
         urgent=resource.priority in URGENT_PRIORITIES, **_place(resource, location))
 
 
+# --- a cancellation sent by the hospital ---------------------------------------------------
+
+# The status that cancels, per resource (R4's ServiceRequest has no "cancelled": "revoked").
+CANCELLED = {"Appointment": "cancelled", "ServiceRequest": "revoked"}
+# Our own extension on a cancelled Appointment/ServiceRequest: whether the cancellation was
+# late by the service's policy (so the hospital knows it may be charged).
+CANCELLED_LATE = "urn:interpreter-register:fhir:cancelled-late"
+MAX_REASON = 300
+PATCH_PATHS = {"Appointment": {"/status", "/cancelationReason", "/cancelationReason/text"},
+               "ServiceRequest": {"/status"}}
+
+
+def _only_a_cancellation(kind: str) -> Invalid:
+    return Invalid(Issue("business-rule", _l(
+        "Only a cancellation is accepted here: status %(status)s. Change a request "
+        "through /api/v1/requests.", status=CANCELLED[kind]), f"{kind}.status"))
+
+
+def _reason(text) -> str | None:
+    text = text.strip() if isinstance(text, str) else ""
+    return text[:MAX_REASON] or None
+
+
+def _reason_of(concept) -> str | None:
+    """A CodeableConcept's words: its text, else its first coding's display."""
+    if not isinstance(concept, dict):
+        return None
+    codings = concept.get("coding")
+    displays = [coding.get("display") for coding in
+                (codings if isinstance(codings, list) else ()) if isinstance(coding, dict)]
+    return _reason(concept.get("text")) or next(filter(None, map(_reason, displays)), None)
+
+
+def cancellation(kind: str, data, resource_id: int) -> str | None:
+    """A PUT of the whole resource that cancels it: validated as R4, its id the one in the
+    address (400 otherwise, as FHIR asks), its status ``CANCELLED[kind]`` (any other change
+    is refused: times and place change through /api/v1). Returns the reason given
+    (an Appointment's cancelationReason), or None."""
+    resource = validate(kind, data)
+    if resource.id != str(resource_id):
+        raise Invalid(Issue("invalid", _l(
+            "The resource's id must be the one in the address."), f"{kind}.id"), status=400)
+    if resource.status != CANCELLED[kind]:
+        raise _only_a_cancellation(kind)
+    if kind == "Appointment" and resource.cancelationReason is not None:
+        return _reason_of(resource.cancelationReason.model_dump(mode="json"))
+    return None
+
+
+def patched_cancellation(kind: str, operations) -> str | None:
+    """A JSON Patch (RFC 6902) that cancels: ``replace`` (or ``add``) of ``/status`` with
+    ``CANCELLED[kind]``, and for an Appointment of ``/cancelationReason``. Returns the
+    reason given, or None."""
+    if not isinstance(operations, list) or not operations:
+        raise Invalid(Issue("structure", _l(
+            "A JSON Patch is a list of operations.")))
+    status = reason = None
+    for operation in operations:
+        if not isinstance(operation, dict):
+            operation = {}
+        path = operation.get("path")
+        path = path if isinstance(path, str) else None
+        if operation.get("op") not in ("replace", "add") or path not in PATCH_PATHS[kind]:
+            raise Invalid(Issue("not-supported", _l(
+                "Only the status (and an Appointment's cancelationReason) can be replaced."),
+                f"{kind}.{str(path).strip('/').split('/')[0]}" if path else kind))
+        value = operation.get("value")
+        if path == "/status":
+            status = value
+        elif path == "/cancelationReason":
+            reason = _reason_of(value)
+        else:
+            reason = _reason(value)
+    if status != CANCELLED[kind]:
+        raise _only_a_cancellation(kind)
+    return reason
+
+
 # The service's fields, as the elements of each resource they came from.
 ELEMENTS = {
     "Appointment": {"starts": "Appointment.start", "day": "Appointment.start",
@@ -402,13 +480,28 @@ def _clean(value):
     return value
 
 
+def _cancelation_reason(item: InterpretingRequest) -> dict | None:
+    if item.status == RequestStatus.UNFILLED:
+        return {"text": "no interpreter was found"}
+    if item.status == RequestStatus.CANCELLED and item.cancel_reason:
+        return {"text": item.cancel_reason}
+    return None
+
+
+def _extensions(item: InterpretingRequest) -> list:
+    extensions = _language_extension(item)
+    if item.status == RequestStatus.CANCELLED and item.cancelled_late is not None:
+        extensions.append({"url": CANCELLED_LATE, "valueBoolean": item.cancelled_late})
+    return extensions
+
+
 def _said_of(item: InterpretingRequest, kind: str, location: dict | None) -> dict:
     """What both resources say of a request alike: our id, the place, the language (in
     the extension it came in), the hospital's reference and our number."""
     return {"resourceType": kind, "id": str(item.id),
             "meta": {"lastUpdated": _instant(item.updated_at)},
             "contained": [location] if location else None,
-            "extension": _language_extension(item), "identifier": _identifiers(item)}
+            "extension": _extensions(item), "identifier": _identifiers(item)}
 
 
 def appointment_status(item: InterpretingRequest, no_show: bool = False) -> str:
@@ -461,8 +554,7 @@ def appointment(item: InterpretingRequest, no_show: bool = False) -> dict:
     resource = {
         **_said_of(item, "Appointment", location),
         "status": appointment_status(item, no_show),
-        "cancelationReason": ({"text": "no interpreter was found"}
-                              if item.status == RequestStatus.UNFILLED else None),
+        "cancelationReason": _cancelation_reason(item),
         "serviceType": [_mode(item)],
         "start": _instant(starts), "end": _instant(ends),
         "created": _instant(item.created_at),
@@ -510,7 +602,8 @@ CAPABILITIES_CHANGED = datetime(2026, 11, 30, tzinfo=UTC)
 
 def capability_statement() -> dict:
     """What this server does with FHIR: ``GET /api/v1/fhir/metadata``."""
-    interactions = [{"code": "create"}, {"code": "read"}]
+    interactions = [{"code": "create"}, {"code": "read"}, {"code": "update"},
+                    {"code": "patch"}]
     return {
         "resourceType": "CapabilityStatement", "status": "active",
         "date": _instant(CAPABILITIES_CHANGED), "kind": "instance", "fhirVersion": "4.0.1",
@@ -522,6 +615,14 @@ def capability_statement() -> dict:
         "rest": [{"mode": "server",
                   "security": {"description": "Authorization: Bearer <API key of the "
                                "organisation>; a write key to create"},
-                  "resource": [{"type": kind, "interaction": interactions}
+                  "resource": [{"type": kind, "interaction": interactions
+                                + ([{"code": "search-type"}] if kind == "Appointment"
+                                   else []),
+                                "conditionalCreate": True, "updateCreate": False,
+                                "conditionalDelete": "not-supported",
+                                **({"searchParam": [
+                                    {"name": "date", "type": "date"},
+                                    {"name": "status", "type": "token"}]}
+                                   if kind == "Appointment" else {})}
                                for kind in ("Appointment", "ServiceRequest")]}],
     }

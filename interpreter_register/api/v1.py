@@ -21,7 +21,7 @@ from flask_smorest.utils import prepare_response
 from limits import parse as parse_limit
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from ..bookings.models import Booking, InterpretingRequest, RequestStatus
@@ -479,17 +479,8 @@ def create(data):
 
 
 def created(body: dict, location: str):
-    """The 201 answer to a POST, kept with the work for its Idempotency-Key and committed
-    with it (409 when the same key was sent twice at once: one wins)."""
-    text = idempotency.remember(g.api_key, 201, body, location)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        abort(409)
-    response = current_app.response_class(text, status=201, mimetype="application/json")
-    response.headers["Location"] = location
-    return response
+    """The 201 answer to a POST, committed with its Idempotency-Key's answer."""
+    return idempotency.created(g.api_key, body, location)
 
 
 @bp.route("/requests/<int:request_id>")

@@ -16,7 +16,7 @@ from ..api.keys import create_key, create_service_key
 from ..api.models import Scope
 from ..auth import two_factor
 from ..auth.models import Role, User
-from ..bookings.services.requests import create_request
+from ..bookings.services.requests import cancel_request, create_request
 from ..core import settings
 from ..core.outbox import queue_mail
 from ..core.regions import Province, language_area, parse_postcode_ranges, province_of
@@ -172,6 +172,19 @@ def _fhir_request(today: date) -> None:
                         {"actor": {"reference": "#mat"}, "status": "accepted"}]}
     create_request(requester, fhir_mapping.read("Appointment", appointment,
                                                 requester.organisation.working_language))
+    # A second appointment, which the planning then cancelled with a JSON Patch of its
+    # status (as ``PATCH /api/v1/fhir/Appointment/<id>`` reads it): cancelled in time.
+    moved = create_request(requester, fhir_mapping.read("Appointment", {
+        **appointment, "identifier": [{"system": "https://his.uzgent.be/appointment",
+                                       "value": "UZG-APT-88200"}],
+        "start": (starts + timedelta(days=2)).isoformat(),
+        "end": (starts + timedelta(days=2, hours=1)).isoformat()},
+        requester.organisation.working_language))
+    reason = fhir_mapping.patched_cancellation("Appointment", [
+        {"op": "replace", "path": "/status", "value": "cancelled"},
+        {"op": "add", "path": "/cancelationReason",
+         "value": {"text": "Afspraak geschrapt in het ziekenhuis"}}])
+    cancel_request(requester, moved, reason)
 def _service_api_key(service) -> None:
     """TVGent's own software reads its queue and bookings with a read key its dispatcher
     made (Pieter Claes: API keys in his menu); it was last used an hour ago."""

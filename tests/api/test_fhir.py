@@ -414,8 +414,9 @@ def test_the_capability_statement_says_what_the_server_does(world, make_key, cal
     statement = CapabilityStatement.model_validate(response.json)
     resources = {resource.type: {i.code for i in resource.interaction}
                  for resource in statement.rest[0].resource}
-    assert resources == {"Appointment": {"create", "read"},
-                         "ServiceRequest": {"create", "read"}}
+    assert resources == {"Appointment": {"create", "read", "update", "patch", "search-type"},
+                         "ServiceRequest": {"create", "read", "update", "patch"}}
+    assert all(resource.conditionalCreate for resource in statement.rest[0].resource)
 
 
 def test_a_body_over_the_limit_answers_413(world, make_key, call):
