@@ -13,13 +13,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.models import Role
 from ..core.edge import one_click
 from ..core.forms import ConfirmForm
+from ..core.i18n import format_day
 from ..core.permissions import require, roles_required
 from ..core.rules import RuleError, show_on_form
 from ..core.time import today_in_brussels
@@ -196,7 +197,7 @@ def resend_failed(subscription_id):
             "webhooks/resend_confirm.html", subscription=subscription, form=form, back=back,
             question=ngettext("Send the %(num)d failed delivery since %(day)s again?",
                               "Send the %(num)d failed deliveries since %(day)s again?",
-                              count, day=format_date(since, "long")))
+                              count, day=format_day(since)))
     return one_click(lambda: services.resend_failed(current_user, subscription, since),
                      lambda count: ngettext(
                          "%(num)d delivery is queued to be sent again.",
