@@ -89,3 +89,35 @@ def test_a_services_key_has_no_appointments_to_search(world, make_service_key, c
     response = _search(call, key, "status=booked")
     assert response.status_code == 403
     assert OperationOutcome.model_validate(response.json).issue[0].code == "forbidden"
+
+
+def test_a_page_of_booked_appointments_costs_the_same_statements_as_one(
+        world, make_key, call):
+    """Each entry names its interpreter: the page loads the bookings and their people
+    with it, not a query or three per entry."""
+    from sqlalchemy import event
+
+    from interpreter_register.bookings.services import booking
+
+    _, key = make_key()
+    _search(call, key, "date=2000-01-01")           # the key's first call settles its caches
+
+    def statements_for(day, hours) -> int:
+        for hour in range(hours):
+            made = create_request(world.contact_person, day=day, start=time(8 + hour),
+                                  end=time(9 + hour))
+            booking.book(world.dispatcher, made, world.fatima.id)
+        db.session.commit()
+        seen = []
+        count = lambda *_args: seen.append(1)      # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = _search(call, key, f"date={day.isoformat()}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert len(_ids(response)) == hours
+        assert all(entry["resource"]["participant"][0]["actor"]["display"] == "Fatima Haddad"
+                   for entry in response.json["entry"])
+        return len(seen)
+
+    assert statements_for(future_day(weeks=8), 1) == statements_for(future_day(weeks=9), 6)
